@@ -1,0 +1,130 @@
+import type { ParseErrorCode } from './parse-error.js';
+import { MAX_EVENT_TIME } from './timestamp.js';
+
+/**
+ * What makes an event valid, shared by every codec so that a JSON event and a
+ * log line are held to the same rules and any valid event can be written in
+ * either format and read back unchanged.
+ */
+
+/** The longest id (user, movie, serving instance) a codec accepts. */
+export const MAX_ID_LENGTH = 256;
+
+/**
+ * Whether a UTF-16 code unit may appear in an id: printable ASCII without
+ * space or `,`; a movie id also excludes `/` and `=`, which its request path uses.
+ */
+export function isIdChar(c: number, movie: boolean): boolean {
+  if (c < 0x21 || c > 0x7e || c === 0x2c /* , */) return false;
+  return !movie || (c !== 0x2f /* / */ && c !== 0x3d /* = */);
+}
+
+/** Index of the first character that may not stand in an id, or -1. */
+export function findBadIdChar(s: string, movie: boolean): number {
+  for (let i = 0; i < s.length; i++) if (!isIdChar(s.charCodeAt(i), movie)) return i;
+  return -1;
+}
+
+/** Index of the first control character (below U+0020), or -1: such text cannot stand in one log line. */
+export function firstControlChar(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) < 0x20) return i;
+  return -1;
+}
+
+/** A field that breaks the rules, with a reason a person can act on. */
+export interface RuleViolation {
+  readonly code: ParseErrorCode;
+  readonly field: string;
+  readonly reason: string;
+}
+
+function violation(code: ParseErrorCode, field: string, reason: string): RuleViolation {
+  return { code, field, reason };
+}
+
+function checkId(value: unknown, field: string, code: ParseErrorCode, movie: boolean): RuleViolation | undefined {
+  if (typeof value !== 'string') return violation(code, field, `${field} must be a string, got ${describe(value)}`);
+  if (value.length === 0 || value.length > MAX_ID_LENGTH)
+    return violation(code, field, `${field} must be 1 to ${MAX_ID_LENGTH} characters long, got ${value.length}`);
+  const bad = findBadIdChar(value, movie);
+  if (bad >= 0)
+    return violation(code, field, `${field} may hold printable ASCII without spaces${movie ? ", ',', '/' or '='" : " or ','"}; found ${describeChar(value.charCodeAt(bad))} at ${bad}`);
+  return undefined;
+}
+
+function isWhole(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+/** The largest minute index accepted for a watch event (about 70 days of film). */
+export const MAX_MINUTE = 100_000;
+
+/**
+ * Checks that a value is a valid {@link TelemetryEvent}; returns what is wrong
+ * with the first offending field, or `undefined` when it is valid.
+ */
+export function checkEvent(value: unknown): RuleViolation | undefined {
+  if (typeof value !== 'object' || value === null) return violation('bad-kind', 'event', `an event must be an object, got ${describe(value)}`);
+  const e = value as Record<string, unknown>;
+  if (!isWhole(e['time'], 0, MAX_EVENT_TIME))
+    return violation('bad-timestamp', 'time', `time must be whole epoch milliseconds between 0 and ${MAX_EVENT_TIME}, got ${describe(e['time'])}`);
+  const userBad = checkId(e['user'], 'user', 'bad-user', false);
+  if (userBad) return userBad;
+  switch (e['kind']) {
+    case 'watch':
+      return (
+        checkId(e['movie'], 'movie', 'bad-movie', true) ??
+        (isWhole(e['minute'], 0, MAX_MINUTE) ? undefined : violation('bad-minute', 'minute', `minute must be a whole number from 0 to ${MAX_MINUTE}, got ${describe(e['minute'])}`))
+      );
+    case 'rate':
+      return (
+        checkId(e['movie'], 'movie', 'bad-movie', true) ??
+        (isWhole(e['rating'], 1, 5) ? undefined : violation('bad-rating', 'rating', `rating must be a whole number from 1 to 5, got ${describe(e['rating'])}`))
+      );
+    case 'recommendation':
+      return checkRecommendation(e);
+    default:
+      return violation('bad-kind', 'kind', `kind must be 'watch', 'rate' or 'recommendation', got ${describe(e['kind'])}`);
+  }
+}
+
+function checkRecommendation(e: Record<string, unknown>): RuleViolation | undefined {
+  const instanceBad = checkId(e['instance'], 'instance', 'bad-instance', false);
+  if (instanceBad) return instanceBad;
+  const status = e['status'];
+  if (!isWhole(status, 0, 999)) return violation('bad-status', 'status', `status must be a whole number from 0 to 999, got ${describe(status)}`);
+  const latency = e['latencyMs'];
+  if (typeof latency !== 'number' || !Number.isFinite(latency) || latency < 0)
+    return violation('bad-latency', 'latencyMs', `latencyMs must be a finite number of milliseconds, 0 or more, got ${describe(latency)}`);
+  const movies = e['movies'];
+  if (!Array.isArray(movies)) return violation('bad-result', 'movies', `movies must be an array of movie ids, got ${describe(movies)}`);
+  const ok = status >= 200 && status < 300;
+  if (!ok && movies.length > 0) return violation('bad-result', 'movies', `a failed answer (status ${status}) carries no movies; put what the service said in 'error'`);
+  for (let i = 0; i < movies.length; i++) {
+    const bad = checkId(movies[i], `movies[${i}]`, 'bad-result', true);
+    if (bad) return bad;
+  }
+  const error = e['error'];
+  if (error !== undefined) {
+    if (ok) return violation('bad-result', 'error', `a successful answer (status ${status}) has no 'error'`);
+    if (typeof error !== 'string' || error.length === 0 || firstControlChar(error) >= 0)
+      return violation('bad-result', 'error', `error must be a non-empty single-line string, got ${describe(error)}`);
+  }
+  return undefined;
+}
+
+/** A short, safe rendering of any value for an error message. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
+
+/** Names a character for an error message: `'x'`, or its code point when it is not printable. */
+export function describeChar(c: number): string {
+  if (Number.isNaN(c)) return 'the end of the line';
+  if (c >= 0x21 && c <= 0x7e) return `'${String.fromCharCode(c)}'`;
+  if (c === 0x20) return 'a space';
+  return `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+}

@@ -1,0 +1,23 @@
+/**
+ * `@modelwatch/core`: the telemetry event model and its codecs, the seeded
+ * simulator, and the building blocks (random numbers, assignment) that the
+ * detectors and sinks stand on.
+ *
+ * @packageDocumentation
+ */
+export * from './events.js';
+export * from './parse-error.js';
+export { parseLogLine, DEFAULT_MAX_LINE_LENGTH, type ParseLogLineOptions } from './parse-log-line.js';
+export { formatLogLine } from './format-log-line.js';
+export { parseJsonEvent, formatJsonEvent } from './json-event.js';
+export { formatTimestamp, MAX_EVENT_TIME } from './timestamp.js';
+export { MAX_ID_LENGTH, MAX_MINUTE } from './event-rules.js';
+export * from './decode.js';
+export * from './random.js';
+export * from './assign-variant.js';
+export * from './simulator/demographics.js';
+export * from './simulator/world.js';
+export * from './simulator/recommenders.js';
+export * from './simulator/scenario.js';
+export * from './simulator/simulate.js';
+export * from './finding.js';

@@ -1,0 +1,130 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatLogLine, isParseError, parseLogLine, type ParseErrorCode } from '../src/index.js';
+import { telemetryEvent } from './arbitraries.js';
+
+const T = Date.UTC(2026, 10, 26, 4, 53, 58);
+
+describe('parseLogLine', () => {
+  it('reads the three kinds of line of the movie-log stream', () => {
+    expect(parseLogLine('2026-11-26T04:53:58,8212,GET /data/m/the+matrix+1999/12.mpg')).toEqual({
+      kind: 'watch', time: T, user: '8212', movie: 'the+matrix+1999', minute: 12,
+    });
+    expect(parseLogLine('2026-11-26T04:54:02,8212,GET /rate/the+matrix+1999=4')).toEqual({
+      kind: 'rate', time: T + 4000, user: '8212', movie: 'the+matrix+1999', rating: 4,
+    });
+    expect(parseLogLine('2026-11-26T04:54:03,8212,recommendation request rec-1:8082, status 200, result: m1, m2, m3, 87 ms')).toEqual({
+      kind: 'recommendation', time: T + 5000, user: '8212', instance: 'rec-1:8082', status: 200, movies: ['m1', 'm2', 'm3'], latencyMs: 87,
+    });
+  });
+
+  it('reads fractions of a second, a trailing Z and CRLF endings', () => {
+    expect(parseLogLine('2026-11-26T04:53:58.5Z,1,GET /rate/m=5\r\n')).toMatchObject({ time: T + 500, rating: 5 });
+    expect(parseLogLine('2026-11-26T04:53:58.123456,1,GET /rate/m=5')).toMatchObject({ time: T + 123 });
+  });
+
+  it('keeps what a failed recommendation request said', () => {
+    expect(parseLogLine('2026-11-26T04:54:03,8212,recommendation request rec-2:8082, status 503, result: upstream timeout, after 3 tries, 3001 ms')).toEqual({
+      kind: 'recommendation', time: T + 5000, user: '8212', instance: 'rec-2:8082', status: 503, movies: [], latencyMs: 3001, error: 'upstream timeout, after 3 tries',
+    });
+  });
+
+  const bad: [string, ParseErrorCode, number][] = [
+    ['', 'empty', 0],
+    ['\n', 'empty', 0],
+    ['2026-11-26T04:54:02', 'bad-timestamp', 19],
+    ['26-11-2026 04:54:02,8212,GET /rate/m=4', 'bad-timestamp', 0],
+    ['2026-02-30T04:54:02,8212,GET /rate/m=4', 'bad-timestamp', 8],
+    ['2026-11-26T25:54:02,8212,GET /rate/m=4', 'bad-timestamp', 11],
+    ['2026-11-26T04:54:02,,GET /rate/m=4', 'bad-user', 20],
+    ['2026-11-26T04:54:02,82 12,GET /rate/m=4', 'bad-user', 22],
+    ['2026-11-26T04:54:02,8212', 'bad-request', 24],
+    ['2026-11-26T04:54:02,8212,POST /rate/m=4', 'bad-request', 25],
+    ['2026-11-26T04:54:02,8212,GET /rate/=4', 'bad-movie', 35],
+    ['2026-11-26T04:54:02,8212,GET /rate/m=0', 'bad-rating', 37],
+    ['2026-11-26T04:54:02,8212,GET /rate/m=4.5', 'bad-rating', 37],
+    ['2026-11-26T04:54:02,8212,GET /rate/m=four', 'bad-rating', 37],
+    ['2026-11-26T04:54:02,8212,GET /rate/m=4,extra', 'bad-rating', 37],
+    ['2026-11-26T04:54:02,8212,GET /data/m/m/x.mpg', 'bad-minute', 39],
+    ['2026-11-26T04:54:02,8212,GET /data/m/m/12', 'bad-minute', 41],
+    ['2026-11-26T04:54:02,8212,GET /data/m/m/999999999.mpg', 'bad-minute', 39],
+    ['2026-11-26T04:54:02,8212,recommendation request , status 200, result: m1, 5 ms', 'bad-instance', 48],
+    ['2026-11-26T04:54:02,8212,recommendation request a, status x, result: m1, 5 ms', 'bad-status', 58],
+    ['2026-11-26T04:54:02,8212,recommendation request a, status 200 result: m1, 5 ms', 'bad-result', 61],
+    ['2026-11-26T04:54:02,8212,recommendation request a, status 200, result: m1, 5', 'bad-latency', 76],
+    ['2026-11-26T04:54:02,8212,recommendation request a, status 200, result: m1, -5 ms', 'bad-latency', 75],
+    ['2026-11-26T04:54:02,8212,recommendation request a, status 200, result: m1,m2, 5 ms', 'bad-result', 73],
+    ['2026-11-26T04:54:02,8212,recommendation request a, status 200, result: m1, , m2, 5 ms', 'bad-movie', 75],
+    ['2026-11-26T04:54:02,8212,recommendation request a, status 200, result', 'bad-result', 61],
+    ['2026-11-26T04:54:02,82\uFFFD2,GET /rate/m=4', 'invalid-encoding', 22],
+    ['2026-11-26T04:54:02,82\uD800,GET /rate/m=4', 'invalid-encoding', 22],
+  ];
+  it.each(bad)('returns a ParseError for %j (%s at %i)', (line, code, position) => {
+    const r = parseLogLine(line);
+    expect(isParseError(r) && { code: r.code, position: r.position, raw: r.raw }).toEqual({ code, position, raw: line });
+    if (isParseError(r)) expect(r.reason.length).toBeGreaterThan(15);
+  });
+
+  it('rejects a megabyte-long line without scanning it, keeping the raw line', () => {
+    const movies = Array.from({ length: 100_000 }, (_, i) => `movie+${i}`);
+    const line = `2026-11-26T04:54:02,8212,recommendation request a, status 200, result: ${movies.join(', ')}, 5 ms`;
+    expect(line.length).toBeGreaterThan(1 << 20);
+    const r = parseLogLine(line);
+    expect(isParseError(r) && r.code).toBe('too-long');
+    expect(isParseError(r) && r.raw).toBe(line);
+    expect(parseLogLine(line, { maxLength: 2 << 20 })).toMatchObject({ kind: 'recommendation', movies });
+  });
+
+  it('decodes bytes as strict UTF-8 and points at the first invalid byte', () => {
+    const good = new TextEncoder().encode('2026-11-26T04:54:02,8212,GET /rate/m=4');
+    expect(parseLogLine(good)).toMatchObject({ kind: 'rate', rating: 4 });
+    const bytes = Uint8Array.from([...good.slice(0, 21), 0xc3, 0x28, ...good.slice(21)]);
+    const r = parseLogLine(bytes);
+    expect(isParseError(r) && [r.code, r.position, r.raw]).toEqual(['invalid-encoding', 21, bytes]);
+    for (const seq of [[0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82]]) {
+      const r2 = parseLogLine(Uint8Array.from([...good.slice(0, 21), ...seq]));
+      expect(isParseError(r2) && [r2.code, r2.position]).toEqual(['invalid-encoding', 21]);
+    }
+  });
+
+  it('round-trips every valid event through formatLogLine', () => {
+    fc.assert(
+      fc.property(telemetryEvent, (e) => {
+        expect(parseLogLine(formatLogLine(e))).toEqual(e);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('never throws on 10,000 arbitrary strings, and reads back what it accepts', () => {
+    const lineLike = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 200 }),
+      fc.string({ unit: 'grapheme-ascii', maxLength: 200 }),
+      // Mutations of valid lines exercise the deeper branches.
+      fc.tuple(telemetryEvent, fc.nat(), fc.string({ maxLength: 5 }), fc.nat(8)).map(([e, at, insert, cut]) => {
+        const line = formatLogLine(e);
+        const i = at % (line.length + 1);
+        return line.slice(0, i) + insert + line.slice(i + cut);
+      }),
+    );
+    fc.assert(
+      fc.property(lineLike, (line) => {
+        const r = parseLogLine(line);
+        if (isParseError(r)) {
+          expect(r.raw).toBe(line);
+          expect(r.position).toBeGreaterThanOrEqual(0);
+        } else {
+          expect(parseLogLine(formatLogLine(r))).toEqual(r);
+        }
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+});
+
+describe('formatLogLine', () => {
+  it('refuses an event it could not read back, naming the field', () => {
+    expect(() => formatLogLine({ kind: 'rate', time: T, user: 'a,b', movie: 'm', rating: 4 })).toThrow(/user may hold printable ASCII/);
+    expect(() => formatLogLine({ kind: 'rate', time: T, user: 'a', movie: 'm', rating: 7 as 4 })).toThrow(/rating must be a whole number from 1 to 5, got 7/);
+  });
+});
