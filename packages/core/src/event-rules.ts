@@ -64,7 +64,7 @@ export const MAX_MINUTE = 100_000;
  * with the first offending field, or `undefined` when it is valid.
  */
 export function checkEvent(value: unknown): RuleViolation | undefined {
-  if (typeof value !== 'object' || value === null) return violation('bad-kind', 'event', `an event must be an object, got ${describe(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return violation('bad-kind', 'event', `an event must be an object, got ${describe(value)}`);
   const e = value as Record<string, unknown>;
   if (!isWhole(e['time'], 0, MAX_EVENT_TIME))
     return violation('bad-timestamp', 'time', `time must be whole epoch milliseconds between 0 and ${MAX_EVENT_TIME}, got ${describe(e['time'])}`);

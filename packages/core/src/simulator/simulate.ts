@@ -292,7 +292,7 @@ class EventGenerator implements IterableIterator<TelemetryEvent> {
     for (let rank = 0; rank < movies.length && !chosen; rank++) {
       const movie = this.world.movie(movies[rank]!);
       if (!movie) continue;
-      const p = Math.min(1, (0.3 * clickLift * sigmoid(2 * this.world.affinity(user, movie))) / Math.log2(rank + 2));
+      const p = Math.min(1, (0.05 * clickLift * sigmoid(2 * this.world.affinity(user, movie))) / Math.log2(rank + 2));
       if (random.chance(p)) chosen = movie;
     }
     this.browse(time + latencyMs, user, chosen);
@@ -326,7 +326,7 @@ class EventGenerator implements IterableIterator<TelemetryEvent> {
   }
 
   private rate(s: Session): RateEvent {
-    let stars = 2.6 + this.world.affinity(s.user, s.movie) + 0.85 * this.random.normal();
+    let stars = 3.2 + this.world.affinity(s.user, s.movie) + 0.85 * this.random.normal();
     for (const sc of this.scenarios) {
       if (sc.kind !== 'rating-shift' || s.time < sc.at || (sc.group && !inGroup(s.user.attributes, sc.group))) continue;
       const ramp = sc.rampMs ? Math.min(1, (s.time - sc.at) / sc.rampMs) : 1;
