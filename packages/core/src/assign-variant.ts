@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 
-/** How many buckets units are hashed into. */
+/**
+ * How many buckets units are hashed into: 10,000, so weights and coverage
+ * resolve to a hundredth of a percent.
+ *
+ * @example
+ * ```ts
+ * hashBucket('exp', 'user-1') < BUCKETS; // true
+ * ```
+ */
 export const BUCKETS = 10_000;
 
 /**

@@ -7,7 +7,14 @@ import { MAX_EVENT_TIME } from './timestamp.js';
  * either format and read back unchanged.
  */
 
-/** The longest id (user, movie, serving instance) a codec accepts. */
+/**
+ * The longest id (user, movie, serving instance) a codec accepts: 256 characters.
+ *
+ * @example
+ * ```ts
+ * 'x'.repeat(MAX_ID_LENGTH + 1); // too long for a user id
+ * ```
+ */
 export const MAX_ID_LENGTH = 256;
 
 /**
@@ -56,7 +63,14 @@ function isWhole(value: unknown, min: number, max: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
 
-/** The largest minute index accepted for a watch event (about 70 days of film). */
+/**
+ * The largest minute index accepted for a watch event: 100,000 (about 70 days of film).
+ *
+ * @example
+ * ```ts
+ * parseLogLine('2026-11-26T04:53:58,1,GET /data/m/m/100001.mpg'); // a 'bad-minute' ParseError
+ * ```
+ */
 export const MAX_MINUTE = 100_000;
 
 /**

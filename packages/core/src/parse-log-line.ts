@@ -17,7 +17,14 @@ export interface ParseLogLineOptions {
   readonly maxLength?: number;
 }
 
-/** Default {@link ParseLogLineOptions.maxLength}. */
+/**
+ * Default {@link ParseLogLineOptions.maxLength}: 65,536 characters.
+ *
+ * @example
+ * ```ts
+ * parseLogLine(line, { maxLength: 4 * DEFAULT_MAX_LINE_LENGTH });
+ * ```
+ */
 export const DEFAULT_MAX_LINE_LENGTH = 65_536;
 
 const WATCH = 'GET /data/m/';

@@ -4,7 +4,15 @@
  * locale- and engine-tolerant and slow; the hot path needs neither.
  */
 
-/** The latest instant a four-digit year can hold: 9999-12-31T23:59:59.999Z. */
+/**
+ * The latest valid event time, 9999-12-31T23:59:59.999Z: the last instant a
+ * four-digit year can hold.
+ *
+ * @example
+ * ```ts
+ * new Date(MAX_EVENT_TIME).toISOString(); // '9999-12-31T23:59:59.999Z'
+ * ```
+ */
 export const MAX_EVENT_TIME = 253402300799999;
 
 const MS_PER_DAY = 86_400_000;
