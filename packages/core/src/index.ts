@@ -21,3 +21,7 @@ export * from './simulator/recommenders.js';
 export * from './simulator/scenario.js';
 export * from './simulator/simulate.js';
 export * from './finding.js';
+export { tumbling, hopping, session, type WindowAssigner } from './windows/window-assigner.js';
+export { WatermarkTracker } from './windows/watermark.js';
+export * from './windows/event-time-window.js';
+export * from './windows/count-window.js';

@@ -8,7 +8,11 @@ const start = Date.UTC(2026, 0, 1);
 
 function ratingMean(events: TelemetryEvent[], from: number, to: number): number {
   let sum = 0, n = 0;
-  for (const e of events) if (e.kind === 'rate' && e.time >= from && e.time < to) (sum += e.rating), n++;
+  for (const e of events)
+    if (e.kind === 'rate' && e.time >= from && e.time < to) {
+      sum += e.rating;
+      n++;
+    }
   return sum / n;
 }
 

@@ -1,0 +1,437 @@
+import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import type { WindowBounds } from '../finding.js';
+import { MinHeap } from '../internal/min-heap.js';
+import { alignedStart, type WindowAssigner } from './window-assigner.js';
+import { WatermarkTracker } from './watermark.js';
+
+/**
+ * How a window builds its value: a fresh summary, how an event is added, and
+ * what is emitted. Accumulators fit directly; `merge` is needed only by
+ * session windows, which merge when an event bridges two sessions.
+ *
+ * @example
+ * ```ts
+ * const meanRating: Aggregation<RateEvent, { n: number; sum: number }, number> = {
+ *   create: () => ({ n: 0, sum: 0 }),
+ *   add: (acc, e) => { acc.n++; acc.sum += e.rating; },
+ *   result: (acc) => acc.sum / acc.n,
+ * };
+ * ```
+ */
+export interface Aggregation<T, A, R> {
+  create(): A;
+  add(acc: A, value: T): void;
+  /** Emitted value, computed when the window emits (snapshot what may change later). */
+  result(acc: A): R;
+  merge?(into: A, from: A): void;
+}
+
+/**
+ * One emitted window.
+ *
+ * @example
+ * ```ts
+ * const r: WindowResult<string, number> = { key: 'rec-1:8082', window: { start: 0, end: 60_000 }, value: 0.998, count: 512, final: true, revision: 0 };
+ * ```
+ */
+export interface WindowResult<K, R> {
+  readonly key: K;
+  readonly window: WindowBounds;
+  readonly value: R;
+  /** Events added to the window. */
+  readonly count: number;
+  /** True once the watermark has passed the window's end plus grace (or the key was evicted, or the stream ended). */
+  readonly final: boolean;
+  /** 0 for the first final result; 1, 2, ... for updates by late events under the `'update'` policy. */
+  readonly revision: number;
+  /** Present when the window was emitted early because its key was evicted to bound state. */
+  readonly evicted?: true;
+}
+
+/**
+ * Counters of an {@link eventTimeWindow} operator, to read or export as metrics.
+ *
+ * @example
+ * ```ts
+ * const stats = createWindowStats();
+ * events$.pipe(eventTimeWindow({ ...options, stats })).subscribe();
+ * // stats.late, stats.dropped, stats.evictedKeys, stats.openWindows
+ * ```
+ */
+export interface WindowStats {
+  /** Events that arrived after their window had closed. */
+  late: number;
+  /** Late events that were discarded (policy `'drop'`, or past `updateFor`). */
+  dropped: number;
+  /** Keys evicted to respect `maxKeys`. */
+  evictedKeys: number;
+  /** Windows currently open. */
+  openWindows: number;
+  /** The watermark, epoch ms. */
+  watermark: number;
+}
+
+/**
+ * Zeroed {@link WindowStats}.
+ *
+ * @example
+ * ```ts
+ * const stats = createWindowStats();
+ * ```
+ */
+export function createWindowStats(): WindowStats {
+  return { late: 0, dropped: 0, evictedKeys: 0, openWindows: 0, watermark: Number.NEGATIVE_INFINITY };
+}
+
+/**
+ * Options of {@link eventTimeWindow}.
+ *
+ * @example
+ * ```ts
+ * const options: EventTimeWindowOptions<RateEvent, string, Moments, number> = {
+ *   assigner: tumbling(3_600_000), key: (e) => e.movie, outOfOrderness: 60_000, grace: 300_000,
+ *   create: () => new Moments(), add: (m, e) => m.add(e.rating), result: (m) => m.mean,
+ * };
+ * ```
+ */
+export interface EventTimeWindowOptions<T, K, A, R> extends Aggregation<T, A, R> {
+  readonly assigner: WindowAssigner;
+  /** Groups events into independent windows per key. Default: one key, `null`. */
+  readonly key?: (value: T) => K;
+  /** Event time, epoch ms. Default: the value's `time` field. */
+  readonly time?: (value: T) => number;
+  /** Source partition of an event, for per-partition watermarks (minimum over partitions). Default: one partition. */
+  readonly partition?: (value: T) => string | number;
+  /** How far behind the largest event time seen an event may arrive and still count as on time, ms. Default 0. */
+  readonly outOfOrderness?: number;
+  /** How long after the watermark passes a window's end it stays open for stragglers, ms. Default 0. */
+  readonly grace?: number;
+  /**
+   * What to do with an event whose window has closed: `'drop'` it (counted; the default),
+   * send it to `onLate` (`'side-output'`), or add it and emit an updated result (`'update'`,
+   * for `updateFor` ms after the window closed; later ones are dropped).
+   */
+  readonly late?: 'drop' | 'side-output' | 'update';
+  /** Receives late events under the `'side-output'` policy. */
+  readonly onLate?: (value: T) => void;
+  /** How long a closed window accepts late updates under the `'update'` policy, ms. */
+  readonly updateFor?: number;
+  /** `'final'` (default) emits each window once when it closes; `'every'` also emits after every event. */
+  readonly emit?: 'final' | 'every';
+  /** Most keys with open windows; beyond it the least recently active key is emitted early and evicted. */
+  readonly maxKeys?: number;
+  /**
+   * Clock time after which a partition without events stops holding the watermark back, ms.
+   * When every partition is idle the watermark advances with the clock, so a quiet stream's windows still close.
+   */
+  readonly idleTimeout?: number;
+  /** Clock for idleness. Default `asyncScheduler`; a `TestScheduler` makes tests exact. */
+  readonly scheduler?: SchedulerLike;
+  readonly stats?: WindowStats;
+}
+
+interface Win<K, A> {
+  readonly key: K;
+  start: number;
+  end: number;
+  acc: A;
+  count: number;
+  revision: number;
+  readonly seq: number;
+  open: boolean;
+  /** Retained after closing (policy 'update') until this watermark. */
+  expiresAt: number;
+}
+
+interface HeapEntry<K, A> {
+  readonly at: number;
+  readonly seq: number;
+  readonly win: Win<K, A>;
+  /** The window's end when the entry was pushed; a session that grew leaves a stale entry. */
+  readonly end: number;
+}
+
+const defaultTime = (value: unknown): number => (value as { time: number }).time;
+
+/**
+ * Groups a stream into event-time windows and emits one aggregate per window
+ * and key when the watermark passes the window's end plus grace. Events may
+ * arrive out of order and late; see the options for the watermark, grace,
+ * late-event policy, emit strategy, bounded keys and idle timeout. When the
+ * source completes, every open window is emitted as final.
+ *
+ * @example
+ * ```ts
+ * // Mean rating per movie per hour, tolerating a minute of disorder.
+ * events$.pipe(
+ *   filter((e): e is RateEvent => e.kind === 'rate'),
+ *   eventTimeWindow({
+ *     assigner: tumbling(3_600_000), key: (e) => e.movie, outOfOrderness: 60_000,
+ *     create: () => ({ n: 0, sum: 0 }), add: (a, e) => { a.n++; a.sum += e.rating; }, result: (a) => a.sum / a.n,
+ *   }),
+ * ).subscribe(({ key, window, value }) => console.log(key, new Date(window.start), value));
+ * ```
+ */
+export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptions<T, K, A, R>): OperatorFunction<T, WindowResult<K, R>> {
+  const { assigner } = options;
+  if (assigner.kind === 'session' && !options.merge) throw new RangeError('session windows merge when an event bridges two sessions: give the aggregation a merge(into, from)');
+  const late = options.late ?? 'drop';
+  if (late === 'side-output' && !options.onLate) throw new RangeError("late: 'side-output' needs onLate(value) to receive late events");
+  if (late === 'update' && !(options.updateFor !== undefined && options.updateFor > 0)) throw new RangeError("late: 'update' needs updateFor, how long (ms) a closed window accepts late events");
+  if (options.maxKeys !== undefined && !(options.maxKeys >= 1)) throw new RangeError(`maxKeys must be at least 1, got ${options.maxKeys}`);
+  const grace = options.grace ?? 0;
+  if (!(grace >= 0)) throw new RangeError(`grace must be 0 or more ms, got ${grace}`);
+
+  return (source) =>
+    new Observable<WindowResult<K, R>>((subscriber) => {
+      const scheduler = options.scheduler ?? asyncScheduler;
+      const timeOf = options.time ?? defaultTime;
+      const keyOf = options.key ?? ((() => null) as unknown as (value: T) => K);
+      const partitionOf = options.partition;
+      const every = options.emit === 'every';
+      const updateFor = options.updateFor ?? 0;
+      const stats = options.stats ?? createWindowStats();
+      const tracker = new WatermarkTracker({
+        ...(options.outOfOrderness !== undefined ? { outOfOrderness: options.outOfOrderness } : {}),
+        ...(options.idleTimeout !== undefined ? { idleTimeout: options.idleTimeout } : {}),
+      });
+      const closing = new MinHeap<HeapEntry<K, A>>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
+      const expiring = new MinHeap<HeapEntry<K, A>>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
+      // Aligned windows by start then key; sessions by key. Closed windows kept for updates live here too.
+      const byStart = new Map<number, Map<K, Win<K, A>>>();
+      const sessions = new Map<K, Win<K, A>[]>();
+      // Keys with open windows → how many, in least-recently-active order (only kept when maxKeys is set).
+      const liveKeys = options.maxKeys !== undefined ? new Map<K, number>() : undefined;
+      let watermark = Number.NEGATIVE_INFINITY;
+      let seq = 0;
+      let timer: Subscription | undefined;
+
+      const emit = (w: Win<K, A>, final: boolean, evicted = false): void => {
+        const bounds = { start: w.start, end: w.end };
+        const value = options.result(w.acc);
+        subscriber.next(
+          evicted
+            ? { key: w.key, window: bounds, value, count: w.count, final, revision: w.revision, evicted: true }
+            : { key: w.key, window: bounds, value, count: w.count, final, revision: w.revision },
+        );
+      };
+
+      const forget = (w: Win<K, A>): void => {
+        if (assigner.kind === 'session') {
+          const list = sessions.get(w.key);
+          if (list) {
+            const i = list.indexOf(w);
+            if (i >= 0) list.splice(i, 1);
+            if (list.length === 0) sessions.delete(w.key);
+          }
+        } else {
+          const m = byStart.get(w.start);
+          if (m && m.get(w.key) === w) {
+            m.delete(w.key);
+            if (m.size === 0) byStart.delete(w.start);
+          }
+        }
+      };
+
+      const releaseKey = (key: K): void => {
+        if (!liveKeys) return;
+        const n = (liveKeys.get(key) ?? 1) - 1;
+        if (n <= 0) liveKeys.delete(key);
+        else liveKeys.set(key, n);
+      };
+
+      const close = (w: Win<K, A>): void => {
+        w.open = false;
+        stats.openWindows--;
+        releaseKey(w.key);
+        emit(w, true);
+        if (late === 'update') {
+          w.expiresAt = w.end + grace + updateFor;
+          expiring.push({ at: w.expiresAt, seq: w.seq, win: w, end: w.end });
+        } else forget(w);
+      };
+
+      const advance = (now: number): void => {
+        const next = tracker.current(now);
+        if (next <= watermark) return;
+        watermark = next;
+        stats.watermark = next;
+        for (let top = closing.peek(); top && top.at <= watermark; top = closing.peek()) {
+          closing.pop();
+          if (top.win.open && top.win.end === top.end) close(top.win);
+        }
+        for (let top = expiring.peek(); top && top.at <= watermark; top = expiring.peek()) {
+          expiring.pop();
+          forget(top.win);
+        }
+      };
+
+      const touchKey = (key: K, opening: boolean): void => {
+        if (!liveKeys) return;
+        const n = liveKeys.get(key);
+        if (n !== undefined) liveKeys.delete(key);
+        else if (!opening) return;
+        liveKeys.set(key, (n ?? 0) + (opening ? 1 : 0));
+        if (liveKeys.size > options.maxKeys!) evictOldestKey();
+      };
+
+      const evictOldestKey = (): void => {
+        const victim = liveKeys!.keys().next().value as K;
+        liveKeys!.delete(victim);
+        stats.evictedKeys++;
+        const wins: Win<K, A>[] =
+          assigner.kind === 'session' ? [...(sessions.get(victim) ?? [])] : [...byStart.values()].flatMap((m) => (m.has(victim) ? [m.get(victim)!] : []));
+        for (const w of wins.sort((a, b) => a.end - b.end)) {
+          if (w.open) {
+            w.open = false;
+            stats.openWindows--;
+            emit(w, true, true);
+          }
+          forget(w);
+        }
+      };
+
+      const open = (key: K, start: number, end: number, value: T): Win<K, A> => {
+        const w: Win<K, A> = { key, start, end, acc: options.create(), count: 0, revision: 0, seq: seq++, open: true, expiresAt: 0 };
+        stats.openWindows++;
+        closing.push({ at: end + grace, seq: w.seq, win: w, end });
+        touchKey(key, true);
+        addTo(w, value);
+        return w;
+      };
+
+      const addTo = (w: Win<K, A>, value: T): void => {
+        options.add(w.acc, value);
+        w.count++;
+        if (!w.open) {
+          w.revision++;
+          emit(w, true);
+        } else if (every) emit(w, false);
+      };
+
+      /**
+       * An event that missed at least one of its windows. Under 'update' the
+       * retained windows take it; otherwise, if no window took it, it goes to
+       * the side output or is dropped (as Flink does).
+       */
+      const missed = (value: T, retained: readonly Win<K, A>[], added: boolean): void => {
+        stats.late++;
+        if (late === 'update') for (const w of retained) addTo(w, value);
+        if (added || (late === 'update' && retained.length > 0)) return;
+        if (late === 'side-output') options.onLate!(value);
+        else stats.dropped++;
+      };
+
+      const assignAligned = (value: T, t: number, key: K, size: number, step: number, offset: number): void => {
+        let added = false;
+        let missedAny = false;
+        const retained: Win<K, A>[] = [];
+        for (let start = alignedStart(t, step, offset); start > t - size; start -= step) {
+          const end = start + size;
+          let m = byStart.get(start);
+          const w = m?.get(key);
+          if (w?.open) {
+            addTo(w, value);
+            touchKey(key, false);
+            added = true;
+          } else if (end + grace <= watermark) {
+            missedAny = true;
+            if (w) retained.push(w);
+          } else {
+            if (!m) byStart.set(start, (m = new Map()));
+            m.set(key, open(key, start, end, value));
+            added = true;
+          }
+        }
+        if (missedAny) missed(value, retained, added);
+      };
+
+      const assignSession = (value: T, t: number, key: K, gap: number): void => {
+        const list = sessions.get(key) ?? [];
+        // Sessions (open, or retained for updates) that an event at t touches: [start - gap, end).
+        const touched = list.filter((w) => t >= w.start - gap && t < w.end);
+        const live = touched.filter((w) => w.open);
+        if (live.length === 0 && t + gap + grace <= watermark) {
+          missed(value, touched, false);
+          return;
+        }
+        if (live.length === 0) {
+          const w = open(key, t, t + gap, value);
+          list.push(w);
+          sessions.set(key, list);
+          return;
+        }
+        const [into, ...rest] = live.sort((a, b) => a.start - b.start) as [Win<K, A>, ...Win<K, A>[]];
+        for (const w of rest) {
+          options.merge!(into.acc, w.acc);
+          into.count += w.count;
+          into.end = Math.max(into.end, w.end);
+          w.open = false;
+          stats.openWindows--;
+          releaseKey(key);
+          forget(w);
+        }
+        into.start = Math.min(into.start, t);
+        if (t + gap > into.end) into.end = t + gap;
+        closing.push({ at: into.end + grace, seq: into.seq, win: into, end: into.end });
+        touchKey(key, false);
+        addTo(into, value);
+      };
+
+      const armIdleTimer = (): void => {
+        if (options.idleTimeout === undefined || timer) return;
+        timer = scheduler.schedule(function check() {
+          timer = undefined;
+          const now = scheduler.now();
+          advance(now);
+          if (stats.openWindows === 0 && late !== 'update') return;
+          // Wake when the next partition turns idle, or (all idle) when the next window is due.
+          const due = closing.peek();
+          const wake = tracker.nextIdleAt(now) ?? (due ? now + Math.max(1, due.at - watermark) : undefined);
+          if (wake !== undefined) timer = scheduler.schedule(check, wake - now);
+        }, options.idleTimeout);
+      };
+
+      const subscription = source.subscribe({
+        next(value) {
+          try {
+            const t = timeOf(value);
+            if (!Number.isFinite(t)) throw new RangeError(`event time must be finite epoch ms, got ${t}: check the time option`);
+            // Close what this event completes first, so results come out in event-time order.
+            const now = scheduler.now();
+            tracker.observe(partitionOf ? partitionOf(value) : 0, t, now);
+            advance(now);
+            const key = keyOf(value);
+            switch (assigner.kind) {
+              case 'tumbling':
+                assignAligned(value, t, key, assigner.size, assigner.size, assigner.offset);
+                break;
+              case 'hopping':
+                assignAligned(value, t, key, assigner.size, assigner.advance, assigner.offset);
+                break;
+              case 'session':
+                assignSession(value, t, key, assigner.gap);
+            }
+            armIdleTimer();
+          } catch (err) {
+            subscriber.error(err);
+          }
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete() {
+          const rest: Win<K, A>[] = [];
+          for (let e = closing.pop(); e; e = closing.pop()) if (e.win.open && e.win.end === e.end) rest.push(e.win);
+          for (const w of rest) {
+            w.open = false;
+            stats.openWindows--;
+            emit(w, true);
+          }
+          subscriber.complete();
+        },
+      });
+      return () => {
+        timer?.unsubscribe();
+        subscription.unsubscribe();
+      };
+    });
+}

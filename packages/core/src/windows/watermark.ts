@@ -1,0 +1,74 @@
+/**
+ * Tracks event-time progress. Each partition's watermark is the largest event
+ * time it has seen minus the allowed out-of-orderness; the stream's watermark
+ * is the minimum over partitions that are not idle, so a quiet partition does
+ * not stall the others. Idleness is measured on the clock you pass in
+ * (processing time, from an RxJS scheduler).
+ *
+ * @example
+ * ```ts
+ * const w = new WatermarkTracker({ outOfOrderness: 5_000, idleTimeout: 60_000 });
+ * w.observe(0, 100_000, Date.now());
+ * w.observe(1, 90_000, Date.now());
+ * w.current(Date.now()); // 85_000: partition 1 holds it back
+ * ```
+ */
+export class WatermarkTracker {
+  private readonly outOfOrderness: number;
+  private readonly idleTimeout: number;
+  private readonly partitions = new Map<string | number, { max: number; seenAt: number }>();
+  private floor = Number.NEGATIVE_INFINITY;
+  /** Largest event time seen on any partition. */
+  maxEventTime = Number.NEGATIVE_INFINITY;
+  /** Clock reading of the latest event. */
+  lastSeenAt = Number.NEGATIVE_INFINITY;
+
+  constructor(options: { readonly outOfOrderness?: number; readonly idleTimeout?: number } = {}) {
+    this.outOfOrderness = options.outOfOrderness ?? 0;
+    this.idleTimeout = options.idleTimeout ?? Number.POSITIVE_INFINITY;
+    if (!(this.outOfOrderness >= 0)) throw new RangeError(`outOfOrderness must be 0 or more ms, got ${this.outOfOrderness}`);
+    if (!(this.idleTimeout > 0)) throw new RangeError(`idleTimeout must be a positive number of ms, got ${this.idleTimeout}`);
+  }
+
+  /** Records an event of `partition` with event time `time`, seen at clock time `now`. */
+  observe(partition: string | number, time: number, now: number): void {
+    let p = this.partitions.get(partition);
+    if (!p) this.partitions.set(partition, (p = { max: time, seenAt: now }));
+    else {
+      if (time > p.max) p.max = time;
+      p.seenAt = now;
+    }
+    if (time > this.maxEventTime) this.maxEventTime = time;
+    this.lastSeenAt = now;
+  }
+
+  /** The clock time at which the next partition that is active at `now` turns idle, or undefined. */
+  nextIdleAt(now: number): number | undefined {
+    let next: number | undefined;
+    for (const p of this.partitions.values()) {
+      const at = p.seenAt + this.idleTimeout;
+      if (at > now && (next === undefined || at < next)) next = at;
+    }
+    return next;
+  }
+
+  /**
+   * The watermark at clock time `now`: event times below it are complete.
+   * It never moves backwards. When every partition is idle, it advances with
+   * the clock from the last event (processing-time fallback), so the last
+   * windows of a quiet stream still close.
+   */
+  current(now: number): number {
+    let min = Number.POSITIVE_INFINITY;
+    let active = 0;
+    for (const p of this.partitions.values()) {
+      if (now - p.seenAt >= this.idleTimeout) continue;
+      active++;
+      if (p.max < min) min = p.max;
+    }
+    const candidate =
+      active > 0 ? min - this.outOfOrderness : this.partitions.size > 0 ? this.maxEventTime - this.outOfOrderness + (now - this.lastSeenAt) : Number.NEGATIVE_INFINITY;
+    if (candidate > this.floor) this.floor = candidate;
+    return this.floor;
+  }
+}
