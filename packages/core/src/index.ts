@@ -25,3 +25,5 @@ export { tumbling, hopping, session, type WindowAssigner } from './windows/windo
 export { WatermarkTracker } from './windows/watermark.js';
 export * from './windows/event-time-window.js';
 export * from './windows/count-window.js';
+export type { Accumulator, AccumulatorFactory } from './accumulators/accumulator.js';
+export { Moments, type MomentsResult, type MomentsJSON } from './accumulators/moments.js';

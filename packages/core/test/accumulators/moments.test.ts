@@ -1,0 +1,81 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Moments, SeededRandom, type MomentsResult } from '../../src/index.js';
+import { expectClose, fill, mergeLaws } from './laws.js';
+
+function expectSameMoments(actual: MomentsResult, expected: MomentsResult, relative = 1e-9): void {
+  expect(actual.count).toBe(expected.count);
+  expectClose(actual.min, expected.min, 0, 'min');
+  expectClose(actual.max, expected.max, 0, 'max');
+  // Sums and means are compared relative to the magnitudes involved, the variance relative to itself.
+  const scale = expected.count === 0 ? 1 : Math.max(Math.abs(expected.min), Math.abs(expected.max), 1);
+  expectClose(actual.sum, expected.sum, relative * expected.count * scale, 'sum');
+  expectClose(actual.mean, expected.mean, relative * scale, 'mean');
+  expectClose(actual.variance, expected.variance, relative * scale, 'variance');
+}
+
+const finite = fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true });
+
+describe('Moments', () => {
+  mergeLaws({
+    make: () => new Moments(),
+    restore: (json) => Moments.fromJSON(json),
+    value: fc.oneof(finite, fc.integer({ min: -5, max: 5 }), fc.double({ min: 1e9, max: 1e9 + 1, noNaN: true })),
+    same: (a, b) => expectSameMoments(a.result(), b.result()),
+  });
+
+  it('reports the textbook values', () => {
+    const m = fill(() => new Moments(), [2, 4, 4, 4, 5, 5, 7, 9]);
+    expect(m.result()).toEqual({ count: 8, sum: 40, mean: 5, variance: 32 / 7, populationVariance: 4, standardDeviation: Math.sqrt(32 / 7), min: 2, max: 9 });
+  });
+
+  it('reports NaN for what is undefined on no or one value', () => {
+    expect(new Moments().result()).toEqual({ count: 0, sum: 0, mean: NaN, variance: NaN, populationVariance: NaN, standardDeviation: NaN, min: NaN, max: NaN });
+    expect(fill(() => new Moments(), [3]).result()).toMatchObject({ count: 1, mean: 3, variance: NaN, populationVariance: 0, min: 3, max: 3 });
+  });
+
+  it('stays accurate on 1e9 + small noise, where the sum of squares cancels', () => {
+    const random = new SeededRandom(7);
+    const values = Array.from({ length: 100_000 }, () => 1e9 + random.normal() * 0.01);
+    // x − 1e9 is exact for these values, and the variance does not depend on the shift.
+    const noise = values.map((x) => x - 1e9);
+    const noiseMean = noise.reduce((a, b) => a + b, 0) / noise.length;
+    const exactVariance = noise.reduce((a, d) => a + (d - noiseMean) ** 2, 0) / (noise.length - 1);
+    const naive = (values.reduce((a, x) => a + x * x, 0) - values.reduce((a, x) => a + x, 0) ** 2 / values.length) / (values.length - 1);
+    expect(Math.abs(naive - exactVariance) / exactVariance).toBeGreaterThan(1); // the data really is hard
+
+    const whole = fill(() => new Moments(), values);
+    // The mean itself is held to 1e9's ulp (1.2e-7), 1e-5 of the noise, so that bounds what any double can do.
+    expect(Math.abs(whole.result().variance - exactVariance) / exactVariance).toBeLessThan(1e-4);
+    expect(Math.abs(whole.result().mean - (1e9 + noiseMean)) / 1e9).toBeLessThan(1e-14);
+
+    const parts = [0, 1, 2, 3].map((p) => fill(() => new Moments(), values.filter((_, i) => i % 4 === p)));
+    const merged = new Moments();
+    for (const part of parts) merged.merge(part);
+    expect(Math.abs(merged.result().variance - exactVariance) / exactVariance).toBeLessThan(1e-4);
+  });
+
+  it('refuses NaN and ±Infinity with a RangeError and keeps its state', () => {
+    const m = fill(() => new Moments(), [1, 2]);
+    for (const bad of [NaN, Infinity, -Infinity]) expect(() => m.add(bad)).toThrow(new RangeError(`Moments.add: value must be a finite number; got ${bad}`));
+    expect(m.result()).toMatchObject({ count: 2, mean: 1.5, min: 1, max: 2 });
+  });
+
+  it('refuses malformed or inconsistent JSON with a RangeError that names the field', () => {
+    const good = fill(() => new Moments(), [1, 2, 3]).toJSON();
+    const cases: [unknown, RegExp][] = [
+      [null, /expected an object; got null/],
+      [[1], /expected an object; got an array of 1/],
+      [{ ...good, count: -1 }, /count must be an integer/],
+      [{ ...good, count: 1.5 }, /count must be an integer/],
+      [{ ...good, mean: 'x' }, /mean must be a finite number; got "x"/],
+      [{ ...good, sum: null }, /sum must be a finite number; got null/],
+      [{ ...good, m2: -1 }, /m2 must be at least 0/],
+      [{ ...good, min: null }, /min must be a number when count > 0/],
+      [{ ...good, min: 3, max: 1 }, /max must be a number at least min \(3\)/],
+      [{ count: 0, sum: 1, mean: 0, m2: 0, min: null, max: null }, /an empty state must be/],
+    ];
+    for (const [json, message] of cases) expect(() => Moments.fromJSON(json)).toThrow(message);
+    for (const [json] of cases) expect(() => Moments.fromJSON(json)).toThrow(RangeError);
+  });
+});
