@@ -27,3 +27,5 @@ export * from './windows/event-time-window.js';
 export * from './windows/count-window.js';
 export type { Accumulator, AccumulatorFactory } from './accumulators/accumulator.js';
 export { Moments, type MomentsResult, type MomentsJSON } from './accumulators/moments.js';
+export { IntegerHistogram, ratingHistogram, MAX_INTEGER_HISTOGRAM_BINS, type IntegerHistogramOptions, type IntegerHistogramResult, type IntegerHistogramJSON } from './accumulators/integer-histogram.js';
+export { CategoryHistogram, type CategoryHistogramOptions, type CategoryHistogramResult, type CategoryHistogramJSON } from './accumulators/category-histogram.js';
