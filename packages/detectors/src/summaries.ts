@@ -1,0 +1,126 @@
+import { compensatedSum } from './internal/compensated-sum.js';
+import { distinctCounts, requireFinite } from './internal/distinct-counts.js';
+
+/**
+ * Raw observations, in any order.
+ *
+ * @example
+ * ```ts
+ * const ratings: RawSample = [4, 5, 3, 4, 4];
+ * ```
+ */
+export type RawSample = Float64Array | readonly number[];
+
+/**
+ * Observations already sorted ascending, so a reference sample is sorted
+ * once and never again. Build one with {@link sortedSample}.
+ *
+ * @example
+ * ```ts
+ * const reference: SortedSample = { sorted: Float64Array.of(0.1, 0.4, 0.9) };
+ * ```
+ */
+export interface SortedSample {
+  /** The observations in ascending order (checked; out-of-order input throws). */
+  readonly sorted: Float64Array | readonly number[];
+}
+
+/**
+ * A weighted histogram of distinct values: `counts[i]` observations equal
+ * to `values[i]`. This is how discrete data such as 1–5 star ratings are
+ * summarised; every test gives the same result on a histogram as on the
+ * raw observations it stands for. Build one with {@link histogram}; the
+ * `result()` of the core `IntegerHistogram` accumulator also fits.
+ *
+ * @example
+ * ```ts
+ * const stars: Histogram = { values: [1, 2, 3, 4, 5], counts: [3, 5, 20, 41, 31] };
+ * ```
+ */
+export interface Histogram {
+  /** Distinct values, strictly ascending. */
+  readonly values: Float64Array | readonly number[];
+  /** Non-negative whole numbers of observations, one per value. */
+  readonly counts: Float64Array | readonly number[];
+}
+
+/**
+ * Any form a sample of numbers may come in.
+ *
+ * @example
+ * ```ts
+ * const samples: Sample[] = [[1, 2, 2], { sorted: [1, 2, 2] }, { values: [1, 2], counts: [1, 2] }];
+ * ```
+ */
+export type Sample = RawSample | SortedSample | Histogram;
+
+/**
+ * Count, mean and sample variance (ddof = 1) of a sample: all the
+ * t-tests need from a reference profile. The `result()` of the core
+ * `Moments` accumulator has this shape, so it can be passed as it is.
+ *
+ * @example
+ * ```ts
+ * const reference: SampleMoments = { count: 1000, mean: 3.9, variance: 1.1 };
+ * ```
+ */
+export interface SampleMoments {
+  readonly count: number;
+  readonly mean: number;
+  /** Sample variance with denominator count − 1; 0 when count is 1. */
+  readonly variance: number;
+}
+
+/**
+ * Sorts a copy of raw observations into a {@link SortedSample}.
+ *
+ * @throws RangeError if a value is NaN or infinite.
+ * @example
+ * ```ts
+ * sortedSample([3, 1, 2]); // { sorted: Float64Array [1, 2, 3] }
+ * ```
+ */
+export function sortedSample(sample: RawSample): SortedSample {
+  sample.forEach((value, i) => requireFinite(value, 'sample', i));
+  return { sorted: Float64Array.from(sample).sort() };
+}
+
+/**
+ * Summarises a sample as a {@link Histogram} of its distinct values.
+ *
+ * @throws RangeError if a value is NaN or infinite.
+ * @example
+ * ```ts
+ * histogram([5, 4, 5, 1]); // { values: [1, 4, 5], counts: [1, 1, 2] }
+ * ```
+ */
+export function histogram(sample: Sample): Histogram {
+  const { values, counts } = distinctCounts(sample, 'sample');
+  return { values, counts };
+}
+
+/**
+ * Count, mean and sample variance (ddof = 1) of a sample, with compensated
+ * sums. The variance of a single value is 0.
+ *
+ * @throws RangeError if the sample is empty or has a NaN or infinite value.
+ * @example
+ * ```ts
+ * sampleMoments([1, 2, 3, 4]); // { count: 4, mean: 2.5, variance: 1.6666666666666667 }
+ * ```
+ */
+export function sampleMoments(sample: Sample): SampleMoments {
+  const { values, counts, total } = distinctCounts(sample, 'sample');
+  if (total === 0) throw new RangeError('moments of an empty sample are undefined; pass at least one value');
+  const at = (i: number): [number, number] => [values[i] ?? 0, counts[i] ?? 0];
+  const mean =
+    compensatedSum(values.length, (i) => {
+      const [v, c] = at(i);
+      return v * c;
+    }) / total;
+  const squares = compensatedSum(values.length, (i) => {
+    const [v, c] = at(i);
+    return c * (v - mean) ** 2;
+  });
+  return { count: total, mean, variance: total > 1 ? squares / (total - 1) : 0 };
+}
