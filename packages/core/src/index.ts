@@ -30,3 +30,4 @@ export { Moments, type MomentsResult, type MomentsJSON } from './accumulators/mo
 export { IntegerHistogram, ratingHistogram, MAX_INTEGER_HISTOGRAM_BINS, type IntegerHistogramOptions, type IntegerHistogramResult, type IntegerHistogramJSON } from './accumulators/integer-histogram.js';
 export { CategoryHistogram, type CategoryHistogramOptions, type CategoryHistogramResult, type CategoryHistogramJSON } from './accumulators/category-histogram.js';
 export { QuantileSketch, type QuantileSketchOptions, type QuantileSketchResult, type QuantileSketchJSON } from './accumulators/quantile-sketch.js';
+export { HyperLogLog, type HyperLogLogOptions, type DistinctCountResult, type HyperLogLogJSON } from './accumulators/hyperloglog.js';
