@@ -33,7 +33,15 @@ export interface ChiSquareResult {
   readonly df: number;
 }
 
-/** Result of a contingency-table test, with the expected counts under independence. */
+/**
+ * Result of {@link chiSquareContingency} and {@link gTest}, with the
+ * expected counts under independence.
+ *
+ * @example
+ * ```ts
+ * const { expected }: ContingencyResult = gTest([[10, 20], [20, 10]]); // [[15, 15], [15, 15]]
+ * ```
+ */
 export interface ContingencyResult extends ChiSquareResult {
   /** Expected counts row total × column total / grand total, same shape as the table. */
   readonly expected: readonly (readonly number[])[];

@@ -3,7 +3,15 @@ import { gcd, ksTwoSampleExactSf } from '../distributions/ks-two-sample-exact.js
 import { forEachPooledValue, requireCounts } from '../internal/distinct-counts.js';
 import type { Sample } from '../summaries.js';
 
-/** Up to this larger sample size the p-value is exact, as in scipy's `method='auto'`. */
+/**
+ * Up to this larger sample size {@link ks2Sample} computes the exact
+ * p-value, as scipy's `method='auto'` does; above it, the asymptotic one.
+ *
+ * @example
+ * ```ts
+ * ks2Sample(window, reference).method === (Math.max(n1, n2) <= KS_EXACT_MAX_N ? 'exact' : 'asymptotic');
+ * ```
+ */
 export const KS_EXACT_MAX_N = 10_000;
 
 /**

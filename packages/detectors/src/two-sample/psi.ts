@@ -1,6 +1,14 @@
 import { proportionPair, type Distribution } from '../internal/proportions.js';
 
-/** Proportion that stands in for an empty bin in {@link psi}, so its logarithm is finite. */
+/**
+ * Default proportion that stands in for an empty bin in {@link psi}, so
+ * its logarithm is finite (the value Evidently and most PSI write-ups use).
+ *
+ * @example
+ * ```ts
+ * psi([1, 0], [0, 1]) === psi([1, 0], [0, 1], { epsilon: PSI_EMPTY_BIN_PROPORTION });
+ * ```
+ */
 export const PSI_EMPTY_BIN_PROPORTION = 1e-4;
 
 /**
