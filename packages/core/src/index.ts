@@ -31,3 +31,4 @@ export { IntegerHistogram, ratingHistogram, MAX_INTEGER_HISTOGRAM_BINS, type Int
 export { CategoryHistogram, type CategoryHistogramOptions, type CategoryHistogramResult, type CategoryHistogramJSON } from './accumulators/category-histogram.js';
 export { QuantileSketch, type QuantileSketchOptions, type QuantileSketchResult, type QuantileSketchJSON } from './accumulators/quantile-sketch.js';
 export { HyperLogLog, type HyperLogLogOptions, type DistinctCountResult, type HyperLogLogJSON } from './accumulators/hyperloglog.js';
+export { TopK, type TopKOptions, type TopKItem, type TopKResult, type TopKJSON } from './accumulators/top-k.js';
