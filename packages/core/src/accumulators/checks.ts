@@ -17,6 +17,11 @@ export function requireFinite(value: number, where: string): void {
   if (!Number.isFinite(value)) throw new RangeError(`${where}: value must be a finite number; got ${show(value)}`);
 }
 
+/** Throws unless a running total is still finite after folding in a value or a summary. */
+export function requireNoOverflow(total: number, where: string, what: string): void {
+  if (!Number.isFinite(total)) throw new RangeError(`${where}: the ${what} would overflow to ${total}`);
+}
+
 /** `json` as an object, or a RangeError. */
 export function jsonObject(json: unknown, where: string): JsonObject {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new RangeError(`${where}: expected an object; got ${show(json)}`);

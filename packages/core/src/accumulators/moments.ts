@@ -1,5 +1,5 @@
 import type { Accumulator } from './accumulator.js';
-import { finiteField, integerField, invalid, jsonObject, nullableFiniteField, requireFinite } from './checks.js';
+import { finiteField, integerField, invalid, jsonObject, nullableFiniteField, requireFinite, requireNoOverflow } from './checks.js';
 
 /**
  * What {@link Moments} reports. Statistics that are undefined for so few
@@ -73,14 +73,13 @@ export class Moments implements Accumulator<number, MomentsResult, MomentsJSON> 
   private min = Infinity;
   private max = -Infinity;
 
-  /** Folds in one finite number; throws a RangeError on NaN or ±Infinity. */
+  /** Folds in one finite number; throws a RangeError on NaN, ±Infinity, or a value whose square would overflow. */
   add(value: number): void {
     requireFinite(value, 'Moments.add');
+    const count = this.count + 1;
     const delta = value - this.mean;
-    this.count += 1;
-    this.mean += delta / this.count;
-    this.m2 += delta * (value - this.mean);
-    this.sum += value;
+    const mean = this.mean + delta / count;
+    this.commit('Moments.add', count, this.sum + value, mean, this.m2 + delta * (value - mean));
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
   }
@@ -90,10 +89,8 @@ export class Moments implements Accumulator<number, MomentsResult, MomentsJSON> 
     if (other.count === 0) return;
     const count = this.count + other.count;
     const delta = other.mean - this.mean;
-    this.mean += (delta * other.count) / count;
-    this.m2 += other.m2 + ((delta * delta * this.count) / count) * other.count;
-    this.count = count;
-    this.sum += other.sum;
+    const m2 = this.m2 + other.m2 + ((delta * delta * this.count) / count) * other.count;
+    this.commit('Moments.merge', count, this.sum + other.sum, this.mean + (delta * other.count) / count, m2);
     this.min = Math.min(this.min, other.min);
     this.max = Math.max(this.max, other.max);
   }
@@ -113,6 +110,16 @@ export class Moments implements Accumulator<number, MomentsResult, MomentsJSON> 
       min: empty ? NaN : this.min,
       max: empty ? NaN : this.max,
     };
+  }
+
+  /** Sets the new state, unless the sum or m2 overflowed, in which case the state is left as it was. */
+  private commit(where: string, count: number, sum: number, mean: number, m2: number): void {
+    requireNoOverflow(sum, where, 'sum');
+    requireNoOverflow(m2, where, 'sum of squared deviations');
+    this.count = count;
+    this.sum = sum;
+    this.mean = mean;
+    this.m2 = m2;
   }
 
   /** The state as plain JSON, restored by {@link Moments.fromJSON}. */

@@ -1,6 +1,6 @@
 import { DDSketch } from '@datadog/sketches-js';
 import type { Accumulator } from './accumulator.js';
-import { arrayField, countElement, finiteField, integerField, invalid, jsonObject, nullableFiniteField } from './checks.js';
+import { arrayField, countElement, finiteField, integerField, invalid, jsonObject, nullableFiniteField, requireNoOverflow } from './checks.js';
 
 /**
  * The accuracy of a {@link QuantileSketch}.
@@ -104,9 +104,10 @@ export class QuantileSketch implements Accumulator<number, QuantileSketchResult,
     this.sketch = new DDSketch({ relativeAccuracy });
   }
 
-  /** Folds in one value; throws a RangeError unless it is finite and not negative. */
+  /** Folds in one value; throws a RangeError unless it is finite and not negative (and the sum stays finite). */
   add(value: number): void {
     if (!(value >= 0 && value < Infinity)) invalid('QuantileSketch.add', 'value', 'a finite number, not negative', value);
+    requireNoOverflow(this.sketch.sum + value, 'QuantileSketch.add', 'sum');
     this.sketch.accept(value);
   }
 
@@ -127,6 +128,7 @@ export class QuantileSketch implements Accumulator<number, QuantileSketchResult,
     if (other.relativeAccuracy !== this.relativeAccuracy) invalid('QuantileSketch.merge', 'the other relativeAccuracy', String(this.relativeAccuracy), other.relativeAccuracy);
     const { binOffset, bins } = other.bins();
     const theirs = other.sketch;
+    requireNoOverflow(this.sketch.sum + theirs.sum, 'QuantileSketch.merge', 'sum');
     this.restore(binOffset, bins, theirs.zeroCount, this.sketch.sum + theirs.sum, Math.min(this.sketch.min, theirs.min), Math.max(this.sketch.max, theirs.max));
   }
 
@@ -168,7 +170,7 @@ export class QuantileSketch implements Accumulator<number, QuantileSketchResult,
     const zeroCount = integerField(obj, 'zeroCount', where);
     // Keys outside the range of positive doubles cannot come from add; refusing them bounds the memory a snapshot can claim.
     const lowest = mapping.key(mapping.minPossible);
-    const highest = mapping.key(mapping.maxPossible);
+    const highest = mapping.key(Number.MAX_VALUE);
     const binOffset = integerField(obj, 'binOffset', where, lowest, highest);
     const bins = arrayField(obj, 'bins', where, countElement(where, 'bins'));
     if (binOffset + bins.length - 1 > highest) invalid(where, 'bins', `at most ${highest - binOffset + 1} long from binOffset ${binOffset}`, bins);

@@ -61,6 +61,14 @@ describe('Moments', () => {
     expect(m.result()).toMatchObject({ count: 2, mean: 1.5, min: 1, max: 2 });
   });
 
+  it('refuses a value or a merge that would overflow the sums, and keeps its state', () => {
+    const m = fill(() => new Moments(), [1e308]);
+    expect(() => m.add(1e308)).toThrow(new RangeError('Moments.add: the sum would overflow to Infinity'));
+    expect(() => m.add(-1e308)).toThrow(/Moments.add: the sum of squared deviations would overflow/);
+    expect(() => m.merge(m)).toThrow(/Moments.merge: the sum would overflow/);
+    expect(m.result()).toMatchObject({ count: 1, sum: 1e308, mean: 1e308, min: 1e308, max: 1e308 });
+  });
+
   it('refuses malformed or inconsistent JSON with a RangeError that names the field', () => {
     const good = fill(() => new Moments(), [1, 2, 3]).toJSON();
     const cases: [unknown, RegExp][] = [
