@@ -61,14 +61,15 @@ export interface QuantileSketchJSON {
 
 /**
  * Quantiles of non-negative continuous values (latency in ms, watch minutes)
- * in bounded memory, with a relative-accuracy guarantee: DDSketch (Masson,
+ * in small memory, with a relative-accuracy guarantee: DDSketch (Masson,
  * Rim & Lee, VLDB 2019) from Datadog's `@datadog/sketches-js`.
  *
  * Guarantee: for the sorted values x₀ ≤ … ≤ xₙ₋₁, `quantile(q)` is within
  * relative error α of x_⌊q(n−1)⌋, that is |estimate − x| ≤ α·x. Bin k holds
  * the values in (γ^(k−1), γ^k] with γ = (1 + α)/(1 − α), so memory grows with
  * the logarithm of the range of values: about 115 bins (8 bytes each) per
- * decade at α = 1%, some 1,200 bins for latencies from 1 µs to 10⁷ ms.
+ * decade at α = 1%, some 1,200 bins for latencies from 1 µs to 10⁷ ms, and
+ * never more than about 71,000 (the whole range of doubles).
  * Merge adds bin counts, so a merged sketch has exactly the bins of a sketch
  * built over all the data: merge is associative and commutative, exactly for
  * count, minimum, maximum and every quantile, and up to rounding for the sum.
