@@ -8,7 +8,7 @@ import { logGamma, stirlingCorrection } from './log-gamma.js';
  */
 function logPrefix(a: number, x: number): number {
   if (a < 10) return a * Math.log(x) - x - logGamma(a);
-  return a * Math.log(x / a) + (a - x) + 0.5 * Math.log(a / (2 * Math.PI)) - stirlingCorrection(a);
+  return a * Math.log1p((x - a) / a) + (a - x) + 0.5 * Math.log(a / (2 * Math.PI)) - stirlingCorrection(a);
 }
 
 /** Σ xⁿ / (a (a+1) … (a+n)), the series for the lower regularized gamma P(a, x) without its prefix. */
