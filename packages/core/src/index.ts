@@ -32,3 +32,8 @@ export { CategoryHistogram, type CategoryHistogramOptions, type CategoryHistogra
 export { QuantileSketch, type QuantileSketchOptions, type QuantileSketchResult, type QuantileSketchJSON } from './accumulators/quantile-sketch.js';
 export { HyperLogLog, type HyperLogLogOptions, type DistinctCountResult, type HyperLogLogJSON } from './accumulators/hyperloglog.js';
 export { TopK, type TopKOptions, type TopKItem, type TopKResult, type TopKJSON } from './accumulators/top-k.js';
+export { groupKey } from './operators/group-key.js';
+export * from './operators/rating-windows.js';
+export * from './operators/serving-windows.js';
+export * from './operators/watch-minutes-windows.js';
+export * from './operators/burn-rate-alerts.js';

@@ -130,6 +130,18 @@ export interface EventTimeWindowOptions<T, K, A, R> extends Aggregation<T, A, R>
   readonly stats?: WindowStats;
 }
 
+/**
+ * The windowing half of {@link EventTimeWindowOptions} (everything but the
+ * aggregation and the key), which the ready-made window operators accept.
+ *
+ * @example
+ * ```ts
+ * const hourly: WindowingOptions<RateEvent> = { assigner: tumbling(3_600_000), outOfOrderness: 60_000, grace: 300_000 };
+ * events$.pipe(ratingWindows(hourly));
+ * ```
+ */
+export type WindowingOptions<T> = Omit<EventTimeWindowOptions<T, unknown, unknown, unknown>, 'create' | 'add' | 'result' | 'merge' | 'key'>;
+
 interface Win<K, A> {
   readonly key: K;
   start: number;

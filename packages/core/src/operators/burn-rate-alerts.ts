@@ -1,0 +1,206 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import type { Finding, Severity } from '../finding.js';
+import type { WindowResult } from '../windows/event-time-window.js';
+
+/**
+ * One multi-window burn-rate alert: it fires when the error budget burns
+ * faster than `factor` over both the `long` and the `short` window.
+ *
+ * @example
+ * ```ts
+ * const fastBurn: BurnRateRule = { long: 3_600_000, short: 300_000, factor: 14.4, severity: 'critical' };
+ * ```
+ */
+export interface BurnRateRule {
+  readonly long: number;
+  readonly short: number;
+  readonly factor: number;
+  readonly severity: Severity;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/**
+ * The multi-window, multi-burn-rate alerts of the Google SRE workbook
+ * (chapter "Alerting on SLOs"): 1h/5m at 14.4× and 6h/30m at 6× page;
+ * 1d/2h at 3× and 3d/6h at 1× open a ticket.
+ *
+ * @example
+ * ```ts
+ * burnRateAlerts({ objective: 0.995, rules: SRE_WORKBOOK_RULES.slice(0, 2) }); // paging rules only
+ * ```
+ */
+export const SRE_WORKBOOK_RULES: readonly BurnRateRule[] = [
+  { long: HOUR, short: 5 * MINUTE, factor: 14.4, severity: 'critical' },
+  { long: 6 * HOUR, short: 30 * MINUTE, factor: 6, severity: 'critical' },
+  { long: 24 * HOUR, short: 2 * HOUR, factor: 3, severity: 'warning' },
+  { long: 72 * HOUR, short: 6 * HOUR, factor: 1, severity: 'warning' },
+];
+
+/**
+ * Counts of good and all requests in one window, as {@link ServingSummary} has them.
+ *
+ * @example
+ * ```ts
+ * const counts: RequestCounts = { requests: 1000, successes: 997, fast: 990 };
+ * ```
+ */
+export interface RequestCounts {
+  readonly requests: number;
+  /** Good for the availability SLO (2xx). */
+  readonly successes: number;
+  /** Good for the latency SLO (2xx within the latency objective). */
+  readonly fast: number;
+}
+
+/**
+ * Options of {@link burnRateAlerts}.
+ *
+ * @example
+ * ```ts
+ * const options: BurnRateOptions = { objective: 0.995, bucket: 60_000, indicator: 'availability' };
+ * ```
+ */
+export interface BurnRateOptions {
+  /** The SLO target, such as 0.995 (99.5% of requests good). */
+  readonly objective: number;
+  /** Size of the input windows, ms (feed it `servingWindows({ assigner: tumbling(bucket) })`). Default one minute. */
+  readonly bucket?: number;
+  /** Which SLO: `'availability'` (default) counts 2xx as good; `'latency'` counts fast 2xx. */
+  readonly indicator?: 'availability' | 'latency';
+  /** Alert rules. Default {@link SRE_WORKBOOK_RULES}. */
+  readonly rules?: readonly BurnRateRule[];
+  /**
+   * Fewest bad requests in a rule's short window for it to fire. A burn rate
+   * from one or two failures is noise: one failed request in the first
+   * minutes of a quiet service is not an incident. Default 5.
+   */
+  readonly minErrors?: number;
+}
+
+/** Per key: a ring of bad/total counts per bucket and one running sum per distinct window length. */
+class BurnState {
+  readonly bad: Float64Array;
+  readonly total: Float64Array;
+  readonly badSums: Float64Array;
+  readonly totalSums: Float64Array;
+  lastBucket = Number.NEGATIVE_INFINITY;
+  readonly firing: boolean[];
+
+  constructor(
+    readonly lengths: readonly number[],
+    rules: number,
+  ) {
+    const size = Math.max(...lengths);
+    this.bad = new Float64Array(size);
+    this.total = new Float64Array(size);
+    this.badSums = new Float64Array(lengths.length);
+    this.totalSums = new Float64Array(lengths.length);
+    this.firing = new Array<boolean>(rules).fill(false);
+  }
+
+  /** Appends bucket `index`, filling skipped buckets (no traffic) with zeros. */
+  push(index: number, bad: number, total: number): void {
+    const gap = this.lastBucket === Number.NEGATIVE_INFINITY ? 1 : Math.min(index - this.lastBucket, this.bad.length + 1);
+    for (let k = gap - 1; k >= 0; k--) this.put(index - k, k === 0 ? bad : 0, k === 0 ? total : 0);
+    this.lastBucket = index;
+  }
+
+  /** Writes one bucket, moving each running sum: the bucket `length` back leaves (0 if never written). */
+  private put(index: number, bad: number, total: number): void {
+    const n = this.bad.length;
+    for (let j = 0; j < this.lengths.length; j++) {
+      const leaving = (((index - this.lengths[j]!) % n) + n) % n;
+      this.badSums[j]! += bad - this.bad[leaving]!;
+      this.totalSums[j]! += total - this.total[leaving]!;
+    }
+    const slot = ((index % n) + n) % n;
+    this.bad[slot] = bad;
+    this.total[slot] = total;
+  }
+
+  errorRate(length: number): number {
+    const j = this.lengths.indexOf(length);
+    return this.totalSums[j]! > 0 ? this.badSums[j]! / this.totalSums[j]! : 0;
+  }
+
+  errors(length: number): number {
+    return this.badSums[this.lengths.indexOf(length)]!;
+  }
+}
+
+/**
+ * Error-budget burn-rate alerting over per-window request counts: for each
+ * key (serving instance), the burn rate over a window is its error rate
+ * divided by the budget `1 − objective`; a rule fires when both its long and
+ * short windows burn faster than its factor. Emits an `availability`
+ * finding when a rule starts firing (`evidence.state: 'firing'`) and an
+ * `info` one when it stops (`'resolved'`). Input windows must arrive in
+ * event-time order per key, as final results of `servingWindows` do.
+ *
+ * @example
+ * ```ts
+ * events$.pipe(
+ *   servingWindows({ assigner: tumbling(60_000) }),
+ *   burnRateAlerts({ objective: 0.995 }),
+ * ).subscribe((f) => console.log(f.severity, f.subject, f.detector, f.statistic));
+ * ```
+ */
+export function burnRateAlerts(options: BurnRateOptions): OperatorFunction<WindowResult<string, RequestCounts>, Finding> {
+  const { objective } = options;
+  if (!(objective > 0 && objective < 1)) throw new RangeError(`objective must be between 0 and 1 (such as 0.995), got ${objective}`);
+  const bucket = options.bucket ?? MINUTE;
+  const rules = options.rules ?? SRE_WORKBOOK_RULES;
+  const latency = options.indicator === 'latency';
+  const budget = 1 - objective;
+  const minErrors = options.minErrors ?? 5;
+  const lengths: number[] = [];
+  for (const r of rules) {
+    for (const ms of [r.long, r.short]) {
+      if (!(ms >= bucket) || ms % bucket !== 0) throw new RangeError(`rule windows must be whole multiples of the ${bucket} ms bucket; got ${ms} ms`);
+      if (!lengths.includes(ms / bucket)) lengths.push(ms / bucket);
+    }
+  }
+  const name = (r: BurnRateRule): string => `burn-rate-${span(r.long)}/${span(r.short)}`;
+  return (source) =>
+    new Observable<Finding>((subscriber) => {
+      const states = new Map<string, BurnState>();
+      return source.subscribe({
+        next(w) {
+          if (!w.final || w.revision > 0) return;
+          let state = states.get(w.key);
+          if (!state) states.set(w.key, (state = new BurnState(lengths, rules.length)));
+          const index = Math.floor(w.window.start / bucket);
+          if (index <= state.lastBucket) return;
+          const good = latency ? w.value.fast : w.value.successes;
+          state.push(index, w.value.requests - good, w.value.requests);
+          rules.forEach((r, i) => {
+            const long = state.errorRate(r.long / bucket) / budget;
+            const short = state.errorRate(r.short / bucket) / budget;
+            const firing = long > r.factor && short > r.factor && state.errors(r.short / bucket) >= minErrors;
+            if (firing === state.firing[i]) return;
+            state.firing[i] = firing;
+            subscriber.next({
+              kind: 'availability',
+              subject: `${latency ? 'latency' : 'availability'}[${w.key}]`,
+              detector: name(r),
+              severity: firing ? r.severity : 'info',
+              detectedAt: w.window.end,
+              window: { start: w.window.end - r.long, end: w.window.end },
+              statistic: long,
+              effectSize: short,
+              threshold: r.factor,
+              evidence: { state: firing ? 'firing' : 'resolved', objective, shortWindowErrors: state.errors(r.short / bucket), longBurnRate: long, shortBurnRate: short, longErrorRate: long * budget, shortErrorRate: short * budget },
+            });
+          });
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      });
+    });
+}
+
+function span(ms: number): string {
+  return ms % HOUR === 0 ? (ms % (24 * HOUR) === 0 ? `${ms / (24 * HOUR)}d` : `${ms / HOUR}h`) : `${ms / MINUTE}m`;
+}
