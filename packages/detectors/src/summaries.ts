@@ -112,15 +112,7 @@ export function histogram(sample: Sample): Histogram {
 export function sampleMoments(sample: Sample): SampleMoments {
   const { values, counts, total } = distinctCounts(sample, 'sample');
   if (total === 0) throw new RangeError('moments of an empty sample are undefined; pass at least one value');
-  const at = (i: number): [number, number] => [values[i] ?? 0, counts[i] ?? 0];
-  const mean =
-    compensatedSum(values.length, (i) => {
-      const [v, c] = at(i);
-      return v * c;
-    }) / total;
-  const squares = compensatedSum(values.length, (i) => {
-    const [v, c] = at(i);
-    return c * (v - mean) ** 2;
-  });
+  const mean = compensatedSum(values.length, (i) => values[i]! * counts[i]!) / total;
+  const squares = compensatedSum(values.length, (i) => counts[i]! * (values[i]! - mean) ** 2);
   return { count: total, mean, variance: total > 1 ? squares / (total - 1) : 0 };
 }
