@@ -19,3 +19,4 @@ export { jensenShannon } from './two-sample/jensen-shannon.js';
 export { entropy } from './two-sample/entropy.js';
 export { wasserstein1d } from './two-sample/wasserstein-1d.js';
 export type { Distribution } from './internal/proportions.js';
+export { normalSf, studentTSf, chiSquareSf } from './distributions/tails.js';
