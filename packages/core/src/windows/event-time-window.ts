@@ -128,6 +128,13 @@ export interface EventTimeWindowOptions<T, K, A, R> extends Aggregation<T, A, R>
   /** Clock for idleness. Default `asyncScheduler`; a `TestScheduler` makes tests exact. */
   readonly scheduler?: SchedulerLike;
   readonly stats?: WindowStats;
+  /**
+   * The acknowledgement a record carries (a Kafka record's `ack`). It is
+   * called once every window holding the record has emitted its final result
+   * (or at once for a record that no window takes), so a source commits only
+   * what has been fully processed.
+   */
+  readonly ack?: (value: T) => (() => void) | undefined;
 }
 
 /**
@@ -153,6 +160,8 @@ interface Win<K, A> {
   open: boolean;
   /** Retained after closing (policy 'update') until this watermark. */
   expiresAt: number;
+  /** Acknowledgements of the records added since the last final emission. */
+  acks: (() => void)[] | undefined;
 }
 
 interface HeapEntry<K, A> {
@@ -226,6 +235,12 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
             ? { key: w.key, window: bounds, value, count: w.count, final, revision: w.revision, evicted: true }
             : { key: w.key, window: bounds, value, count: w.count, final, revision: w.revision },
         );
+        // The result holding these records has been delivered downstream: release them.
+        const acks = final ? w.acks : undefined;
+        if (acks) {
+          w.acks = undefined;
+          for (const ack of acks) ack();
+        }
       };
 
       const forget = (w: Win<K, A>): void => {
@@ -303,18 +318,19 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
         }
       };
 
-      const open = (key: K, start: number, end: number, value: T): Win<K, A> => {
-        const w: Win<K, A> = { key, start, end, acc: options.create(), count: 0, revision: 0, seq: seq++, open: true, expiresAt: 0 };
+      const open = (key: K, start: number, end: number, value: T, ack: (() => void) | undefined): Win<K, A> => {
+        const w: Win<K, A> = { key, start, end, acc: options.create(), count: 0, revision: 0, seq: seq++, open: true, expiresAt: 0, acks: undefined };
         stats.openWindows++;
         closing.push({ at: end + grace, seq: w.seq, win: w, end });
         touchKey(key, true);
-        addTo(w, value);
+        addTo(w, value, ack);
         return w;
       };
 
-      const addTo = (w: Win<K, A>, value: T): void => {
+      const addTo = (w: Win<K, A>, value: T, ack: (() => void) | undefined): void => {
         options.add(w.acc, value);
         w.count++;
+        if (ack) (w.acks ??= []).push(ack);
         if (!w.open) {
           w.revision++;
           emit(w, true);
@@ -326,15 +342,20 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
        * retained windows take it; otherwise, if no window took it, it goes to
        * the side output or is dropped (as Flink does).
        */
-      const missed = (value: T, retained: readonly Win<K, A>[], added: boolean): void => {
+      const missed = (value: T, retained: readonly Win<K, A>[], added: boolean, ack: (() => void) | undefined): void => {
         stats.late++;
-        if (late === 'update') for (const w of retained) addTo(w, value);
+        if (late === 'update') for (const w of retained) addTo(w, value, ack);
         if (added || (late === 'update' && retained.length > 0)) return;
         if (late === 'side-output') options.onLate!(value);
         else stats.dropped++;
+        ack?.();
       };
 
-      const assignAligned = (value: T, t: number, key: K, size: number, step: number, offset: number): void => {
+      const assignAligned = (value: T, t: number, key: K, size: number, step: number, offset: number, ack: (() => void) | undefined): void => {
+        // In overlapping windows a record is acknowledged when the last window holding it emits:
+        // count the holders, plus one hold released after the loop.
+        let holders = 1;
+        const release = ack && step < size ? () => --holders === 0 && ack() : ack;
         let added = false;
         let missedAny = false;
         const retained: Win<K, A>[] = [];
@@ -343,32 +364,38 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
           let m = byStart.get(start);
           const w = m?.get(key);
           if (w?.open) {
-            addTo(w, value);
+            holders++;
+            addTo(w, value, release);
             touchKey(key, false);
             added = true;
           } else if (end + grace <= watermark) {
             missedAny = true;
-            if (w) retained.push(w);
+            if (w) {
+              retained.push(w);
+              if (late === 'update') holders++;
+            }
           } else {
             if (!m) byStart.set(start, (m = new Map()));
-            m.set(key, open(key, start, end, value));
+            holders++;
+            m.set(key, open(key, start, end, value, release));
             added = true;
           }
         }
-        if (missedAny) missed(value, retained, added);
+        if (missedAny) missed(value, retained, added, release);
+        if (release !== ack) release!();
       };
 
-      const assignSession = (value: T, t: number, key: K, gap: number): void => {
+      const assignSession = (value: T, t: number, key: K, gap: number, ack: (() => void) | undefined): void => {
         const list = sessions.get(key) ?? [];
         // Sessions (open, or retained for updates) that an event at t touches: [start - gap, end).
         const touched = list.filter((w) => t >= w.start - gap && t < w.end);
         const live = touched.filter((w) => w.open);
         if (live.length === 0 && t + gap + grace <= watermark) {
-          missed(value, touched, false);
+          missed(value, touched.slice(0, 1), false, ack);
           return;
         }
         if (live.length === 0) {
-          const w = open(key, t, t + gap, value);
+          const w = open(key, t, t + gap, value, ack);
           list.push(w);
           sessions.set(key, list);
           return;
@@ -377,6 +404,7 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
         for (const w of rest) {
           options.merge!(into.acc, w.acc);
           into.count += w.count;
+          if (w.acks) (into.acks ??= []).push(...w.acks);
           into.end = Math.max(into.end, w.end);
           w.open = false;
           stats.openWindows--;
@@ -387,7 +415,7 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
         if (t + gap > into.end) into.end = t + gap;
         closing.push({ at: into.end + grace, seq: into.seq, win: into, end: into.end });
         touchKey(key, false);
-        addTo(into, value);
+        addTo(into, value, ack);
       };
 
       const armIdleTimer = (): void => {
@@ -414,15 +442,16 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
             tracker.observe(partitionOf ? partitionOf(value) : 0, t, now);
             advance(now);
             const key = keyOf(value);
+            const ack = options.ack?.(value);
             switch (assigner.kind) {
               case 'tumbling':
-                assignAligned(value, t, key, assigner.size, assigner.size, assigner.offset);
+                assignAligned(value, t, key, assigner.size, assigner.size, assigner.offset, ack);
                 break;
               case 'hopping':
-                assignAligned(value, t, key, assigner.size, assigner.advance, assigner.offset);
+                assignAligned(value, t, key, assigner.size, assigner.advance, assigner.offset, ack);
                 break;
               case 'session':
-                assignSession(value, t, key, assigner.gap);
+                assignSession(value, t, key, assigner.gap, ack);
             }
             armIdleTimer();
           } catch (err) {

@@ -201,3 +201,73 @@ describe('eventTimeWindow properties', () => {
     );
   });
 });
+
+describe('eventTimeWindow acknowledgements', () => {
+  interface R extends E {
+    readonly id: number;
+  }
+  const acked: number[] = [];
+  const rec = (id: number, time: number): R => ({ id, time });
+  const withAcks = (options: Partial<EventTimeWindowOptions<R, null, number[], number[]>> & Pick<EventTimeWindowOptions<R, null, number[], number[]>, 'assigner'>, s: TestScheduler) =>
+    eventTimeWindow<R, number[], number[], null>({ ...times, scheduler: s, ack: (r) => () => acked.push(r.id), ...options });
+
+  it('acknowledges a record only after the window holding it has emitted', () => {
+    acked.length = 0;
+    marbles(({ cold, expectObservable, flush }, s) => {
+      const src = cold('a-b-c-|', { a: rec(1, 0), b: rec(2, 500), c: rec(3, 1000) });
+      const seen: number[][] = [];
+      src.pipe(withAcks({ assigner: tumbling(1000) }, s)).subscribe(() => seen.push([...acked]));
+      expectObservable(src.pipe(withAcks({ assigner: tumbling(1000) }, s))).toBe('----x-(y|)', { x: w(0, 1000, [0, 500]), y: w(1000, 2000, [1000]) });
+      flush();
+      // Each window's records are acknowledged after its result was delivered (twice: two subscriptions).
+      expect(seen).toEqual([[], [1, 2, 1, 2]]);
+      expect(acked.sort()).toEqual([1, 1, 2, 2, 3, 3]);
+    });
+  });
+
+  it('acknowledges a record in overlapping windows once, after the last of them', () => {
+    acked.length = 0;
+    marbles(({ cold, flush }, s) => {
+      const src = cold('a-b-c-|', { a: rec(1, 250), b: rec(2, 1000), c: rec(3, 1500) });
+      const log: string[] = [];
+      src.pipe(withAcks({ assigner: hopping(1000, 500) }, s)).subscribe((r) => log.push(`[${r.window.start}) acked ${acked.join(',')}`));
+      flush();
+      // Logged as each result is delivered, before the release that follows it.
+      expect(log).toEqual(['[-500) acked ', '[0) acked ', '[500) acked 1', '[1000) acked 1', '[1500) acked 1,2']);
+      expect(acked).toEqual([1, 2, 3]);
+    });
+  });
+
+  it('acknowledges a dropped late record at once', () => {
+    acked.length = 0;
+    marbles(({ cold, flush }, s) => {
+      const src = cold('a-b-c-|', { a: rec(1, 0), b: rec(2, 1000), c: rec(3, 10) });
+      src.pipe(withAcks({ assigner: tumbling(1000) }, s)).subscribe();
+      s.schedule(() => expect(acked).toEqual([1, 3]), 5);
+      flush();
+      expect(acked).toEqual([1, 3, 2]);
+    });
+  });
+
+  it('acknowledges every record exactly once by the end, whatever the order and the windows', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 10_000 }), { maxLength: 150 }),
+        fc.constantFrom(tumbling(1000), hopping(1000, 250), session(300)),
+        fc.constantFrom('drop' as const, 'update' as const),
+        async (ts, assigner, late) => {
+          const counts = new Map<number, number>();
+          await lastValueFrom(
+            from(ts.map((t, id) => rec(id, t))).pipe(
+              eventTimeWindow<R, number[], number[], null>({ ...times, assigner, late, ...(late === 'update' ? { updateFor: 500 } : {}), outOfOrderness: 100, ack: (r) => () => counts.set(r.id, (counts.get(r.id) ?? 0) + 1) }),
+              toArray(),
+            ),
+          );
+          expect([...counts.keys()].sort((a, b) => a - b)).toEqual(ts.map((_, i) => i));
+          expect([...counts.values()].every((n) => n === 1)).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
