@@ -37,3 +37,5 @@ export * from './operators/rating-windows.js';
 export * from './operators/serving-windows.js';
 export * from './operators/watch-minutes-windows.js';
 export * from './operators/burn-rate-alerts.js';
+export * from './joins/attribute-exposures.js';
+export * from './joins/ranking-metrics.js';
