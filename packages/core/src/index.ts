@@ -39,3 +39,4 @@ export * from './operators/watch-minutes-windows.js';
 export * from './operators/burn-rate-alerts.js';
 export * from './joins/attribute-exposures.js';
 export * from './joins/ranking-metrics.js';
+export * from './windows/sliding-window.js';
