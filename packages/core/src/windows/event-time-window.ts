@@ -439,8 +439,7 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
             if (!Number.isFinite(t)) throw new RangeError(`event time must be finite epoch ms, got ${t}: check the time option`);
             // Close what this event completes first, so results come out in event-time order.
             const now = scheduler.now();
-            tracker.observe(partitionOf ? partitionOf(value) : 0, t, now);
-            advance(now);
+            if (tracker.observe(partitionOf ? partitionOf(value) : 0, t, now)) advance(now);
             const key = keyOf(value);
             const ack = options.ack?.(value);
             switch (assigner.kind) {

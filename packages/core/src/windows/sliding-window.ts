@@ -136,8 +136,7 @@ export function slidingWindow<T, A, R, K = null>(options: SlidingWindowOptions<T
             held.splice(at, 0, { value, time, ack });
             due.push({ at: time, key });
             due.push({ at: time + size, key });
-            tracker.observe(0, time, 0);
-            const next = tracker.current(0);
+            const next = tracker.observe(0, time, 0) ? tracker.current(0) : watermark;
             if (next > watermark) {
               watermark = next;
               stats.watermark = next;

@@ -1,3 +1,9 @@
+interface PartitionProgress {
+  readonly id: string | number;
+  max: number;
+  seenAt: number;
+}
+
 /**
  * Tracks event-time progress. Each partition's watermark is the largest event
  * time it has seen minus the allowed out-of-orderness; the stream's watermark
@@ -16,7 +22,9 @@
 export class WatermarkTracker {
   private readonly outOfOrderness: number;
   private readonly idleTimeout: number;
-  private readonly partitions = new Map<string | number, { max: number; seenAt: number }>();
+  private readonly partitions = new Map<string | number, PartitionProgress>();
+  /** The partition of the latest event: consecutive events mostly share one. */
+  private last: PartitionProgress | undefined;
   private floor = Number.NEGATIVE_INFINITY;
   /** Largest event time seen on any partition. */
   maxEventTime = Number.NEGATIVE_INFINITY;
@@ -30,16 +38,25 @@ export class WatermarkTracker {
     if (!(this.idleTimeout > 0)) throw new RangeError(`idleTimeout must be a positive number of ms, got ${this.idleTimeout}`);
   }
 
-  /** Records an event of `partition` with event time `time`, seen at clock time `now`. */
-  observe(partition: string | number, time: number, now: number): void {
-    let p = this.partitions.get(partition);
-    if (!p) this.partitions.set(partition, (p = { max: time, seenAt: now }));
+  /**
+   * Records an event of `partition` with event time `time`, seen at clock time
+   * `now`. Returns whether the watermark may have moved (the partition's
+   * largest time grew, or the partition is new or was idle), so a caller can
+   * skip {@link WatermarkTracker.current} on the common path.
+   */
+  observe(partition: string | number, time: number, now: number): boolean {
+    let p = this.last?.id === partition ? this.last : this.partitions.get(partition);
+    let moved = true;
+    if (!p) this.partitions.set(partition, (p = { id: partition, max: time, seenAt: now }));
     else {
+      moved = time > p.max || now - p.seenAt >= this.idleTimeout;
       if (time > p.max) p.max = time;
       p.seenAt = now;
     }
+    this.last = p;
     if (time > this.maxEventTime) this.maxEventTime = time;
     this.lastSeenAt = now;
+    return moved;
   }
 
   /** The clock time at which the next partition that is active at `now` turns idle, or undefined. */
