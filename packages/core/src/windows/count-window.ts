@@ -35,6 +35,8 @@ export interface CountWindowOptions<T, K, A, R> extends Aggregation<T, A, R> {
   readonly key?: (value: T) => K;
   /** Emit the partial windows left when the source completes (marked `final: false`). Default true. */
   readonly flushPartial?: boolean;
+  /** The acknowledgement a record carries; called after the window holding the record is emitted. */
+  readonly ack?: (value: T) => (() => void) | undefined;
 }
 
 /**
@@ -52,15 +54,21 @@ export function countWindow<T, A, R, K = null>(options: CountWindowOptions<T, K,
   return (source) =>
     new Observable<CountWindowResult<K, R>>((subscriber) => {
       const keyOf = options.key ?? ((() => null) as unknown as (value: T) => K);
-      const open = new Map<K, { acc: A; count: number; index: number }>();
+      const open = new Map<K, { acc: A; count: number; index: number; acks: (() => void)[] }>();
+      const release = (acks: (() => void)[]): void => {
+        for (const ack of acks.splice(0)) ack();
+      };
       return source.subscribe({
         next(value) {
           const key = keyOf(value);
           let w = open.get(key);
-          if (!w) open.set(key, (w = { acc: options.create(), count: 0, index: 0 }));
+          if (!w) open.set(key, (w = { acc: options.create(), count: 0, index: 0, acks: [] }));
           options.add(w.acc, value);
+          const ack = options.ack?.(value);
+          if (ack) w.acks.push(ack);
           if (++w.count < options.size) return;
           subscriber.next({ key, value: options.result(w.acc), count: w.count, index: w.index, final: true });
+          release(w.acks);
           w.acc = options.create();
           w.count = 0;
           w.index++;
@@ -68,7 +76,11 @@ export function countWindow<T, A, R, K = null>(options: CountWindowOptions<T, K,
         error: (err: unknown) => subscriber.error(err),
         complete() {
           if (options.flushPartial ?? true)
-            for (const [key, w] of open) if (w.count > 0) subscriber.next({ key, value: options.result(w.acc), count: w.count, index: w.index, final: false });
+            for (const [key, w] of open) {
+              if (w.count === 0) continue;
+              subscriber.next({ key, value: options.result(w.acc), count: w.count, index: w.index, final: false });
+              release(w.acks);
+            }
           subscriber.complete();
         },
       });
