@@ -438,7 +438,8 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
             const t = timeOf(value);
             if (!Number.isFinite(t)) throw new RangeError(`event time must be finite epoch ms, got ${t}: check the time option`);
             // Close what this event completes first, so results come out in event-time order.
-            const now = scheduler.now();
+            // The clock only matters for idleness; without an idle timeout, skip reading it per event.
+            const now = options.idleTimeout === undefined ? 0 : scheduler.now();
             if (tracker.observe(partitionOf ? partitionOf(value) : 0, t, now)) advance(now);
             const key = keyOf(value);
             const ack = options.ack?.(value);
