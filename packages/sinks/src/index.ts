@@ -5,3 +5,7 @@
  * @packageDocumentation
  */
 export * from './to-json-lines.js';
+export * from './cardinality-guard.js';
+export * from './subject-labels.js';
+export * from './prometheus-sink.js';
+export * from './metrics-handler.js';
