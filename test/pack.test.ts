@@ -17,7 +17,6 @@ function sh(cmd: string, args: string[], cwd: string): string {
 
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'modelwatch-pack-'));
-  sh(join(root, 'node_modules/.bin/tsc'), ['-b'], root);
   for (const p of packages) sh('npx', ['--yes', 'pnpm@10.34.8', 'pack', '--pack-destination', scratch], join(root, 'packages', p));
   const tarball = (p: string): string => `file:./${readdirSync(scratch).find((f) => f.startsWith(`modelwatch-${p}-`))!}`;
   const deps = Object.fromEntries(packages.map((p) => [`@modelwatch/${p}`, tarball(p)]));
