@@ -1,0 +1,253 @@
+import { bootstrapSettings, stratifiedBootstrap, type BootstrapOptions, type Interval } from './bootstrap.js';
+
+/**
+ * Groups below this many rows (users) are flagged and left out of the gaps
+ * unless {@link MetricFrameOptions.minGroupSize} says otherwise.
+ *
+ * @example
+ * ```ts
+ * metricFrame({ rows, group, metric, minGroupSize: DEFAULT_MIN_GROUP_SIZE });
+ * ```
+ */
+export const DEFAULT_MIN_GROUP_SIZE = 30;
+
+/**
+ * A metric over rows, one row per unit of analysis (a user, for
+ * bootstrapping over users): `(rows) => number`.
+ *
+ * @example
+ * ```ts
+ * const hitRate: GroupMetric<{ hits: number; exposures: number }> = (rows) =>
+ *   rows.reduce((s, r) => s + r.hits, 0) / rows.reduce((s, r) => s + r.exposures, 0);
+ * ```
+ */
+export type GroupMetric<R> = (rows: readonly R[]) => number;
+
+/**
+ * Options of {@link metricFrame}.
+ *
+ * @example
+ * ```ts
+ * const options: MetricFrameOptions<UserRow> = {
+ *   rows, group: groupKey(world.lookup, ['gender', 'age']), metric: hitRate, minGroupSize: 30,
+ * };
+ * ```
+ */
+export interface MetricFrameOptions<R> {
+  readonly rows: readonly R[];
+  /** Names a row's group: `groupKey(lookup, ['gender', 'age'])` for intersectional groups. */
+  readonly group: (row: R) => string;
+  readonly metric: GroupMetric<R>;
+  /** Groups with fewer rows are flagged `small` and left out of the gaps. Default {@link DEFAULT_MIN_GROUP_SIZE}. */
+  readonly minGroupSize?: number;
+}
+
+/**
+ * One group's line of a {@link MetricFrameResult}.
+ *
+ * @example
+ * ```ts
+ * const line: GroupValue = { group: 'gender=F', size: 412, value: 0.21, small: false };
+ * ```
+ */
+export interface GroupValue {
+  readonly group: string;
+  /** Rows (users) in the group; always reported. */
+  readonly size: number;
+  /** The metric on the group's rows; `null` when it is undefined there (NaN, such as recall with nothing relevant). */
+  readonly value: number | null;
+  /** Fewer rows than the minimum group size: shown, but left out of the gaps. */
+  readonly small: boolean;
+}
+
+/**
+ * The two groups a gap is measured between: the highest and lowest values
+ * among the groups large enough to count.
+ *
+ * @example
+ * ```ts
+ * const pair: GapPair = { max: 'gender=M', min: 'gender=F' };
+ * ```
+ */
+export interface GapPair {
+  readonly max: string;
+  readonly min: string;
+}
+
+/**
+ * A metric overall and per group, in the manner of Fairlearn's `MetricFrame`:
+ * `overall`, `byGroup`, `difference()` (max − min) and `ratio()` (min / max),
+ * with the gaps taken over the groups that are not `small` and have a value.
+ *
+ * @example
+ * ```ts
+ * const r: MetricFrameResult = {
+ *   overall: 0.3, minGroupSize: 30, pair: { max: 'gender=M', min: 'gender=F' }, difference: 0.12, ratio: 0.64,
+ *   byGroup: [{ group: 'gender=F', size: 410, value: 0.21, small: false }, { group: 'gender=M', size: 1590, value: 0.33, small: false }],
+ * };
+ * ```
+ */
+export interface MetricFrameResult {
+  /** The metric on all rows, small groups included; `null` when undefined. */
+  readonly overall: number | null;
+  /** One line per group, sorted by group name. */
+  readonly byGroup: readonly GroupValue[];
+  readonly minGroupSize: number;
+  /** The groups the gap is between; `null` when fewer than two groups count. */
+  readonly pair: GapPair | null;
+  /** max − min over the groups that count; `null` when fewer than two do. */
+  readonly difference: number | null;
+  /** min / max over the groups that count; `null` when fewer than two do, or when a value is negative or the max is 0 (a ratio means nothing then). */
+  readonly ratio: number | null;
+}
+
+/** Rows split by group, in group-name order. */
+function rowsByGroup<R>(rows: readonly R[], group: (row: R) => string): Map<string, R[]> {
+  const byGroup = new Map<string, R[]>();
+  for (const row of rows) {
+    const name = group(row);
+    let list = byGroup.get(name);
+    if (!list) byGroup.set(name, (list = []));
+    list.push(row);
+  }
+  return new Map([...byGroup].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function valueOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
+
+function checkMinGroupSize(minGroupSize: number): number {
+  if (!Number.isInteger(minGroupSize) || minGroupSize < 1) throw new RangeError(`minGroupSize must be a whole number, 1 or more; got ${minGroupSize}`);
+  return minGroupSize;
+}
+
+function ratioOf(min: number, max: number): number | null {
+  return min < 0 || !(max > 0) ? null : min / max;
+}
+
+/**
+ * The overall value, each group's value and size, and the gaps between
+ * groups — difference (max − min) and ratio (min / max) — of one metric,
+ * as Fairlearn's `MetricFrame` computes them (`overall`, `by_group`,
+ * `difference()`, `ratio()`), except that groups below `minGroupSize` rows
+ * are flagged and left out of the gaps instead of being used silently.
+ *
+ * @throws RangeError if `minGroupSize` is not a whole number ≥ 1.
+ * @example
+ * ```ts
+ * const rows = [{ user: '1', hit: 1 }, { user: '2', hit: 0 }, { user: '3', hit: 1 }];
+ * const mean = (rs: readonly { hit: number }[]) => rs.reduce((s, r) => s + r.hit, 0) / rs.length;
+ * metricFrame({ rows, group: groupKey(lookup, ['gender']), metric: mean, minGroupSize: 1 });
+ * // { overall: 0.667, byGroup: [...], difference: ..., ratio: ..., pair: { max, min } }
+ * ```
+ */
+export function metricFrame<R>(options: MetricFrameOptions<R>): MetricFrameResult {
+  return frameOf(options, rowsByGroup(options.rows, options.group));
+}
+
+function frameOf<R>(options: MetricFrameOptions<R>, groups: ReadonlyMap<string, readonly R[]>): MetricFrameResult {
+  const minGroupSize = checkMinGroupSize(options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE);
+  const byGroup: GroupValue[] = [];
+  let max: { group: string; value: number } | undefined;
+  let min: { group: string; value: number } | undefined;
+  for (const [group, rows] of groups) {
+    const value = valueOrNull(options.metric(rows));
+    const small = rows.length < minGroupSize;
+    byGroup.push({ group, size: rows.length, value, small });
+    if (small || value === null) continue;
+    if (!max || value > max.value) max = { group, value };
+    if (!min || value <= min.value) min = { group, value };
+  }
+  const overall = valueOrNull(options.metric(options.rows));
+  if (!max || !min || max.group === min.group) return { overall, byGroup, minGroupSize, pair: null, difference: null, ratio: null };
+  return { overall, byGroup, minGroupSize, pair: { max: max.group, min: min.group }, difference: max.value - min.value, ratio: ratioOf(min.value, max.value) };
+}
+
+/**
+ * One group's line of a {@link BootstrappedMetricFrame}: its value with a confidence interval.
+ *
+ * @example
+ * ```ts
+ * const line: BootstrappedGroupValue = { group: 'gender=F', size: 412, value: 0.21, small: false, ci: { low: 0.17, high: 0.25 } };
+ * ```
+ */
+export interface BootstrappedGroupValue extends GroupValue {
+  /** `null` for a group without a value. */
+  readonly ci: Interval | null;
+}
+
+/**
+ * A {@link MetricFrameResult} with seeded bootstrap confidence intervals over
+ * rows (users) for the overall value, each group's value and both gaps. The
+ * gaps' intervals are of the signed difference `value(pair.max) − value(pair.min)`
+ * and of `value(pair.min) / value(pair.max)` with the pair fixed by the point
+ * estimates, so identical groups give an interval around zero (or one).
+ *
+ * @example
+ * ```ts
+ * const frame: BootstrappedMetricFrame = bootstrapMetricFrame({ rows, group, metric }, { seed: 1 });
+ * if (frame.differenceCi && frame.differenceCi.low > 0.05) console.log('gap beyond 0.05', frame.pair);
+ * ```
+ */
+export interface BootstrappedMetricFrame extends Omit<MetricFrameResult, 'byGroup'> {
+  readonly byGroup: readonly BootstrappedGroupValue[];
+  readonly overallCi: Interval | null;
+  readonly differenceCi: Interval | null;
+  readonly ratioCi: Interval | null;
+  readonly confidence: number;
+  readonly replicates: number;
+}
+
+/**
+ * {@link metricFrame} with percentile-bootstrap confidence intervals: rows
+ * (users) are resampled with replacement within each group (seeded, so a
+ * seed reproduces the intervals), the metric recomputed per group, overall
+ * and for the gap between the pair of groups the point estimate names.
+ * Small groups get intervals too but stay out of the gaps.
+ *
+ * @throws RangeError for a bad `minGroupSize`, `replicates` or `confidence`.
+ * @example
+ * ```ts
+ * const frame = bootstrapMetricFrame(
+ *   { rows: users, group: groupKey(world.lookup, ['gender']), metric: hitRate },
+ *   { seed: 7, replicates: 1000, confidence: 0.95 },
+ * );
+ * frame.byGroup.map((g) => `${g.group} ${g.value} [${g.ci?.low}, ${g.ci?.high}] n=${g.size}`);
+ * frame.differenceCi; // { low, high } of value(pair.max) − value(pair.min)
+ * ```
+ */
+export function bootstrapMetricFrame<R>(options: MetricFrameOptions<R>, bootstrap: BootstrapOptions): BootstrappedMetricFrame {
+  const groups = rowsByGroup(options.rows, options.group);
+  const point = frameOf(options, groups);
+  const pair = point.pair;
+  const all: R[] = [];
+  const intervals = stratifiedBootstrap(
+    groups,
+    (resample) => {
+      const values: Record<string, number> = {};
+      all.length = 0;
+      for (const [group, rows] of resample) {
+        values[`group:${group}`] = options.metric(rows);
+        for (const row of rows) all.push(row);
+      }
+      values['overall'] = options.metric(all);
+      if (pair) {
+        const max = values[`group:${pair.max}`]!;
+        const min = values[`group:${pair.min}`]!;
+        values['difference'] = max - min;
+        values['ratio'] = ratioOf(min, max) ?? Number.NaN;
+      }
+      return values;
+    },
+    bootstrap,
+  );
+  return {
+    ...point,
+    byGroup: point.byGroup.map((g) => ({ ...g, ci: g.value === null ? null : (intervals[`group:${g.group}`] ?? null) })),
+    overallCi: point.overall === null ? null : (intervals['overall'] ?? null),
+    differenceCi: intervals['difference'] ?? null,
+    ratioCi: point.ratio === null ? null : (intervals['ratio'] ?? null),
+    ...bootstrapSettings(bootstrap),
+  };
+}
