@@ -1,0 +1,393 @@
+import { asyncScheduler, interval, Observable, Subject, type SchedulerLike, type Subscription } from 'rxjs';
+import { isParseError, parseError, type ParseError } from '../parse-error.js';
+import { deadLetterMessage, type KafkaPoisonRecord } from './dead-letter.js';
+import type { KafkaConsumerEventLike, KafkaConsumerLike, KafkaEachBatchPayloadLike, KafkaMessageLike, KafkaProducerLike } from './kafka-client.js';
+import { PartitionOffsets } from './partition-offsets.js';
+import { toKafka } from './to-kafka.js';
+
+/**
+ * One decoded Kafka record. Call `ack()` once the record has been fully
+ * processed (at once in a stateless pipeline; through `eventTimeWindow`'s
+ * `ack` option in a windowed one): the source commits an offset only when
+ * every record before it has been acknowledged.
+ *
+ * @example
+ * ```ts
+ * fromKafka(consumer, options).pipe(tap((r: KafkaRecord<TelemetryEvent>) => { handle(r.value); r.ack(); }));
+ * ```
+ */
+export interface KafkaRecord<T> {
+  readonly topic: string;
+  readonly partition: number;
+  /** Kafka's 64-bit offset, as a decimal string. */
+  readonly offset: string;
+  readonly key: Buffer | null;
+  /** The record's Kafka timestamp, epoch ms (event time is in `value`). */
+  readonly timestamp: number;
+  readonly value: T;
+  /** Marks the record processed; later calls, and calls after its partition was revoked, do nothing. */
+  readonly ack: () => void;
+}
+
+/**
+ * Where records that cannot be decoded go: a callback (acknowledged when it
+ * returns, or when its promise resolves), or a topic through a producer (the
+ * original bytes, with the reason in headers; see {@link deadLetterMessage}).
+ *
+ * @example
+ * ```ts
+ * const toTopic: KafkaDeadLetter = { producer, topic: 'movielog.dead' };
+ * const toLog: KafkaDeadLetter = (p) => console.warn(p.error.reason);
+ * ```
+ */
+export type KafkaDeadLetter = ((poison: KafkaPoisonRecord) => void | Promise<void>) | { readonly producer: KafkaProducerLike; readonly topic: string };
+
+/**
+ * Counters and state of a {@link fromKafka} source, to read or export as metrics.
+ *
+ * @example
+ * ```ts
+ * const stats = createKafkaSourceStats();
+ * fromKafka(consumer, { ...options, stats }).subscribe();
+ * // stats.inFlight, stats.pauses, stats.deadLettered, stats.assignment
+ * ```
+ */
+export interface KafkaSourceStats {
+  /** Records handed to the pipeline or the dead letter. */
+  received: number;
+  /** Records decoded and emitted. */
+  decoded: number;
+  deadLettered: number;
+  acked: number;
+  /** Records delivered and not yet acknowledged (of partitions still owned). */
+  inFlight: number;
+  /** The most records ever in flight at once. */
+  maxInFlightSeen: number;
+  /** Records delivered that no commit covers yet: what a crash now would redeliver. */
+  uncommitted: number;
+  /** In-flight records dropped because their partition was revoked or rewound (they will be redelivered). */
+  abandoned: number;
+  pauses: number;
+  resumes: number;
+  commits: number;
+  commitErrors: number;
+  rebalances: number;
+  /** Partitions owned, by topic, as of the last group join. */
+  assignment: Record<string, readonly number[]>;
+}
+
+/**
+ * Zeroed {@link KafkaSourceStats}.
+ *
+ * @example
+ * ```ts
+ * const stats = createKafkaSourceStats();
+ * ```
+ */
+export function createKafkaSourceStats(): KafkaSourceStats {
+  return {
+    received: 0, decoded: 0, deadLettered: 0, acked: 0, inFlight: 0, maxInFlightSeen: 0, uncommitted: 0, abandoned: 0,
+    pauses: 0, resumes: 0, commits: 0, commitErrors: 0, rebalances: 0, assignment: {},
+  };
+}
+
+/**
+ * Options of {@link fromKafka}.
+ *
+ * @example
+ * ```ts
+ * const options: FromKafkaOptions<TelemetryEvent> = {
+ *   topics: ['movielog'], decode: parseLogLine, deadLetter: { producer, topic: 'movielog.dead' },
+ *   maxInFlight: 20_000, commitInterval: 1000,
+ * };
+ * ```
+ */
+export interface FromKafkaOptions<T> {
+  readonly topics: readonly string[];
+  /** Decodes a record's value; a {@link ParseError} sends the record to the dead letter. `parseLogLine` and `parseJsonEvent` fit. */
+  readonly decode: (value: Buffer) => T | ParseError;
+  readonly deadLetter: KafkaDeadLetter;
+  /** Where a group without committed offsets starts: the earliest record (true) or new ones only (false, the default). */
+  readonly fromBeginning?: boolean;
+  /**
+   * Most records delivered and not yet acknowledged. At the limit the topics
+   * are paused, and resumed when `resumeAt` or fewer remain. A windowed
+   * pipeline acknowledges when windows close, so allow more than a window
+   * holds (or give the window an `idleTimeout`). Default 10,000.
+   */
+  readonly maxInFlight?: number;
+  /** In-flight count at or below which paused topics resume. Default half of `maxInFlight`. */
+  readonly resumeAt?: number;
+  /** How often acknowledged offsets are committed, ms. Default 1000. They are also committed on stop and when a rebalance starts. */
+  readonly commitInterval?: number;
+  readonly stats?: KafkaSourceStats;
+  /** Receives errors the source recovers from (a failed commit, retried at the next interval). */
+  readonly onError?: (error: Error) => void;
+  /** Called once the source has stopped after unsubscribing: the last commit made and the consumer disconnected (with the error if that failed). */
+  readonly onStop?: (error?: Error) => void;
+  /** Clock for `commitInterval`. Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+}
+
+/** A partition this member owns, with its offsets; `live` turns false when it is revoked or rewound. */
+interface Owned {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offsets: PartitionOffsets;
+  live: boolean;
+}
+
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
+/**
+ * Consumes Kafka topics through a KafkaJS-shaped consumer (kafkajs, or a
+ * client with its API) as an Observable of decoded {@link KafkaRecord}s, at
+ * least once:
+ *
+ * - Offsets are committed per partition only up to the first record not yet
+ *   acknowledged, periodically, when a rebalance starts, and on stop; a crash
+ *   at any point redelivers and never skips.
+ * - Records that do not decode go to the dead letter with the reason, are
+ *   counted and acknowledged; consumption goes on.
+ * - Backpressure: with `maxInFlight` records unacknowledged, the topics are
+ *   paused (the rest of the batch is fetched again later), and resumed once
+ *   downstream catches up, so memory stays bounded.
+ * - Rebalances: at a group join every earlier partition is let go; its
+ *   in-flight records are abandoned (their acks ignored, no commit to it) and
+ *   redelivered from the last commit to whoever owns it now.
+ * - Unsubscribing stops fetching, commits what was acknowledged and disconnects.
+ *
+ * The consumer commits nothing itself (`autoCommit: false`). For windows, pass
+ * `ack: (r) => r.ack`, `partition: (r) => r.partition` and `time: (r) => r.value.time`
+ * to `eventTimeWindow`: its watermark is then the minimum over partitions.
+ *
+ * @example
+ * ```ts
+ * const kafka = new Kafka({ brokers: ['127.0.0.1:9092'] });
+ * const producer = kafka.producer();
+ * await producer.connect();
+ * fromKafka(kafka.consumer({ groupId: 'modelwatch' }), { topics: ['movielog'], decode: parseLogLine, deadLetter: { producer, topic: 'movielog.dead' } })
+ *   .pipe(
+ *     filter((r): r is KafkaRecord<RateEvent> => r.value.kind === 'rate'),
+ *     eventTimeWindow({
+ *       assigner: tumbling(3_600_000), outOfOrderness: 60_000, idleTimeout: 30_000,
+ *       time: (r) => r.value.time, partition: (r) => r.partition, ack: (r) => r.ack,
+ *       create: ratingHistogram, add: (h, r) => h.add(r.value.rating), result: (h) => h.result(),
+ *     }),
+ *   )
+ *   .subscribe(({ window, value }) => console.log(new Date(window.start), value.mean));
+ * ```
+ */
+export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOptions<T>): Observable<KafkaRecord<T>> {
+  const topics = [...options.topics];
+  if (topics.length === 0) throw new RangeError('fromKafka needs at least one topic in options.topics');
+  const maxInFlight = options.maxInFlight ?? 10_000;
+  if (!(Number.isInteger(maxInFlight) && maxInFlight >= 1)) throw new RangeError(`maxInFlight must be a whole number of records, 1 or more, got ${maxInFlight}`);
+  const resumeAt = options.resumeAt ?? Math.floor(maxInFlight / 2);
+  if (!(Number.isInteger(resumeAt) && resumeAt >= 0 && resumeAt < maxInFlight)) throw new RangeError(`resumeAt must be a whole number from 0 to maxInFlight - 1 (${maxInFlight - 1}), got ${resumeAt}`);
+  const commitInterval = options.commitInterval ?? 1000;
+  if (!(commitInterval > 0)) throw new RangeError(`commitInterval must be more than 0 ms, got ${commitInterval}`);
+  const wholeTopics = topics.map((topic) => ({ topic }));
+
+  return new Observable<KafkaRecord<T>>((subscriber) => {
+    const stats = options.stats ?? createKafkaSourceStats();
+    const owned = new Map<string, Map<number, Owned>>();
+    const listeners: (() => void)[] = [];
+    let paused = false;
+    // Between a rebalance starting (or the consumer crashing) and the next join, ownership is unknown: no commits.
+    let rebalancing = false;
+    let stopping = false;
+    let commits: Promise<void> = Promise.resolve();
+
+    const own = (topic: string, partition: number): Owned => {
+      let byPartition = owned.get(topic);
+      if (!byPartition) owned.set(topic, (byPartition = new Map()));
+      let o = byPartition.get(partition);
+      if (!o) byPartition.set(partition, (o = { topic, partition, offsets: new PartitionOffsets(), live: true }));
+      return o;
+    };
+
+    const abandon = (o: Owned): void => {
+      o.live = false;
+      stats.inFlight -= o.offsets.pending;
+      stats.abandoned += o.offsets.pending;
+      stats.uncommitted -= o.offsets.uncommitted;
+      owned.get(o.topic)?.delete(o.partition);
+    };
+
+    const resume = (): void => {
+      paused = false;
+      stats.resumes++;
+      consumer.resume(wholeTopics);
+    };
+
+    const commitNow = async (): Promise<void> => {
+      if (rebalancing) return;
+      const due: [Owned, number][] = [];
+      for (const byPartition of owned.values()) {
+        for (const o of byPartition.values()) {
+          const offset = o.offsets.committable();
+          if (offset !== undefined) due.push([o, offset]);
+        }
+      }
+      if (due.length === 0) return;
+      try {
+        await consumer.commitOffsets(due.map(([o, offset]) => ({ topic: o.topic, partition: o.partition, offset: String(offset) })));
+      } catch (err) {
+        stats.commitErrors++;
+        options.onError?.(new Error(`committing offsets failed (retried at the next commit): ${asError(err).message}`, { cause: err }));
+        return;
+      }
+      stats.commits++;
+      for (const [o, offset] of due) {
+        if (!o.live) continue;
+        const before = o.offsets.uncommitted;
+        o.offsets.committed(offset);
+        stats.uncommitted -= before - o.offsets.uncommitted;
+      }
+    };
+    // One commit at a time, in order.
+    const commit = (): Promise<void> => (commits = commits.then(commitNow));
+
+    // Poison records: to the callback, or through toKafka to a topic; acknowledged once taken.
+    let deadLetters: Subject<{ poison: KafkaPoisonRecord; ack: () => void }> | undefined;
+    let deadLettersDone: Promise<void> = Promise.resolve();
+    let reject: (poison: KafkaPoisonRecord, ack: () => void) => void;
+    const target = options.deadLetter;
+    if (typeof target === 'function') {
+      reject = (poison, ack) => {
+        let taken: void | Promise<void>;
+        try {
+          taken = target(poison);
+        } catch (err) {
+          subscriber.error(err);
+          return;
+        }
+        if (taken instanceof Promise) taken.then(ack, (err: unknown) => subscriber.error(err));
+        else ack();
+      };
+    } else {
+      const queue = (deadLetters = new Subject());
+      deadLettersDone = new Promise((resolve) => {
+        queue
+          .pipe(toKafka(target.producer, { topic: target.topic, encode: (d) => deadLetterMessage(d.poison), ack: (d) => d.ack }))
+          .subscribe({
+            error(err: unknown) {
+              subscriber.error(err);
+              resolve();
+            },
+            complete: resolve,
+          });
+      });
+      reject = (poison, ack) => queue.next({ poison, ack });
+    }
+
+    const deliver = (o: Owned, message: KafkaMessageLike): void => {
+      const ticket = o.offsets.track(Number(message.offset));
+      stats.received++;
+      stats.uncommitted++;
+      if (++stats.inFlight > stats.maxInFlightSeen) stats.maxInFlightSeen = stats.inFlight;
+      const ack = (): void => {
+        if (!o.live || !o.offsets.ack(ticket)) return;
+        stats.inFlight--;
+        stats.acked++;
+        if (paused && stats.inFlight <= resumeAt && !stopping) resume();
+      };
+      let value: T | ParseError;
+      if (message.value === null) {
+        value = parseError('empty', 'the record has no value (a tombstone): producers must send one log line or JSON event per record', 0, new Uint8Array(0));
+      } else {
+        try {
+          value = options.decode(message.value);
+        } catch (err) {
+          subscriber.error(new Error(`the decoder threw on ${o.topic}/${o.partition}@${message.offset}: ${asError(err).message}. Decoders must return a ParseError instead`, { cause: err }));
+          return;
+        }
+      }
+      if (isParseError(value)) {
+        stats.deadLettered++;
+        reject({ topic: o.topic, partition: o.partition, offset: message.offset, key: message.key, error: value }, ack);
+        return;
+      }
+      stats.decoded++;
+      subscriber.next({ topic: o.topic, partition: o.partition, offset: message.offset, key: message.key, timestamp: Number(message.timestamp), value, ack });
+    };
+
+    const eachBatch = async (payload: KafkaEachBatchPayloadLike): Promise<void> => {
+      const { topic, partition, messages } = payload.batch;
+      let o = own(topic, partition);
+      for (const message of messages) {
+        if (stopping || subscriber.closed || !payload.isRunning() || payload.isStale()) return;
+        if (stats.inFlight >= maxInFlight) {
+          // Leave the rest unresolved: the client fetches it again after the resume.
+          if (!paused) {
+            paused = true;
+            stats.pauses++;
+            consumer.pause(wholeTopics);
+          }
+          return;
+        }
+        if (Number(message.offset) <= o.offsets.last) {
+          // The client went back (a seek, or a rejoin that kept this partition): start over from here.
+          abandon(o);
+          o = own(topic, partition);
+        }
+        deliver(o, message);
+        payload.resolveOffset(message.offset);
+      }
+    };
+
+    if (consumer.on && consumer.events) {
+      const { GROUP_JOIN, REBALANCING, CRASH } = consumer.events;
+      const listen = (name: string, listener: (event: KafkaConsumerEventLike) => void): void => {
+        const remove = consumer.on!(name, listener);
+        if (typeof remove === 'function') listeners.push(remove as () => void);
+      };
+      listen(REBALANCING, () => {
+        stats.rebalances++;
+        // Still a member of the old generation: save the work done, then hold commits until the join.
+        void commit();
+        rebalancing = true;
+      });
+      listen(GROUP_JOIN, (event) => {
+        for (const byPartition of [...owned.values()]) for (const o of [...byPartition.values()]) abandon(o);
+        if (paused && stats.inFlight <= resumeAt) resume();
+        const assignment = (event.payload as { memberAssignment?: Record<string, number[]> }).memberAssignment ?? {};
+        stats.assignment = Object.fromEntries(Object.entries(assignment).map(([t, ps]) => [t, [...ps].sort((a, b) => a - b)]));
+        rebalancing = false;
+      });
+      listen(CRASH, (event) => {
+        const { error, restart } = event.payload as { error?: unknown; restart?: boolean };
+        rebalancing = true;
+        if (restart === false) subscriber.error(new Error(`the Kafka consumer crashed and will not restart: ${asError(error).message}`, { cause: error }));
+      });
+    }
+
+    const committer: Subscription = interval(commitInterval, options.scheduler ?? asyncScheduler).subscribe(() => void commit());
+
+    (async () => {
+      await consumer.connect();
+      if (stopping) return;
+      await consumer.subscribe({ topics, fromBeginning: options.fromBeginning ?? false });
+      if (stopping) return;
+      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+    })().catch((err: unknown) => {
+      if (!stopping) subscriber.error(new Error(`could not start consuming ${topics.join(', ')}: ${asError(err).message}. Check the brokers and that the topics exist`, { cause: err }));
+    });
+
+    return () => {
+      stopping = true;
+      committer.unsubscribe();
+      for (const remove of listeners) remove();
+      deadLetters?.complete();
+      void (async () => {
+        await deadLettersDone;
+        await commit();
+        await consumer.disconnect();
+      })().then(
+        () => options.onStop?.(),
+        (err: unknown) => options.onStop?.(asError(err)),
+      );
+    };
+  });
+}

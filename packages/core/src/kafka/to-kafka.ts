@@ -1,0 +1,131 @@
+import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import type { KafkaOutgoingMessage, KafkaProducerLike } from './kafka-client.js';
+
+/**
+ * Options of {@link toKafka}.
+ *
+ * @example
+ * ```ts
+ * const options: ToKafkaOptions<TelemetryEvent> = { topic: 'movielog', encode: formatLogLine, batchSize: 1000, lingerMs: 20 };
+ * ```
+ */
+export interface ToKafkaOptions<T> {
+  readonly topic: string;
+  /**
+   * The message for a value: a string becomes the message value
+   * (`formatLogLine`, `formatJsonEvent`), or give the whole message
+   * (key, value, headers). Default: the value as JSON.
+   */
+  readonly encode?: (value: T) => string | KafkaOutgoingMessage;
+  /** Most messages in one `send`. Default 500. */
+  readonly batchSize?: number;
+  /** How long a partial batch waits for more values before it is sent, ms. Default 20. */
+  readonly lingerMs?: number;
+  /** Broker acknowledgements a send waits for (-1 all in-sync replicas, 1 the leader, 0 none). Default: the producer's (-1 in kafkajs). */
+  readonly acks?: number;
+  /** The acknowledgement a value carries (a Kafka record's `ack`), called once the batch holding it has been published. */
+  readonly ack?: (value: T) => (() => void) | undefined;
+  /** Clock for `lingerMs`. Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+}
+
+/**
+ * What {@link toKafka} emits after each batch the broker accepted.
+ *
+ * @example
+ * ```ts
+ * events$.pipe(toKafka(producer, { topic: 'movielog', encode: formatLogLine }))
+ *   .subscribe((p: KafkaPublished) => console.log(`${p.count} messages to ${p.topic}`));
+ * ```
+ */
+export interface KafkaPublished {
+  readonly topic: string;
+  readonly count: number;
+}
+
+const toJson = (value: unknown): string => JSON.stringify(value);
+
+/**
+ * Publishes every value to a Kafka topic through a KafkaJS-shaped producer:
+ * events as log lines (`encode: formatLogLine`) or JSON, findings and window
+ * summaries as JSON (the default). Values are batched (`batchSize`,
+ * `lingerMs`) and sent one batch at a time, in order; each accepted batch is
+ * emitted as {@link KafkaPublished}. A failed send errors the stream with the
+ * broker's reason (the producer has already retried it). When the source
+ * completes, what is buffered is sent, then the stream completes.
+ *
+ * @example
+ * ```ts
+ * const producer = new Kafka({ brokers: ['127.0.0.1:9092'] }).producer();
+ * await producer.connect();
+ * createSimulation({ seed: 1 }).events()
+ *   .pipe(toKafka(producer, { topic: 'movielog', encode: formatLogLine }))
+ *   .subscribe({ error: (e) => console.error(e.message), complete: () => producer.disconnect() });
+ * ```
+ */
+export function toKafka<T>(producer: KafkaProducerLike, options: ToKafkaOptions<T>): OperatorFunction<T, KafkaPublished> {
+  const { topic } = options;
+  const batchSize = options.batchSize ?? 500;
+  const lingerMs = options.lingerMs ?? 20;
+  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`batchSize must be a whole number of messages, 1 or more, got ${batchSize}`);
+  if (!(lingerMs >= 0)) throw new RangeError(`lingerMs must be 0 or more ms, got ${lingerMs}`);
+  const encode = options.encode ?? toJson;
+  return (source) =>
+    new Observable<KafkaPublished>((subscriber) => {
+      const scheduler = options.scheduler ?? asyncScheduler;
+      let messages: KafkaOutgoingMessage[] = [];
+      let acks: (() => void)[] = [];
+      let timer: Subscription | undefined;
+      let sends: Promise<void> = Promise.resolve();
+
+      const send = async (batch: KafkaOutgoingMessage[], done: (() => void)[]): Promise<void> => {
+        if (subscriber.closed) return;
+        try {
+          await producer.send(options.acks === undefined ? { topic, messages: batch } : { topic, messages: batch, acks: options.acks });
+        } catch (err) {
+          const reason = err instanceof Error ? err.message : String(err);
+          subscriber.error(new Error(`publishing ${batch.length} messages to Kafka topic "${topic}" failed: ${reason}. Check that the brokers are reachable and the topic exists`, { cause: err }));
+          return;
+        }
+        for (const ack of done) ack();
+        subscriber.next({ topic, count: batch.length });
+      };
+
+      const flush = (): void => {
+        timer?.unsubscribe();
+        timer = undefined;
+        if (messages.length === 0) return;
+        const batch = messages;
+        const done = acks;
+        messages = [];
+        acks = [];
+        sends = sends.then(() => send(batch, done));
+      };
+
+      const subscription = source.subscribe({
+        next(value) {
+          let message: string | KafkaOutgoingMessage;
+          try {
+            message = encode(value);
+          } catch (err) {
+            subscriber.error(err);
+            return;
+          }
+          messages.push(typeof message === 'string' ? { value: message } : message);
+          const ack = options.ack?.(value);
+          if (ack) acks.push(ack);
+          if (messages.length >= batchSize) flush();
+          else timer ??= scheduler.schedule(flush, lingerMs);
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete() {
+          flush();
+          void sends.then(() => subscriber.complete());
+        },
+      });
+      return () => {
+        timer?.unsubscribe();
+        subscription.unsubscribe();
+      };
+    });
+}
