@@ -14,7 +14,7 @@ export { formatTimestamp, MAX_EVENT_TIME } from './timestamp.js';
 export { MAX_ID_LENGTH, MAX_MINUTE } from './event-rules.js';
 export * from './decode.js';
 export * from './random.js';
-export * from './assign-variant.js';
+export * from './assignment/assign-variant.js';
 export * from './simulator/demographics.js';
 export * from './simulator/world.js';
 export * from './simulator/recommenders.js';
@@ -46,3 +46,6 @@ export { deadLetterMessage, DEAD_LETTER_HEADERS, type KafkaPoisonRecord } from '
 export { fromKafka, createKafkaSourceStats, type KafkaRecord, type KafkaDeadLetter, type KafkaSourceStats, type FromKafkaOptions } from './kafka/from-kafka.js';
 export { toKafka, type ToKafkaOptions, type KafkaPublished } from './kafka/to-kafka.js';
 export { windowSummaries, parseWindowSummary, mergeWindowSummaries, type WindowSummaryMessage, type MergeWindowSummariesOptions } from './kafka/window-summaries.js';
+export * from './assignment/growthbook.js';
+export * from './assignment/namespace.js';
+export * from './assignment/exposures.js';

@@ -1,5 +1,5 @@
 import type { UserAttributes } from '../events.js';
-import type { Experiment } from '../assign-variant.js';
+import type { Experiment } from '../assignment/assign-variant.js';
 import type { Recommender } from './recommenders.js';
 import type { World } from './world.js';
 

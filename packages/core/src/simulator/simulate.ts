@@ -1,5 +1,5 @@
 import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
-import { assignVariant } from '../assign-variant.js';
+import { assignVariant } from '../assignment/assign-variant.js';
 import type { RateEvent, RecommendationEvent, TelemetryEvent, WatchEvent } from '../events.js';
 import { MinHeap } from '../internal/min-heap.js';
 import { cumulative, SeededRandom } from '../random.js';
