@@ -3,13 +3,15 @@
  * from a small, bounded set (user groups, experiment arms, serving
  * instances, detectors, window sizes). There is no `user` or `movie`: an id
  * per label value would make a series per user, which no Prometheus survives.
+ * The serving instance is `serving_instance`, because Prometheus itself sets
+ * `instance` to the scraped target (and would rename ours `exported_instance`).
  *
  * @example
  * ```ts
  * const name: BoundedLabelName = 'group';
  * ```
  */
-export type BoundedLabelName = 'group' | 'arm' | 'instance' | 'detector' | 'window';
+export type BoundedLabelName = 'group' | 'arm' | 'serving_instance' | 'detector' | 'window';
 
 /**
  * Label values a caller maps a window key or a finding to. Only
@@ -32,7 +34,7 @@ export type BoundedLabels = { readonly [N in BoundedLabelName]?: string };
  */
 export const OVERFLOW_LABEL_VALUE = 'other';
 
-const BOUNDED: ReadonlySet<string> = new Set<BoundedLabelName>(['group', 'arm', 'instance', 'detector', 'window']);
+const BOUNDED: ReadonlySet<string> = new Set<BoundedLabelName>(['group', 'arm', 'serving_instance', 'detector', 'window']);
 
 /**
  * Checks at run time that a labels object has only bounded label names and

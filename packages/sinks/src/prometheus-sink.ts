@@ -71,8 +71,8 @@ export interface PrometheusSink {
 }
 
 const DEFAULT_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-const BOUNDED_NAMES = ['group', 'arm', 'instance', 'detector', 'window'] as const;
-const FINDING_LABELS = ['kind', 'subject', 'detector', 'group', 'arm', 'instance'] as const;
+const BOUNDED_NAMES = ['group', 'arm', 'serving_instance', 'detector', 'window'] as const;
+const FINDING_LABELS = ['kind', 'subject', 'detector', 'group', 'arm', 'serving_instance'] as const;
 const QUANTILES = [0.5, 0.9, 0.95, 0.99] as const;
 
 /**
@@ -106,21 +106,21 @@ export function createPrometheusSink(options: PrometheusSinkOptions): Prometheus
   const admit = <L extends Record<string, string>>(metric: string, labels: L): L => guard.admit(metric, labels, BOUNDED_NAMES);
 
   const events = counter('modelwatch_events_total', 'Telemetry events seen, by kind.', ['kind']);
-  const requests = counter('modelwatch_requests_total', 'Recommendation requests answered, per serving instance.', ['instance']);
-  const requestErrors = counter('modelwatch_request_errors_total', 'Recommendation requests answered with a non-2xx status, per serving instance.', ['instance']);
+  const requests = counter('modelwatch_requests_total', 'Recommendation requests answered, per serving instance.', ['serving_instance']);
+  const requestErrors = counter('modelwatch_request_errors_total', 'Recommendation requests answered with a non-2xx status, per serving instance.', ['serving_instance']);
   const latency = new Histogram({
     name: 'modelwatch_request_latency_seconds',
     help: 'Recommendation response time, seconds, per serving instance.',
-    labelNames: ['instance'],
+    labelNames: ['serving_instance'],
     buckets: [...(options.latencyBuckets ?? DEFAULT_LATENCY_BUCKETS)],
     registers,
   });
 
-  const windowLabels = ['window', 'group', 'arm', 'instance'] as const;
+  const windowLabels = ['window', 'group', 'arm', 'serving_instance'] as const;
   const ratingMean = gauge('modelwatch_rating_mean', 'Mean star rating (1-5) in the latest window.', windowLabels);
   const ratingCount = gauge('modelwatch_rating_count', 'Ratings in the latest window.', windowLabels);
   const ratingShare = gauge('modelwatch_rating_share_ratio', 'Share of ratings with this many stars in the latest window, 0-1.', [...windowLabels, 'rating']);
-  const servingLabels = ['window', 'instance'] as const;
+  const servingLabels = ['window', 'serving_instance'] as const;
   const availability = gauge('modelwatch_availability_ratio', 'Share of 2xx answers in the latest window, 0-1.', servingLabels);
   const compliance = gauge('modelwatch_latency_slo_compliance_ratio', 'Share of answers that were 2xx and within the latency objective in the latest window, 0-1.', servingLabels);
   const windowRequests = gauge('modelwatch_window_requests', 'Recommendation requests in the latest window.', servingLabels);
@@ -131,7 +131,7 @@ export function createPrometheusSink(options: PrometheusSinkOptions): Prometheus
   const effectSize = gauge('modelwatch_finding_effect_size', 'Effect size (PSI, Jensen-Shannon, shift in SDs, gap) of the latest finding.', FINDING_LABELS);
   const statistic = gauge('modelwatch_finding_statistic', 'Test statistic or detector score of the latest finding.', FINDING_LABELS);
   const fairnessGap = gauge('modelwatch_fairness_gap', 'Gap between a group and the reference in the latest fairness finding (its effect size).', ['subject', 'detector', 'group']);
-  const burnRate = gauge('modelwatch_slo_burn_rate', 'Error-budget burn rate over a window, at the latest burn-rate finding (1 spends the budget exactly over the SLO period).', ['subject', 'instance', 'window']);
+  const burnRate = gauge('modelwatch_slo_burn_rate', 'Error-budget burn rate over a window, at the latest burn-rate finding (1 spends the budget exactly over the SLO period).', ['subject', 'serving_instance', 'window']);
 
   // Decode and window statistics are running totals read at every scrape, from every source registered.
   const decodeSources: { stats: DecodeStats; seen: Map<string, number> }[] = [];
@@ -206,9 +206,10 @@ export function createPrometheusSink(options: PrometheusSinkOptions): Prometheus
       tap((e) => {
         events.inc({ kind: e.kind });
         if (e.kind !== 'recommendation') return;
-        const l = admit('modelwatch_requests_total', { instance: e.instance });
+        const l = admit('modelwatch_requests_total', { serving_instance: e.instance });
         requests.inc(l);
-        if (!(e.status >= 200 && e.status < 300)) requestErrors.inc(l);
+        // Counted from 0, so an instance without errors still has an error ratio (0) for the SLO rules.
+        requestErrors.inc(l, e.status >= 200 && e.status < 300 ? 0 : 1);
         latency.observe(l, e.latencyMs / 1000);
       }),
     ratingWindows: <K>(o: WindowMetricOptions<K>) =>
@@ -224,7 +225,7 @@ export function createPrometheusSink(options: PrometheusSinkOptions): Prometheus
       }),
     servingWindows: (o) =>
       tap((w: WindowResult<string, ServingSummary>) => {
-        const series = windowSeries('serving', o.window, (instance) => ({ instance }), w);
+        const series = windowSeries('serving', o.window, (instance) => ({ serving_instance: instance }), w);
         if (!series) return;
         const l = admit('modelwatch_availability_ratio', series);
         const s = w.value;
@@ -246,9 +247,9 @@ export function createPrometheusSink(options: PrometheusSinkOptions): Prometheus
         const spans = /^burn-rate-(\w+)\/(\w+)$/.exec(f.detector);
         const { longBurnRate, shortBurnRate } = f.evidence;
         if (f.kind === 'availability' && spans && typeof longBurnRate === 'number' && typeof shortBurnRate === 'number') {
-          const instance = labels.instance ?? '';
-          burnRate.set(admit('modelwatch_slo_burn_rate', { subject, instance, window: spans[1]! }), longBurnRate);
-          burnRate.set(admit('modelwatch_slo_burn_rate', { subject, instance, window: spans[2]! }), shortBurnRate);
+          const instance = labels.serving_instance ?? '';
+          burnRate.set(admit('modelwatch_slo_burn_rate', { subject, serving_instance: instance, window: spans[1]! }), longBurnRate);
+          burnRate.set(admit('modelwatch_slo_burn_rate', { subject, serving_instance: instance, window: spans[2]! }), shortBurnRate);
         }
       }),
     decodeStats: (stats) => {

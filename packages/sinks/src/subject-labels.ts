@@ -5,7 +5,7 @@ import type { BoundedLabels } from './cardinality-guard.js';
  *
  * @example
  * ```ts
- * const s: SubjectLabels = { subject: 'availability', labels: { instance: 'rec-1:8082' } };
+ * const s: SubjectLabels = { subject: 'availability', labels: { serving_instance: 'rec-1:8082' } };
  * ```
  */
 export interface SubjectLabels {
@@ -27,7 +27,7 @@ const ID_ATTRIBUTES = new Set(['user', 'movie']);
  *
  * @example
  * ```ts
- * subjectLabels('availability[rec-1:8082]');        // { subject: 'availability', labels: { instance: 'rec-1:8082' } }
+ * subjectLabels('availability[rec-1:8082]');        // { subject: 'availability', labels: { serving_instance: 'rec-1:8082' } }
  * subjectLabels('rating[gender=F,age=18-24]');      // { subject: 'rating', labels: { group: 'gender=F,age=18-24' } }
  * subjectLabels('rating[movie=the+matrix+1999]');   // { subject: 'rating', labels: {} }
  * ```
@@ -37,7 +37,7 @@ export function subjectLabels(subject: string): SubjectLabels {
   if (open < 0 || !subject.endsWith(']')) return { subject, labels: {} };
   const base = subject.slice(0, open);
   const inner = subject.slice(open + 1, -1);
-  if (!inner.includes('=')) return { subject: base, labels: inner ? { instance: inner } : {} };
+  if (!inner.includes('=')) return { subject: base, labels: inner ? { serving_instance: inner } : {} };
   const group: string[] = [];
   let arm: string | undefined;
   for (const pair of inner.split(',')) {

@@ -55,14 +55,14 @@ describe('createPrometheusSink', () => {
     expect(await value(registry, 'modelwatch_rating_count', { window: '1h' })).toBe(lastRating.total);
     expect(await value(registry, 'modelwatch_rating_share_ratio', { window: '1h', rating: '5' })).toBe(lastRating.proportions[4]);
     const lastRec2 = serving.filter((w) => w.key === 'rec-2:8082').at(-1)!.value;
-    expect(await value(registry, 'modelwatch_availability_ratio', { window: '1m', instance: 'rec-2:8082' })).toBe(lastRec2.availability);
-    expect(await value(registry, 'modelwatch_latency_quantile_seconds', { window: '1m', instance: 'rec-2:8082', quantile: '0.95' })).toBe(lastRec2.latency.quantile(0.95) / 1000);
+    expect(await value(registry, 'modelwatch_availability_ratio', { window: '1m', serving_instance: 'rec-2:8082' })).toBe(lastRec2.availability);
+    expect(await value(registry, 'modelwatch_latency_quantile_seconds', { window: '1m', serving_instance: 'rec-2:8082', quantile: '0.95' })).toBe(lastRec2.latency.quantile(0.95) / 1000);
 
     const recs = serving.filter((w) => w.key === 'rec-2:8082');
     const requests = recs.reduce((n, w) => n + w.value.requests, 0);
     const errors = recs.reduce((n, w) => n + w.value.requests - w.value.successes, 0);
-    expect(await value(registry, 'modelwatch_requests_total', { instance: 'rec-2:8082' })).toBe(requests);
-    expect(await value(registry, 'modelwatch_request_errors_total', { instance: 'rec-2:8082' })).toBe(errors);
+    expect(await value(registry, 'modelwatch_requests_total', { serving_instance: 'rec-2:8082' })).toBe(requests);
+    expect(await value(registry, 'modelwatch_request_errors_total', { serving_instance: 'rec-2:8082' })).toBe(errors);
     expect(decodeStats.errors).toBeGreaterThan(0);
     expect(await value(registry, 'modelwatch_parse_errors_total', { code: 'bad-timestamp' })).toBe(decodeStats.byCode['bad-timestamp']);
     expect(await value(registry, 'modelwatch_decoded_lines_total')).toBe(decodeStats.decoded);
@@ -73,10 +73,10 @@ describe('createPrometheusSink', () => {
     // The degradation fires the 1h/5m burn-rate alert on rec-2 and resolves it.
     const fast = findings.filter((f) => f.detector === 'burn-rate-1h/5m');
     expect(fast.map((f) => f.evidence['state'])).toEqual(['firing', 'resolved']);
-    const fired = { kind: 'availability', subject: 'availability', detector: 'burn-rate-1h/5m', instance: 'rec-2:8082' };
+    const fired = { kind: 'availability', subject: 'availability', detector: 'burn-rate-1h/5m', serving_instance: 'rec-2:8082' };
     expect(await value(registry, 'modelwatch_findings_total', { ...fired, severity: 'critical' })).toBe(1);
     expect(await value(registry, 'modelwatch_findings_total', { ...fired, severity: 'info' })).toBe(1);
-    expect(await value(registry, 'modelwatch_slo_burn_rate', { subject: 'availability', instance: 'rec-2:8082', window: '5m' })).toBe(fast[1]!.evidence['shortBurnRate']);
+    expect(await value(registry, 'modelwatch_slo_burn_rate', { subject: 'availability', serving_instance: 'rec-2:8082', window: '5m' })).toBe(fast[1]!.evidence['shortBurnRate']);
 
     const text = await registry.metrics();
     expect(text).toMatch(/^# TYPE modelwatch_request_latency_seconds histogram$/m);
@@ -123,7 +123,7 @@ describe('createPrometheusSink', () => {
 
 describe('subjectLabels', () => {
   it.each([
-    ['availability[rec-1:8082]', { subject: 'availability', labels: { instance: 'rec-1:8082' } }],
+    ['availability[rec-1:8082]', { subject: 'availability', labels: { serving_instance: 'rec-1:8082' } }],
     ['rating[gender=F,age=18-24]', { subject: 'rating', labels: { group: 'gender=F,age=18-24' } }],
     ['rating[arm=treatment]', { subject: 'rating', labels: { arm: 'treatment' } }],
     ['rating[movie=the+matrix+1999,gender=M]', { subject: 'rating', labels: { group: 'gender=M' } }],

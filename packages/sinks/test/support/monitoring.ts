@@ -1,0 +1,23 @@
+// Paths and contents of the shipped monitoring configuration (/monitoring).
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const monitoringDir = fileURLToPath(new URL('../../../../monitoring/', import.meta.url));
+export const ruleFiles = readdirSync(`${monitoringDir}rules`).filter((f) => f.endsWith('.yml')).map((f) => `${monitoringDir}rules/${f}`);
+export const ruleTestFiles = readdirSync(`${monitoringDir}tests`).filter((f) => f.endsWith('.yml')).map((f) => `${monitoringDir}tests/${f}`);
+
+interface Panel {
+  readonly title: string;
+  readonly targets?: readonly { readonly expr: string }[];
+}
+
+/** Every PromQL expression of the Grafana dashboard, with its panel title, template variables filled in with match-all. */
+export function dashboardQueries(): { panel: string; expr: string }[] {
+  const dashboard = JSON.parse(readFileSync(`${monitoringDir}grafana/modelwatch.json`, 'utf8')) as { panels: Panel[] };
+  return dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr.replaceAll('$instance', '.*') })));
+}
+
+/** Names of the recording rules in the shipped rule files. */
+export function recordedNames(): Set<string> {
+  return new Set(ruleFiles.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/- record: (\S+)/g)].map((m) => m[1]!)));
+}

@@ -1,0 +1,122 @@
+// Provisions a real Prometheus for the integration tests: installs Debian's
+// `prometheus` package (server and promtool) when it is missing, then runs
+// the server binary itself on a free loopback port with a temporary data
+// directory, never relying on the package's systemd service.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const SBIN_PATH = ['/usr/bin', '/usr/sbin', '/bin', '/sbin'];
+
+function which(binary: string): string | undefined {
+  for (const dir of [...(process.env['PATH'] ?? '').split(':'), ...SBIN_PATH]) {
+    if (dir && spawnSync('test', ['-x', join(dir, binary)]).status === 0) return join(dir, binary);
+  }
+  return undefined;
+}
+
+function apt(args: string[]): void {
+  const r = spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${r.status ?? r.signal}); install Debian's prometheus package by hand (apt-get install prometheus) and run the tests again`);
+}
+
+/** Paths of the `prometheus` and `promtool` binaries, installing Debian's package first when either is missing. Idempotent. */
+export function ensurePrometheus(): { prometheus: string; promtool: string } {
+  let prometheus = which('prometheus');
+  let promtool = which('promtool');
+  if (!prometheus || !promtool) {
+    if (process.getuid?.() !== 0) throw new Error('prometheus and promtool are missing and installing them needs root: run apt-get install prometheus, then the tests again');
+    console.log('Installing Debian package prometheus (server and promtool) for the Prometheus tests: apt-get update && apt-get install -y --no-install-recommends prometheus');
+    apt(['update']);
+    apt(['install', '-y', '--no-install-recommends', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', 'prometheus']);
+    prometheus = which('prometheus');
+    promtool = which('promtool');
+    if (!prometheus || !promtool) throw new Error('apt-get installed prometheus but prometheus or promtool is not on PATH; check dpkg -L prometheus');
+  }
+  return { prometheus, promtool };
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface RunningPrometheus {
+  readonly url: string;
+  /** Runs an instant PromQL query and returns its vector result. */
+  query(promql: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+  stop(): Promise<void>;
+}
+
+export interface PrometheusOptions {
+  /** `host:port` targets of the job `modelwatch`. */
+  readonly targets: readonly string[];
+  /** Scrape and rule-evaluation interval, such as `1s`. */
+  readonly interval: string;
+  /** Rule files to load. */
+  readonly ruleFiles?: readonly string[];
+}
+
+/** Starts a Prometheus server on a free loopback port with a temporary data directory; `stop()` ends it and removes the directory. */
+export async function startPrometheus(options: PrometheusOptions): Promise<RunningPrometheus> {
+  const { prometheus } = ensurePrometheus();
+  const dir = mkdtempSync(join(tmpdir(), 'modelwatch-prometheus-'));
+  const config = join(dir, 'prometheus.yml');
+  writeFileSync(
+    config,
+    [
+      'global:',
+      `  scrape_interval: ${options.interval}`,
+      `  evaluation_interval: ${options.interval}`,
+      ...(options.ruleFiles?.length ? ['rule_files:', ...options.ruleFiles.map((f) => `  - ${JSON.stringify(f)}`)] : []),
+      'scrape_configs:',
+      '  - job_name: modelwatch',
+      '    static_configs:',
+      `      - targets: [${options.targets.map((t) => JSON.stringify(t)).join(', ')}]`,
+      '',
+    ].join('\n'),
+  );
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(prometheus, [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`prometheus exited (code ${child.exitCode}) before it was ready:\n${stderr}`);
+    }
+    const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+    if (ready) break;
+    if (Date.now() - started > 30_000) {
+      await stop();
+      throw new Error(`prometheus did not become ready on ${url} within 30 s:\n${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const query = async (promql: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> => {
+    const r = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`);
+    const body = (await r.json()) as { status: string; error?: string; data?: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] } };
+    if (body.status !== 'success' || !body.data) throw new Error(`PromQL ${promql} failed: ${body.error ?? r.status}`);
+    return body.data.result;
+  };
+  return { url, query, stop };
+}
