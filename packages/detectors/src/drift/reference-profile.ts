@@ -99,16 +99,21 @@ function requireAccuracy(relativeAccuracy: number, where: string): number {
  * ```
  */
 export class ReferenceProfile {
+  /** Distinct values, strictly ascending, with positive counts. */
+  readonly histogram: { readonly values: Float64Array; readonly counts: Float64Array };
+
   private constructor(
     /** Discrete or continuous: decides the default test. */
     readonly kind: FeatureKind,
-    /** Distinct values, strictly ascending, with positive counts. */
-    readonly histogram: Histogram,
+    histogram: Histogram,
     /** Count, mean and sample variance. */
     readonly moments: SampleMoments,
     /** Present when values are binned by a quantile sketch of this accuracy. */
     readonly relativeAccuracy: number | undefined,
-  ) {}
+  ) {
+    const { values, counts } = distinctCounts(histogram, 'histogram');
+    this.histogram = { values, counts };
+  }
 
   /** Number of training observations. */
   get count(): number {

@@ -1,8 +1,8 @@
-import { createSimulation, ratingWindows, tumbling, type Histogram } from '@modelwatch/core';
+import { createSimulation, ratingWindows, tumbling } from '@modelwatch/core';
 import { filter, from, lastValueFrom, map, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { driftFindings, driftReports, ReferenceProfile, type DriftWindow } from '../../src/index.js';
+import { driftFindings, driftReports, ReferenceProfile, type DriftWindow, type Histogram } from '../../src/index.js';
 import { HOUR, simulatedHours, START } from './streams.js';
 
 const stars = [1, 2, 3, 4, 5];
