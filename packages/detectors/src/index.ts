@@ -39,3 +39,6 @@ export { driftTest, defaultDriftTest, type DriftTestName, type DriftTestOptions,
 export { DEFAULT_FALSE_ALARM_CONTROL, perTestThreshold, type FalseAlarmControl } from './drift/false-alarm-control.js';
 export { benjaminiHochberg } from './drift/benjamini-hochberg.js';
 export { driftReports, driftFindings, type DriftWindow, type DriftOutcome, type DriftCheck, type DriftReport, type DriftBaseOptions, type DriftOptions } from './drift/drift-operator.js';
+export * from './change-point/calibrate.js';
+export * from './change-point/evaluate.js';
+export * from './change-point/detect-changes.js';

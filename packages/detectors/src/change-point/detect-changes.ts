@@ -1,0 +1,82 @@
+import type { Finding, Severity, WindowBounds } from '@modelwatch/core';
+import { asyncScheduler, defer, filter, map, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import type { ChangeDetector } from './detector.js';
+
+/**
+ * A window's result as the event-time window operators emit it: its bounds
+ * and a number (a mean rating, an error rate, ...).
+ *
+ * @example
+ * ```ts
+ * const point: WindowedValue = { window: { start: 0, end: 3_600_000 }, value: 3.7 };
+ * ```
+ */
+export interface WindowedValue {
+  readonly window: WindowBounds;
+  readonly value: number;
+}
+
+/**
+ * Options of {@link detectChanges}.
+ *
+ * @example
+ * ```ts
+ * const options: DetectChangesOptions = { detector: () => new Adwin(), subject: 'rating', severity: 'critical' };
+ * ```
+ */
+export interface DetectChangesOptions {
+  /** Makes the detector; called once per subscription, so subscriptions do not share state. */
+  readonly detector: () => ChangeDetector;
+  /** What is watched, for the finding: `rating`, `error-rate[rec-1:8082]`, ... */
+  readonly subject: string;
+  /** Severity of each finding. Default `'warning'`. */
+  readonly severity?: Severity;
+  /** Clock for `detectedAt` when items carry no window (plain numbers). Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+}
+
+/**
+ * Runs a change-point detector over a stream of numbers or window results
+ * and emits a `change-point` {@link Finding} at each detection: the
+ * detector's statistic and threshold, the window (for window results, whose
+ * end is then `detectedAt`; for plain numbers `detectedAt` is the
+ * scheduler's time) and the detector's evidence with the item's position.
+ * A value the detector cannot use (NaN, infinite) errors the stream with
+ * the detector's `RangeError`.
+ *
+ * @example
+ * ```ts
+ * hourlyMeans$.pipe(
+ *   map(({ window, value }) => ({ window, value: value.mean })),
+ *   detectChanges({ detector: () => new PageHinkley({ threshold: 5 }), subject: 'rating' }),
+ * ).subscribe((finding) => console.log(finding.detector, new Date(finding.detectedAt)));
+ * ```
+ */
+export function detectChanges<T extends number | WindowedValue>(options: DetectChangesOptions): OperatorFunction<T, Finding> {
+  const severity = options.severity ?? 'warning';
+  const scheduler = options.scheduler ?? asyncScheduler;
+  return (source) =>
+    defer(() => {
+      const detector = options.detector();
+      let index = -1;
+      return source.pipe(
+        map((item): Finding | undefined => {
+          index += 1;
+          const windowed: WindowedValue | undefined = typeof item === 'number' ? undefined : item;
+          if (!detector.update(windowed ? windowed.value : (item as number))) return undefined;
+          return {
+            kind: 'change-point',
+            subject: options.subject,
+            detector: detector.name,
+            severity,
+            detectedAt: windowed ? windowed.window.end : scheduler.now(),
+            ...(windowed ? { window: windowed.window } : {}),
+            statistic: detector.statistic,
+            threshold: detector.threshold,
+            evidence: { ...detector.evidence(), index },
+          };
+        }),
+        filter((f): f is Finding => f !== undefined),
+      );
+    });
+}

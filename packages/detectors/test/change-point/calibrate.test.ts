@@ -1,0 +1,63 @@
+import { SeededRandom } from '@modelwatch/core';
+import { describe, expect, it } from 'vitest';
+import { averageRunLength, Bocpd, bootstrapSampler, calibrate, Cusum, Ewma, PageHinkley, type ChangeDetector } from '../../src/index.js';
+import { parityStreams } from './streams.js';
+
+// In-control data: the simulated ratings before the scenario's shift.
+const ratings = parityStreams().find((s) => s.name === 'ratings-shift')!;
+const reference = ratings.values.slice(0, ratings.changes[0]);
+const mean = reference.reduce((a, b) => a + b, 0) / reference.length;
+const sd = Math.sqrt(reference.reduce((a, b) => a + (b - mean) ** 2, 0) / (reference.length - 1));
+const sample = bootstrapSampler(reference);
+
+const factories: Record<string, { create: (h: number) => ChangeDetector; lower: number; upper: number }> = {
+  Cusum: { create: (h) => new Cusum({ reference: { mean, sd }, threshold: h }), lower: 1, upper: 30 },
+  PageHinkley: { create: (h) => new PageHinkley({ threshold: h }), lower: 1, upper: 100 },
+  Ewma: { create: (h) => new Ewma({ threshold: h }), lower: 1, upper: 8 },
+  Bocpd: { create: (h) => new Bocpd({ mu0: mean, beta0: sd * sd, maxRunLength: 60, recent: 10, threshold: h }), lower: 0.05, upper: 0.99 },
+};
+const TARGET = 400;
+
+describe.each(Object.entries(factories))('calibrate %s', (_, f) => {
+  const result = calibrate({ create: f.create, sample, targetArl: TARGET, lower: f.lower, upper: f.upper, runs: 150, seed: 1 });
+
+  it('reports a run length near the target', () => {
+    expect(Math.abs(result.arl - TARGET) / TARGET).toBeLessThanOrEqual(0.05 + 1e-9);
+    expect(result.censored).toBe(0);
+  });
+
+  it('gives an ARL within ±20% of the target on fresh in-control data', () => {
+    const check = averageRunLength(() => f.create(result.threshold), sample, { runs: 300, seed: 99 });
+    expect(Math.abs(check.arl - TARGET) / TARGET).toBeLessThan(0.2);
+  });
+
+  it('raises on a long in-control stream no more alarms than the calibrated rate allows', () => {
+    const detector = f.create(result.threshold);
+    const random = new SeededRandom(2024);
+    const n = 20_000;
+    let alarms = 0;
+    for (let i = 0; i < n; i++) if (detector.update(sample(random))) alarms += 1;
+    const expected = n / TARGET;
+    expect(alarms).toBeLessThanOrEqual(expected + 4 * Math.sqrt(expected));
+  });
+});
+
+describe('calibrate', () => {
+  it('is seeded: the same options give the same threshold', () => {
+    const options = { create: factories.Cusum!.create, sample, targetArl: 200, lower: 1, upper: 30, runs: 50, seed: 3 };
+    expect(calibrate(options)).toEqual(calibrate(options));
+  });
+  it('handles thresholds where larger means more alarms (a significance level)', () => {
+    // A test at level a on uniform p-values alarms with probability a per value: ARL 1/a.
+    const level = (a: number): ChangeDetector => ({ name: 'level', driftDetected: false, count: 0, statistic: 0, threshold: a, evidence: () => ({}), reset: () => undefined, update: (p) => p < a });
+    const r = calibrate({ create: level, sample: (random) => random.next(), targetArl: 500, lower: 1e-5, upper: 0.5, increasing: false, runs: 400, seed: 4 });
+    expect(Math.abs(r.arl - 500) / 500).toBeLessThanOrEqual(0.05 + 1e-9);
+    expect(Math.abs(1 / r.threshold - 500) / 500).toBeLessThan(0.2);
+  });
+  it('says when the bracket misses the target', () => {
+    expect(() => calibrate({ create: factories.Cusum!.create, sample, targetArl: 1e6, lower: 1, upper: 2, runs: 10, maxRunLength: 1e4 })).toThrow(/widen the bracket/);
+  });
+  it('refuses an empty reference', () => {
+    expect(() => bootstrapSampler([])).toThrow(/at least one in-control value/);
+  });
+});

@@ -1,0 +1,46 @@
+import type { Finding } from '@modelwatch/core';
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { describe, expect, it } from 'vitest';
+import { Adwin, Cusum, detectChanges } from '../../src/index.js';
+import { normalStream } from './streams.js';
+
+const stream = normalStream('shift', 31, [[400, 0], [200, 3]]);
+
+describe('detectChanges', () => {
+  it('emits a change-point finding for each detection on a stream of numbers', () => {
+    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    scheduler.run(({ cold, expectObservable }) => {
+      const values = cold('a 9ms b 9ms c|', { a: 0, b: 0, c: 6 });
+      const detector = () => new Cusum({ reference: { mean: 0, sd: 1 }, threshold: 4, mode: 'up' });
+      const finding: Finding = {
+        kind: 'change-point', subject: 'latency', detector: 'cusum', severity: 'critical', detectedAt: 20,
+        statistic: 5.5, threshold: 4, evidence: { increase: 5.5, decrease: 0, mean: 0, sd: 1, count: 3, index: 2 },
+      };
+      expectObservable(values.pipe(detectChanges({ detector, subject: 'latency', severity: 'critical', scheduler }))).toBe('20ms f|', { f: finding });
+    });
+  });
+
+  it('takes window results, reporting the window and its end as the detection time', async () => {
+    const windows = stream.values.map((value, i) => ({ window: { start: i * 60_000, end: (i + 1) * 60_000 }, value }));
+    const findings = await lastValueFrom(from(windows).pipe(detectChanges({ detector: () => new Adwin(), subject: 'rating' }), toArray()));
+    expect(findings.length).toBeGreaterThan(0);
+    const first = findings[0]!;
+    expect(first).toMatchObject({ kind: 'change-point', subject: 'rating', detector: 'adwin', severity: 'warning' });
+    const index = first.evidence.index as number;
+    expect(index).toBeGreaterThanOrEqual(400);
+    expect(first.window).toEqual(windows[index]!.window);
+    expect(first.detectedAt).toBe(windows[index]!.window.end);
+    expect(first.statistic).toBeGreaterThan(first.threshold);
+  });
+
+  it('gives each subscription its own detector', async () => {
+    const pipeline = from(stream.values).pipe(detectChanges({ detector: () => new Adwin(), subject: 'x' }), toArray());
+    const indices = async (): Promise<unknown[]> => (await lastValueFrom(pipeline)).map((f) => f.evidence.index);
+    expect(await indices()).toEqual(await indices());
+  });
+
+  it('errors the stream with the detector’s RangeError on NaN', async () => {
+    await expect(lastValueFrom(from([1, Number.NaN]).pipe(detectChanges({ detector: () => new Adwin(), subject: 'x' })))).rejects.toThrow(/finite number/);
+  });
+});

@@ -1,0 +1,159 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Adwin, Bocpd, Cusum, Ddm, Ewma, HddmA, Kswin, PageHinkley, type ChangeDetector } from '../../src/index.js';
+import { bernoulliStream, normalStream, parityStreams, type LabelledStream } from './streams.js';
+
+interface Case {
+  readonly create: () => ChangeDetector;
+  readonly kind: 'real' | 'binary';
+  /** For the simulated ratings, where they differ from the defaults. */
+  readonly forRatings?: () => ChangeDetector;
+}
+
+const cases: Record<string, Case> = {
+  Adwin: { create: () => new Adwin(), kind: 'real' },
+  PageHinkley: { create: () => new PageHinkley(), kind: 'real' },
+  Kswin: { create: () => new Kswin({ seed: 3 }), kind: 'real', forRatings: () => new Kswin({ seed: 3, windowSize: 300, statSize: 100 }) },
+  Cusum: { create: () => new Cusum({ threshold: 8 }), kind: 'real' },
+  Ewma: { create: () => new Ewma(), kind: 'real' },
+  Bocpd: { create: () => new Bocpd({ mu0: 0, beta0: 1 }), kind: 'real', forRatings: () => new Bocpd({ mu0: 3.5, beta0: 1.4 }) },
+  Ddm: { create: () => new Ddm(), kind: 'binary' },
+  HddmA: { create: () => new HddmA(), kind: 'binary' },
+};
+
+function alarms(detector: ChangeDetector, values: readonly number[]): number[] {
+  const found: number[] = [];
+  values.forEach((x, i) => {
+    if (detector.update(x)) found.push(i);
+  });
+  return found;
+}
+
+/** True when some alarm falls in [change, change + within). */
+function caught(found: readonly number[], change: number, within: number): boolean {
+  return found.some((i) => i >= change && i < change + within);
+}
+
+const ratings = parityStreams().find((s) => s.name === 'ratings-shift')!;
+const shifts: LabelledStream[] = [
+  normalStream('up', 11, [[2000, 0], [1000, 1]]),
+  normalStream('down', 12, [[2000, 0], [1000, -1]]),
+];
+const binaryShift = bernoulliStream('error-rate', 13, [[2000, 0.1], [1000, 0.3]]);
+
+describe.each(Object.entries(cases))('%s', (_, c) => {
+  if (c.kind === 'real') {
+    it.each(shifts.map((s) => [s.name, s] as const))('catches an abrupt 1σ shift %s within 250 values', (_name, stream) => {
+      expect(caught(alarms(c.create(), stream.values), stream.changes[0]!, 250)).toBe(true);
+    });
+    it('catches the simulated rating shift (−1 star, about 0.8σ) within 250 ratings', () => {
+      expect(caught(alarms((c.forRatings ?? c.create)(), ratings.values), ratings.changes[0]!, 250)).toBe(true);
+    });
+  } else {
+    it('catches an error rate rising from 10% to 30% within 250 values', () => {
+      expect(caught(alarms(c.create(), binaryShift.values), binaryShift.changes[0]!, 250)).toBe(true);
+    });
+  }
+
+  it('exposes its state and starts afresh after a detection and on reset', () => {
+    const detector = c.create();
+    const stream = c.kind === 'real' ? shifts[0]! : binaryShift;
+    const first = alarms(detector, stream.values);
+    expect(first.length).toBeGreaterThan(0);
+    expect(typeof detector.name).toBe('string');
+    expect(Number.isFinite(detector.statistic)).toBe(true);
+    expect(detector.threshold).toBeGreaterThan(0);
+    expect(JSON.parse(JSON.stringify(detector.evidence()))).toBeTypeOf('object');
+    const replay = c.create();
+    const at = first[0]!;
+    stream.values.slice(0, at + 1).forEach((x) => replay.update(x));
+    expect(replay.driftDetected).toBe(true);
+    replay.update(stream.values[at + 1]!);
+    expect(replay.count).toBe(1);
+    detector.reset();
+    expect(detector.count).toBe(0);
+    expect(detector.driftDetected).toBe(false);
+    expect(alarms(detector, stream.values)).toEqual(first);
+  });
+
+  it('refuses NaN and infinities with a RangeError that says what to do', () => {
+    const detector = c.create();
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) expect(() => detector.update(bad)).toThrow(c.kind === 'real' ? /finite number.*drop or impute/ : /0 \(a hit\) or 1/);
+    expect(detector.count).toBe(0);
+  });
+});
+
+describe('binary detectors', () => {
+  it('refuse values other than 0 and 1', () => {
+    expect(() => new Ddm().update(0.5)).toThrow(/map outcomes to 0\/1/);
+    expect(() => new HddmA().update(2)).toThrow(RangeError);
+  });
+  it('warn before they detect', () => {
+    const ddm = new Ddm();
+    let warned = false;
+    for (const x of binaryShift.values) if (!ddm.update(x) && ddm.warningDetected) warned = true;
+    expect(warned).toBe(true);
+  });
+});
+
+describe('parameters', () => {
+  it('default to River’s', () => {
+    const adwin = new Adwin();
+    expect([adwin.delta, adwin.clock, adwin.maxBuckets, adwin.minWindowLength, adwin.gracePeriod]).toEqual([0.002, 32, 5, 5, 10]);
+    const ph = new PageHinkley();
+    expect([ph.minInstances, ph.delta, ph.threshold, ph.alpha, ph.mode]).toEqual([30, 0.005, 50, 1 - 0.0001, 'both']);
+    const kswin = new Kswin();
+    expect([kswin.alpha, kswin.windowSize, kswin.statSize]).toEqual([0.005, 100, 30]);
+    const ddm = new Ddm();
+    expect([ddm.warmStart, ddm.warningThreshold, ddm.driftThreshold]).toEqual([30, 2, 3]);
+  });
+  it('out of range are refused with the rule', () => {
+    expect(() => new Adwin({ delta: 0 })).toThrow(/delta must be in \(0, 1\), got 0/);
+    expect(() => new PageHinkley({ mode: 'sideways' as 'up' })).toThrow(/mode must be 'up', 'down' or 'both'/);
+    expect(() => new Kswin({ windowSize: 50, statSize: 30 })).toThrow(/statSize must be a whole number from 1 to windowSize \/ 2/);
+    expect(() => new Bocpd({ maxRunLength: 10, recent: 20 })).toThrow(/maxRunLength/);
+    expect(() => new Cusum({ reference: { mean: 0, sd: 0 } })).toThrow(/reference.sd/);
+  });
+});
+
+describe('state stays bounded', () => {
+  it('Adwin keeps O(log n) buckets and its window sums match the values', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: 1, maxLength: 3000 }), (values) => {
+        const adwin = new Adwin({ clock: 1_000_000 });
+        values.forEach((x) => adwin.update(x));
+        expect(adwin.width).toBe(values.length);
+        expect(adwin.total).toBeCloseTo(values.reduce((a, b) => a + b, 0), 6);
+        expect(adwin.bucketRows).toBeLessThanOrEqual(Math.ceil(Math.log2(values.length / adwin.maxBuckets + 1)) + 1);
+      }),
+      { numRuns: 60, seed: 5 },
+    );
+  });
+  it('Bocpd tracks at most maxRunLength + 1 run lengths and its posterior sums to 1', () => {
+    const bocpd = new Bocpd({ maxRunLength: 50, recent: 10, threshold: 0.999 });
+    shifts[0]!.values.forEach((x) => {
+      bocpd.update(x);
+      expect(bocpd.runLengths).toBeLessThanOrEqual(51);
+    });
+    let total = 0;
+    for (let r = 0; r < bocpd.runLengths; r++) total += bocpd.runLengthProbability(r);
+    expect(total).toBeCloseTo(1, 12);
+  });
+  it('Kswin keeps windowSize values, oldest first', () => {
+    const kswin = new Kswin({ windowSize: 10, statSize: 3, alpha: 1e-12 });
+    for (let i = 0; i < 25; i++) kswin.update(i);
+    expect(kswin.windowLength).toBe(10);
+    expect([...kswin.windowValues()]).toEqual([15, 16, 17, 18, 19, 20, 21, 22, 23, 24]);
+  });
+  it('every detector is deterministic: the same values give the same alarms', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 100, maxLength: 400 }), (values) => {
+        for (const c of Object.values(cases)) {
+          const input = c.kind === 'real' ? values : values.map((v) => (v > 1 ? 1 : 0));
+          expect(alarms(c.create(), input)).toEqual(alarms(c.create(), input));
+        }
+      }),
+      { numRuns: 20, seed: 9 },
+    );
+  });
+});
