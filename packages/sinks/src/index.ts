@@ -9,3 +9,4 @@ export * from './cardinality-guard.js';
 export * from './subject-labels.js';
 export * from './prometheus-sink.js';
 export * from './metrics-handler.js';
+export * from './alert-policy.js';
