@@ -1,4 +1,4 @@
-import { createSimulation, ratingWindows, tumbling } from '@modelwatch/core';
+import { createSimulation, QuantileSketch, ratingWindows, servingWindows, tumbling } from '@modelwatch/core';
 import { filter, from, lastValueFrom, map, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
@@ -135,5 +135,30 @@ describe('driftReports and driftFindings', () => {
     expect(findings.every((f) => f.window!.start >= at)).toBe(true); // nothing before the change
     expect(delays('chi-square/training')[0]).toBe(1); // the first window after the change
     expect(delays('chi-square/rolling-12')[0]).toBeLessThanOrEqual(2);
+  });
+
+  it('read the sample out of any window value with `summary`', async () => {
+    const input = [{ key: 'm1', window: { start: 0, end: HOUR }, value: { title: 'the matrix', ratings: [1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1] } }];
+    const findings = await lastValueFrom(from(input).pipe(driftFindings({ subject: 'rating', reference, summary: (v) => v.ratings }), toArray()));
+    expect(findings.map((f) => f.subject)).toEqual(['rating[m1]']);
+  });
+
+  it("test a continuous feature kept in sketches: KS finds the degraded instance's slower answers, and only those", async () => {
+    const sim = createSimulation({
+      seed: 3, start: START, duration: 10 * HOUR,
+      scenarios: [{ kind: 'instance-degradation', at: START + 6 * HOUR, until: START + 8 * HOUR, instance: 'rec-2:8082', errorRate: 0, latencyFactor: 1.5 }],
+    });
+    const windows = await lastValueFrom(sim.events().pipe(servingWindows({ assigner: tumbling(HOUR) }), toArray()));
+    const training = new QuantileSketch();
+    windows.filter((w) => w.window.end <= START + 4 * HOUR).forEach((w) => training.merge(w.value.latency));
+    const reference = ReferenceProfile.fromAccumulator(training);
+    const findings = await lastValueFrom(
+      from(windows.filter((w) => w.window.start >= START + 4 * HOUR)).pipe(driftFindings({ subject: 'latency', reference, rollingWindows: 0, summary: (s) => s.latency }), toArray()),
+    );
+    expect(findings.map((f) => [f.subject, f.detector, (f.window!.start - START) / HOUR])).toEqual([
+      ['latency[rec-2:8082]', 'ks/training', 6],
+      ['latency[rec-2:8082]', 'ks/training', 7],
+    ]);
+    expect(findings[0]!.evidence['meanShift']).toBeGreaterThan(1);
   });
 });
