@@ -42,3 +42,13 @@ export { driftReports, driftFindings, type DriftWindow, type DriftOutcome, type 
 export * from './change-point/calibrate.js';
 export * from './change-point/evaluate.js';
 export * from './change-point/detect-changes.js';
+export { normalQuantile, studentTQuantile } from './experiments/quantiles.js';
+export { relativeLift, type Interval, type Lift } from './experiments/lift.js';
+export { compareProportions, type Proportion, type CompareOptions } from './experiments/proportions.js';
+export { compareMeans } from './experiments/means.js';
+export { pairedMoments, type PairedMoments } from './experiments/paired-moments.js';
+export { ratioMetric, compareRatios } from './experiments/ratio-metric.js';
+export * from './experiments/sample-ratio-mismatch.js';
+export * from './experiments/multiple-testing.js';
+export * from './experiments/sequential.js';
+export { cuped } from './experiments/cuped.js';
