@@ -10,3 +10,7 @@ export * from './subject-labels.js';
 export * from './prometheus-sink.js';
 export * from './metrics-handler.js';
 export * from './alert-policy.js';
+export * from './alert-email.js';
+export * from './delivery-queue.js';
+export * from './smtp-transport.js';
+export * from './email-sink.js';

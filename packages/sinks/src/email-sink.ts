@@ -1,0 +1,114 @@
+import { SeededRandom } from '@modelwatch/core';
+import { Observable, Subject, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import { renderAlertEmail, type AlertEmailOptions } from './alert-email.js';
+import { alertNotifications, type AlertInput, type AlertPolicyOptions } from './alert-policy.js';
+import { DeliveryQueue, type DeliveryEvent, type DeliveryStats } from './delivery-queue.js';
+import type { MailMessage, MailTransport } from './smtp-transport.js';
+
+/**
+ * Options of {@link createEmailSink}. Times are scheduler milliseconds.
+ *
+ * @example
+ * ```ts
+ * const options: EmailSinkOptions = {
+ *   transport: smtpTransport({ host: 'localhost', port: 25 }), from: 'modelwatch@example.com', to: 'oncall@example.com',
+ *   policy: { groupWait: 60_000 }, queue: { capacity: 50 }, seed: 1, onEvent: (e) => console.warn(e),
+ * };
+ * ```
+ */
+export interface EmailSinkOptions {
+  readonly transport: MailTransport;
+  readonly from: string;
+  readonly to: string | readonly string[];
+  /** Grouping, waits, repeats and inhibition; defaults {@link ALERT_POLICY_DEFAULTS}. */
+  readonly policy?: Omit<AlertPolicyOptions, 'scheduler'>;
+  /** The outgoing queue: `capacity` (default 100 emails), `baseDelay` (1 s) and `maxDelay` (5 min) of the retry backoff. */
+  readonly queue?: { readonly capacity?: number; readonly baseDelay?: number; readonly maxDelay?: number };
+  /** Service name, dashboard link and advice in the emails. */
+  readonly email?: AlertEmailOptions;
+  /** Seed of the retry jitter. Default 0. */
+  readonly seed?: number;
+  /** Clock for the policy and the retries. Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /** Told of every delivery, retry, failure, overflow and abandonment; messages never hold credentials or email bodies. */
+  readonly onEvent?: (event: DeliveryEvent) => void;
+}
+
+/**
+ * An email sink: {@link EmailSink.alerts} watches findings, `stats` counts
+ * deliveries, `close` flushes on shutdown.
+ *
+ * @example
+ * ```ts
+ * findings$.pipe(email.alerts()).subscribe();
+ * process.on('SIGTERM', async () => console.log(await email.close(10_000)));
+ * ```
+ */
+export interface EmailSink {
+  /**
+   * Passes findings (or window results of findings) through unchanged while
+   * the alert policy turns them into emails. Sending happens on the side:
+   * an SMTP failure never delays, errors or completes the pipeline.
+   */
+  alerts(): MonoTypeOperatorFunction<AlertInput>;
+  readonly stats: DeliveryStats;
+  /** Stops taking emails and delivers the queued ones within `deadline` ms (default 10 s); resolves with the final stats. */
+  close(deadline?: number): Promise<DeliveryStats>;
+}
+
+/**
+ * Emails findings through a nodemailer-compatible transport, with an
+ * Alertmanager-like policy ({@link alertNotifications}), bodies from
+ * {@link renderAlertEmail}, and a bounded {@link DeliveryQueue} with
+ * retries, exponential backoff and seeded jitter in front of the transport.
+ *
+ * @example
+ * ```ts
+ * const email = createEmailSink({
+ *   transport: smtpTransport({ host: 'smtp.example.com', port: 587, auth: { user, pass } }),
+ *   from: 'modelwatch@example.com', to: ['oncall@example.com'],
+ *   email: { service: 'recommender', dashboardUrl: 'https://grafana.example.com/d/modelwatch' },
+ *   onEvent: (e) => e.type !== 'sent' && console.warn(`email ${e.type}: ${'message' in e ? e.message : ''}`),
+ * });
+ * serving$.pipe(burnRateAlerts({ objective: 0.995 }), email.alerts()).subscribe();
+ * ```
+ */
+export function createEmailSink(options: EmailSinkOptions): EmailSink {
+  const { transport, from, to, scheduler } = options;
+  const queue = new DeliveryQueue<MailMessage>({
+    send: (mail) => transport.sendMail(mail),
+    random: new SeededRandom(options.seed ?? 0),
+    ...options.queue,
+    ...(scheduler ? { scheduler } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  });
+  return {
+    stats: queue.stats,
+    close: (deadline) => queue.close(deadline),
+    alerts: () => (source) =>
+      new Observable<AlertInput>((subscriber) => {
+        const input = new Subject<AlertInput>();
+        const mails = input.pipe(alertNotifications({ ...options.policy, ...(scheduler ? { scheduler } : {}) })).subscribe((n) => {
+          queue.push({ from, to, ...renderAlertEmail(n, options.email) });
+        });
+        const subscription = source.subscribe({
+          next(value) {
+            input.next(value);
+            subscriber.next(value);
+          },
+          error(err: unknown) {
+            input.complete();
+            subscriber.error(err);
+          },
+          complete() {
+            input.complete();
+            subscriber.complete();
+          },
+        });
+        return () => {
+          subscription.unsubscribe();
+          mails.unsubscribe();
+        };
+      }),
+  };
+}
