@@ -39,6 +39,20 @@ export function bootstrapSettings(options: BootstrapOptions): { readonly replica
   return { replicates, confidence };
 }
 
+/**
+ * The confidence each of `comparisons` intervals needs for all of them to
+ * hold together at `confidence` (Bonferroni): 1 − (1 − confidence) / comparisons.
+ * One comparison (or none) keeps `confidence`.
+ *
+ * @example
+ * ```ts
+ * simultaneousConfidence(0.95, 10); // 0.995
+ * ```
+ */
+export function simultaneousConfidence(confidence: number, comparisons: number): number {
+  return 1 - (1 - confidence) / Math.max(1, comparisons);
+}
+
 /** The q-quantile of ascending values with linear interpolation (numpy's default). */
 function quantile(sorted: readonly number[], q: number): number {
   const at = q * (sorted.length - 1);
@@ -48,29 +62,49 @@ function quantile(sorted: readonly number[], q: number): number {
 }
 
 /**
- * Percentile-bootstrap confidence intervals of named statistics, resampling
- * with replacement within each stratum (each group keeps its size, so group
+ * Replicate values of named statistics from {@link stratifiedBootstrap}, read as intervals.
+ *
+ * @example
+ * ```ts
+ * const replicates: BootstrapReplicates = stratifiedBootstrap(strata, statistic, { seed: 1 });
+ * replicates.interval('gap');        // at the bootstrap's confidence
+ * replicates.interval('gap', 0.99);  // at another
+ * ```
+ */
+export interface BootstrapReplicates {
+  readonly replicates: number;
+  /** The bootstrap's confidence level. */
+  readonly confidence: number;
+  /**
+   * The percentile interval of a statistic, covering the central `confidence`
+   * share of its finite replicate values; `null` when no replicate gave a
+   * finite value (a ratio whose denominator is always 0, say) or the
+   * statistic was never returned.
+   */
+  interval(name: string, confidence?: number): Interval | null;
+}
+
+/**
+ * A seeded percentile bootstrap of named statistics, resampling with
+ * replacement within each stratum (each group keeps its size, so group
  * comparisons are not blurred by sizes that change between replicates).
  * `statistic` receives one resample per stratum — arrays that are reused,
- * valid only during the call — and returns named numbers. A statistic's
- * interval covers the central `confidence` share of its finite replicate
- * values; it is `null` when no replicate gave a finite value (a ratio whose
- * denominator is always 0, say).
+ * valid only during the call — and returns named numbers.
  *
  * @throws RangeError for a bad `replicates` or `confidence`, or an empty stratum.
  * @example
  * ```ts
  * const strata = new Map([['F', [1, 0, 1, 1]], ['M', [0, 0, 1, 0]]]);
  * const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
- * stratifiedBootstrap(strata, (s) => ({ gap: mean(s.get('F')!) - mean(s.get('M')!) }), { seed: 1, replicates: 500 });
- * // { gap: { low: -0.25, high: 1 } } (about)
+ * stratifiedBootstrap(strata, (s) => ({ gap: mean(s.get('F')!) - mean(s.get('M')!) }), { seed: 1, replicates: 500 }).interval('gap');
+ * // { low: -0.25, high: 1 } (about)
  * ```
  */
 export function stratifiedBootstrap<R>(
   strata: ReadonlyMap<string, readonly R[]>,
   statistic: (resample: ReadonlyMap<string, readonly R[]>) => Readonly<Record<string, number>>,
   options: BootstrapOptions,
-): Record<string, Interval | null> {
+): BootstrapReplicates {
   const { replicates, confidence } = bootstrapSettings(options);
   const random = new SeededRandom(options.seed);
   const buffers = new Map<string, R[]>();
@@ -90,11 +124,15 @@ export function stratifiedBootstrap<R>(
       if (Number.isFinite(value)) list.push(value);
     }
   }
-  const tail = (1 - confidence) / 2;
-  const intervals: Record<string, Interval | null> = {};
-  for (const [name, values] of draws) {
-    values.sort((a, b) => a - b);
-    intervals[name] = values.length === 0 ? null : { low: quantile(values, tail), high: quantile(values, 1 - tail) };
-  }
-  return intervals;
+  for (const values of draws.values()) values.sort((a, b) => a - b);
+  return {
+    replicates,
+    confidence,
+    interval(name, level = confidence) {
+      const values = draws.get(name);
+      if (!values || values.length === 0) return null;
+      const tail = (1 - bootstrapSettings({ seed: 0, confidence: level }).confidence) / 2;
+      return { low: quantile(values, tail), high: quantile(values, 1 - tail) };
+    },
+  };
 }

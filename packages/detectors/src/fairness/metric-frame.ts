@@ -1,4 +1,4 @@
-import { bootstrapSettings, stratifiedBootstrap, type BootstrapOptions, type Interval } from './bootstrap.js';
+import { simultaneousConfidence, stratifiedBootstrap, type BootstrapOptions, type Interval } from './bootstrap.js';
 
 /**
  * Groups below this many rows (users) are flagged and left out of the gaps
@@ -102,7 +102,7 @@ export interface MetricFrameResult {
 }
 
 /** Rows split by group, in group-name order. */
-function rowsByGroup<R>(rows: readonly R[], group: (row: R) => string): Map<string, R[]> {
+export function rowsByGroup<R>(rows: readonly R[], group: (row: R) => string): Map<string, R[]> {
   const byGroup = new Map<string, R[]>();
   for (const row of rows) {
     const name = group(row);
@@ -183,6 +183,9 @@ export interface BootstrappedGroupValue extends GroupValue {
  * gaps' intervals are of the signed difference `value(pair.max) − value(pair.min)`
  * and of `value(pair.min) / value(pair.max)` with the pair fixed by the point
  * estimates, so identical groups give an interval around zero (or one).
+ * Because that pair is the most extreme of all pairs, the gaps' intervals
+ * are widened to hold for every pair at once (Bonferroni, `gapConfidence`);
+ * otherwise with many groups some gap would look real by chance.
  *
  * @example
  * ```ts
@@ -196,6 +199,8 @@ export interface BootstrappedMetricFrame extends Omit<MetricFrameResult, 'byGrou
   readonly differenceCi: Interval | null;
   readonly ratioCi: Interval | null;
   readonly confidence: number;
+  /** The confidence of the gaps' intervals: simultaneous over every pair of counted groups (see {@link simultaneousConfidence}). */
+  readonly gapConfidence: number;
   readonly replicates: number;
 }
 
@@ -222,7 +227,7 @@ export function bootstrapMetricFrame<R>(options: MetricFrameOptions<R>, bootstra
   const point = frameOf(options, groups);
   const pair = point.pair;
   const all: R[] = [];
-  const intervals = stratifiedBootstrap(
+  const replicates = stratifiedBootstrap(
     groups,
     (resample) => {
       const values: Record<string, number> = {};
@@ -242,12 +247,16 @@ export function bootstrapMetricFrame<R>(options: MetricFrameOptions<R>, bootstra
     },
     bootstrap,
   );
+  const counted = point.byGroup.filter((g) => !g.small && g.value !== null).length;
+  const gapConfidence = simultaneousConfidence(replicates.confidence, (counted * (counted - 1)) / 2);
   return {
     ...point,
-    byGroup: point.byGroup.map((g) => ({ ...g, ci: g.value === null ? null : (intervals[`group:${g.group}`] ?? null) })),
-    overallCi: point.overall === null ? null : (intervals['overall'] ?? null),
-    differenceCi: intervals['difference'] ?? null,
-    ratioCi: point.ratio === null ? null : (intervals['ratio'] ?? null),
-    ...bootstrapSettings(bootstrap),
+    byGroup: point.byGroup.map((g) => ({ ...g, ci: g.value === null ? null : replicates.interval(`group:${g.group}`) })),
+    overallCi: point.overall === null ? null : replicates.interval('overall'),
+    differenceCi: replicates.interval('difference', gapConfidence),
+    ratioCi: point.ratio === null ? null : replicates.interval('ratio', gapConfidence),
+    confidence: replicates.confidence,
+    gapConfidence,
+    replicates: replicates.replicates,
   };
 }

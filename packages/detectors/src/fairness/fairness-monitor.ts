@@ -1,0 +1,127 @@
+import { attributeExposures, eventTimeWindow, type Finding, type RateEvent, type TelemetryEvent, type WindowAssigner, type WindowBounds } from '@modelwatch/core';
+import { connect, filter, map, merge, mergeMap, type OperatorFunction } from 'rxjs';
+import { checkTolerances, fairnessFindings, type FairnessTolerances } from './fairness-findings.js';
+import { fairnessReport, type FairnessReport, type FairnessReportOptions } from './fairness-report.js';
+import type { RatingPrediction } from './rating-prediction.js';
+import { UserSummaries, type FairnessObservation } from './user-summaries.js';
+
+/**
+ * Options of {@link fairnessMonitor}: the report's options, the windows, the
+ * attribution horizon and the tolerances.
+ *
+ * @example
+ * ```ts
+ * const options: FairnessMonitorOptions = {
+ *   assigner: tumbling(6 * 3_600_000), horizon: 3_600_000, k: 10,
+ *   lookup: world.lookup, catalogueSize: world.movies.length, population: world.users.map((u) => u.id),
+ *   groupings: [['gender'], ['age'], ['gender', 'age']], bootstrap: { seed: 1, replicates: 500 },
+ *   tolerances: { hitRate: { difference: 0.05 }, exposureParity: { ratio: 0.8 } },
+ * };
+ * ```
+ */
+export interface FairnessMonitorOptions extends FairnessReportOptions {
+  readonly assigner: WindowAssigner;
+  /** How long after a recommendation a watch or rating still counts for it, ms (see `attributeExposures`). */
+  readonly horizon: number;
+  /** Cut-off of hit rate, precision@k, recall@k and NDCG@k. Default 10. */
+  readonly k?: number;
+  /** How far behind the largest event time an event may arrive, ms. Default 0. */
+  readonly outOfOrderness?: number;
+  /** Gaps beyond which findings are raised; metrics without a tolerance raise none. */
+  readonly tolerances: FairnessTolerances;
+  /** Also report everything since the start after each window. Default true. */
+  readonly cumulative?: boolean;
+}
+
+/**
+ * One evaluation of {@link fairnessMonitor}: a window's report (or the
+ * cumulative one up to that window's end) and the findings it raised.
+ *
+ * @example
+ * ```ts
+ * results$.subscribe((r: FairnessResult) => console.log(r.scope, new Date(r.window.end), r.findings.length));
+ * ```
+ */
+export interface FairnessResult {
+  readonly scope: 'window' | 'cumulative';
+  /** The window, or for `'cumulative'` from the first window's start to this window's end. */
+  readonly window: WindowBounds;
+  readonly report: FairnessReport;
+  readonly findings: readonly Finding[];
+}
+
+function isRatingInput(e: TelemetryEvent | RatingPrediction): e is RateEvent | RatingPrediction {
+  return e.kind === 'rate' || e.kind === 'prediction';
+}
+
+/**
+ * Fairness and recommendation quality by group over event-time windows and
+ * cumulatively. Takes the telemetry stream (and, mixed in, any logged
+ * {@link RatingPrediction}s), attributes watches and ratings to the
+ * recommendations before them (`attributeExposures` with `horizon`), keeps
+ * per-user totals per window ({@link UserSummaries}), and when a window
+ * closes — `horizon` after its end, once its recommendations' outcomes are
+ * known — emits its {@link fairnessReport} and {@link fairnessFindings},
+ * then the cumulative report of every window so far. Findings are
+ * `{ kind: 'fairness' }` with the metric, groups, gap, interval and
+ * tolerance in `evidence`; take them out with `mergeMap((r) => r.findings)`.
+ * The bootstrap runs when a window closes, on the stream's thread: keep
+ * `bootstrap.replicates` modest for many users and groupings.
+ *
+ * @throws RangeError for bad options, at subscription or when a window closes.
+ * @example
+ * ```ts
+ * const sim = createSimulation({ seed: 1, scenarios: [{ kind: 'under-represented', group: { gender: 'F' } }] });
+ * sim.events().pipe(
+ *   fairnessMonitor({
+ *     assigner: tumbling(6 * 3_600_000), horizon: 3_600_000, lookup: sim.world.lookup, catalogueSize: sim.world.movies.length,
+ *     population: sim.world.users.map((u) => u.id), bootstrap: { seed: 1, replicates: 300 }, tolerances: { hitRate: { difference: 0.05 } },
+ *   }),
+ *   mergeMap((r) => r.findings),
+ * ).subscribe((f) => console.log(f.subject, f.evidence));
+ * ```
+ */
+export function fairnessMonitor(options: FairnessMonitorOptions): OperatorFunction<TelemetryEvent | RatingPrediction, FairnessResult> {
+  const k = new UserSummaries(options.k === undefined ? {} : { k: options.k }).k;
+  checkTolerances(options.tolerances);
+  const outOfOrderness = options.outOfOrderness ?? 0;
+  const create = (): UserSummaries => new UserSummaries({ k });
+  const evaluate = (summaries: UserSummaries, window: WindowBounds, scope: FairnessResult['scope']): FairnessResult => {
+    const report = fairnessReport(summaries.result(), options);
+    return { scope, window, report, findings: fairnessFindings(report, options.tolerances, { window, scope }) };
+  };
+  return (source) => {
+    let total: UserSummaries | undefined;
+    let start = Number.POSITIVE_INFINITY;
+    return source.pipe(
+      connect((shared) =>
+        merge(
+          // Subscribed first, so an outcome reaches the window before the event that released it.
+          shared.pipe(
+            filter((e): e is TelemetryEvent => e.kind !== 'prediction'),
+            attributeExposures({ horizon: options.horizon, outOfOrderness }),
+            map((outcome): FairnessObservation => ({ kind: 'exposure', time: outcome.exposure.time, user: outcome.exposure.user, outcome })),
+          ),
+          shared.pipe(filter(isRatingInput)),
+        ),
+      ),
+      eventTimeWindow<FairnessObservation, UserSummaries, UserSummaries>({
+        assigner: options.assigner,
+        outOfOrderness: options.horizon + outOfOrderness,
+        create,
+        add: (summaries, o) => summaries.add(o),
+        result: (summaries) => summaries,
+        merge: (into, from) => into.merge(from),
+      }),
+      mergeMap(({ window, value }) => {
+        const results = [evaluate(value, window, 'window')];
+        if (options.cumulative ?? true) {
+          (total ??= create()).merge(value);
+          start = Math.min(start, window.start);
+          results.push(evaluate(total, { start, end: window.end }, 'cumulative'));
+        }
+        return results;
+      }),
+    );
+  };
+}

@@ -1,0 +1,314 @@
+import { groupKey, type UserLookup } from '@modelwatch/core';
+import { simultaneousConfidence, stratifiedBootstrap, type BootstrapOptions, type Interval } from './bootstrap.js';
+import { exposureParity, type GroupExposure } from './exposure-parity.js';
+import { itemConcentration, type ItemConcentration } from './item-concentration.js';
+import { jaccard, meanPairwiseJaccard, type PairwiseJaccard } from './jaccard.js';
+import { bootstrapMetricFrame, DEFAULT_MIN_GROUP_SIZE, rowsByGroup, type BootstrappedMetricFrame, type GroupMetric } from './metric-frame.js';
+import { averagePopularity } from './popularity-bias.js';
+import { compareRatingDistributions, type RatingDistributionComparison } from './rating-distributions.js';
+import { subsampledEntropy } from './recommendation-entropy.js';
+import type { UserSummary } from './user-summaries.js';
+
+/**
+ * The per-group quality metrics of a {@link FairnessReport}: hit rate,
+ * precision@k, recall@k and NDCG@k of attributed recommendations, the mean
+ * observed rating, and the mean signed and absolute rating-prediction error.
+ *
+ * @example
+ * ```ts
+ * const m: FairnessMetric = 'hitRate';
+ * ```
+ */
+export type FairnessMetric = 'hitRate' | 'precisionAtK' | 'recallAtK' | 'ndcgAtK' | 'meanRating' | 'meanSignedError' | 'meanAbsoluteError';
+
+interface MetricDefinition {
+  /** Whether a user has data for the metric (and so is a row of its frame). */
+  readonly has: (u: UserSummary) => boolean;
+  readonly metric: GroupMetric<UserSummary>;
+}
+
+function ratioOfSums(numerator: (u: UserSummary) => number, denominator: (u: UserSummary) => number): MetricDefinition {
+  return {
+    has: (u) => denominator(u) > 0,
+    metric: (rows) => {
+      let n = 0;
+      let d = 0;
+      for (const u of rows) {
+        n += numerator(u);
+        d += denominator(u);
+      }
+      return n / d;
+    },
+  };
+}
+
+const ratingCount = (u: UserSummary): number => u.ratings.reduce((s, c) => s + c, 0);
+
+const DEFINITIONS: Readonly<Record<FairnessMetric, MetricDefinition>> = {
+  hitRate: ratioOfSums((u) => u.hits, (u) => u.exposures),
+  precisionAtK: ratioOfSums((u) => u.precision, (u) => u.exposures),
+  recallAtK: ratioOfSums((u) => u.recall, (u) => u.recallCount),
+  ndcgAtK: ratioOfSums((u) => u.ndcg, (u) => u.ndcgCount),
+  meanRating: ratioOfSums((u) => u.ratings.reduce((s, c, i) => s + c * (i + 1), 0), ratingCount),
+  meanSignedError: ratioOfSums((u) => u.signedError, (u) => u.predictions),
+  meanAbsoluteError: ratioOfSums((u) => u.absoluteError, (u) => u.predictions),
+};
+
+/**
+ * Which way each {@link FairnessMetric} is better: `'higher'`, `'lower'`, or
+ * `'closer-to-zero'` / `'none'` where neither end is better. Findings name the
+ * worse-off group by it.
+ *
+ * @example
+ * ```ts
+ * FAIRNESS_METRIC_DIRECTION.meanAbsoluteError; // 'lower'
+ * ```
+ */
+export const FAIRNESS_METRIC_DIRECTION: Readonly<Record<FairnessMetric, 'higher' | 'lower' | 'closer-to-zero' | 'none'>> = {
+  hitRate: 'higher',
+  precisionAtK: 'higher',
+  recallAtK: 'higher',
+  ndcgAtK: 'higher',
+  meanRating: 'none',
+  meanSignedError: 'closer-to-zero',
+  meanAbsoluteError: 'lower',
+};
+
+/**
+ * Options of {@link fairnessReport}.
+ *
+ * @example
+ * ```ts
+ * const options: FairnessReportOptions = {
+ *   lookup: world.lookup, groupings: [['gender'], ['age'], ['gender', 'age']], catalogueSize: world.movies.length,
+ *   population: world.users.map((u) => u.id), bootstrap: { seed: 1, replicates: 500 },
+ * };
+ * ```
+ */
+export interface FairnessReportOptions {
+  readonly lookup: UserLookup;
+  /** Attribute lists to group by; several attributes make intersectional groups. Default `[['gender'], ['age'], ['gender', 'age']]`. */
+  readonly groupings?: readonly (readonly string[])[];
+  /** Movies in the catalogue, for coverage, Gini and normalised entropy. */
+  readonly catalogueSize: number;
+  /** Every user id of the service, for the population share of exposure parity. Default: the users in the data (parity then compares exposure per active user). */
+  readonly population?: readonly string[];
+  /** Popularity of a movie for popularity bias. Default: the share of users in the data who watched or rated it. */
+  readonly popularity?: (movie: string) => number;
+  /** Groups with fewer users are flagged and left out of gaps and comparisons. Default {@link DEFAULT_MIN_GROUP_SIZE}. */
+  readonly minGroupSize?: number;
+  readonly bootstrap: BootstrapOptions;
+  /** Subsamples averaged for the entropy per group. Default 20. */
+  readonly entropyDraws?: number;
+  /** Most user pairs per mean pairwise Jaccard (sampled beyond). Default 2,000. */
+  readonly jaccardMaxPairs?: number;
+}
+
+/**
+ * A group's exposure share and parity, with the parity's bootstrap interval.
+ *
+ * @example
+ * ```ts
+ * const line: GroupExposureInterval = { group: 'gender=F', users: 410, small: false, exposure: 1520, share: 0.11, populationShare: 0.28, parity: 0.39, ci: { low: 0.33, high: 0.45 }, confidence: 0.975 };
+ * ```
+ */
+export interface GroupExposureInterval extends GroupExposure {
+  /** Users of the group who received recommendations. */
+  readonly users: number;
+  readonly small: boolean;
+  /** Interval of the parity, simultaneous over the counted groups (Bonferroni). */
+  readonly ci: Interval | null;
+  readonly confidence: number;
+}
+
+/**
+ * How varied and how popular one group's recommendations are.
+ *
+ * @example
+ * ```ts
+ * const g: GroupRecommendations = { group: 'gender=F', users: 410, small: false, entropy: 0.61, gini: 0.8, coverage: 0.4, distinctItems: 320, catalogueSize: 800, averagePopularity: 0.02, withinJaccard: { mean: 0.1, pairs: 2000, sampled: true } };
+ * ```
+ */
+export interface GroupRecommendations extends ItemConcentration {
+  readonly group: string;
+  readonly users: number;
+  readonly small: boolean;
+  /** Normalised entropy on subsamples of the smallest counted group's size; `null` for small groups. */
+  readonly entropy: number | null;
+  readonly averagePopularity: number | null;
+  /** Mean pairwise Jaccard of the group's users' recommended sets. */
+  readonly withinJaccard: PairwiseJaccard;
+}
+
+/**
+ * Two groups' recommendations compared: Jaccard of their pooled sets and the mean Jaccard across their users' sets.
+ *
+ * @example
+ * ```ts
+ * const p: GroupPairJaccard = { a: 'gender=F', b: 'gender=M', pooled: 0.7, across: { mean: 0.08, pairs: 2000, sampled: true } };
+ * ```
+ */
+export interface GroupPairJaccard {
+  readonly a: string;
+  readonly b: string;
+  readonly pooled: number;
+  readonly across: PairwiseJaccard;
+}
+
+/**
+ * Everything measured for one grouping (one attribute, or an intersection).
+ *
+ * @example
+ * ```ts
+ * const g: GroupingReport = report.groupings[0]!;
+ * g.metrics.hitRate.byGroup; // per-group hit rate with intervals
+ * ```
+ */
+export interface GroupingReport {
+  readonly attributes: readonly string[];
+  readonly metrics: Readonly<Record<FairnessMetric, BootstrappedMetricFrame>>;
+  readonly exposure: readonly GroupExposureInterval[];
+  readonly recommendations: readonly GroupRecommendations[];
+  readonly jaccard: readonly GroupPairJaccard[];
+  /** Observed ratings per group. */
+  readonly ratings: RatingDistributionComparison;
+  /** Predicted ratings per group, when predictions were logged. */
+  readonly predictedRatings: RatingDistributionComparison | null;
+}
+
+/**
+ * The fairness and recommendation-quality report of a set of
+ * {@link UserSummary} rows: see {@link fairnessReport}.
+ *
+ * @example
+ * ```ts
+ * const r: FairnessReport = fairnessReport(summaries.result(), options);
+ * r.groupings.map((g) => g.attributes.join('×'));
+ * ```
+ */
+export interface FairnessReport {
+  /** Users in the data. */
+  readonly users: number;
+  readonly catalogueSize: number;
+  readonly groupings: readonly GroupingReport[];
+}
+
+function pooledItems(users: readonly UserSummary[]): Map<string, number> {
+  const pooled = new Map<string, number>();
+  for (const u of users) for (const [movie, n] of u.items) pooled.set(movie, (pooled.get(movie) ?? 0) + n);
+  return pooled;
+}
+
+function interactionShare(users: readonly UserSummary[]): (movie: string) => number {
+  const counts = new Map<string, number>();
+  for (const u of users) for (const movie of u.interacted) counts.set(movie, (counts.get(movie) ?? 0) + 1);
+  return (movie) => (counts.get(movie) ?? 0) / users.length;
+}
+
+/**
+ * Fairness and recommendation quality by group, for each grouping: a
+ * bootstrapped {@link BootstrappedMetricFrame} per {@link FairnessMetric}
+ * (users resampled within groups); exposure share with position weights
+ * against population share, with the parity's interval; per-group entropy on
+ * equal-size subsamples, Gini, coverage, average popularity and within-group
+ * pairwise Jaccard; Jaccard between groups (pooled sets and across users);
+ * and observed and predicted rating distributions compared by KS and
+ * Wasserstein. Groups below `minGroupSize` users are reported, flagged, and
+ * left out of gaps and comparisons. Users the lookup does not know form the
+ * group `unknown`.
+ *
+ * @throws RangeError for bad options (catalogue size, group size, bootstrap settings).
+ * @example
+ * ```ts
+ * const report = fairnessReport(summaries.result(), {
+ *   lookup: world.lookup, catalogueSize: world.movies.length, population: world.users.map((u) => u.id),
+ *   groupings: [['gender'], ['gender', 'age']], bootstrap: { seed: 1, replicates: 500 },
+ * });
+ * report.groupings[0]!.metrics.hitRate.differenceCi; // interval of the gap between the best and worst group
+ * ```
+ */
+export function fairnessReport(summaries: ReadonlyMap<string, UserSummary>, options: FairnessReportOptions): FairnessReport {
+  const users = [...summaries.values()];
+  const minGroupSize = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
+  const popularity = options.popularity ?? interactionShare(users);
+  const groupings = (options.groupings ?? [['gender'], ['age'], ['gender', 'age']]).map((attributes): GroupingReport => {
+    const key = groupKey(options.lookup, attributes);
+    const metrics = {} as Record<FairnessMetric, BootstrappedMetricFrame>;
+    for (const [name, definition] of Object.entries(DEFINITIONS) as [FairnessMetric, MetricDefinition][]) {
+      metrics[name] = bootstrapMetricFrame({ rows: users.filter(definition.has), group: key, metric: definition.metric, minGroupSize }, options.bootstrap);
+    }
+    const served = rowsByGroup(
+      users.filter((u) => u.exposures > 0),
+      key,
+    );
+    return {
+      attributes,
+      metrics,
+      exposure: exposureIntervals(served, rowsByGroup(options.population ?? users.map((u) => u.user), (user) => key({ user })), minGroupSize, options.bootstrap),
+      ...recommendationsByGroup(served, minGroupSize, popularity, options),
+      ...ratingsByGroup(rowsByGroup(users, key), minGroupSize),
+    };
+  });
+  return { users: users.length, catalogueSize: options.catalogueSize, groupings };
+}
+
+function exposureIntervals(served: ReadonlyMap<string, UserSummary[]>, population: ReadonlyMap<string, string[]>, minGroupSize: number, bootstrap: BootstrapOptions): GroupExposureInterval[] {
+  if (served.size === 0) return [];
+  const sizes = new Map([...population].map(([group, ids]) => [group, ids.length]));
+  const exposureOf = (groups: ReadonlyMap<string, readonly UserSummary[]>): Map<string, number> =>
+    new Map([...groups].map(([group, rows]) => [group, rows.reduce((s, u) => s + u.exposure, 0)]));
+  const replicates = stratifiedBootstrap(
+    served,
+    (resample) => Object.fromEntries(exposureParity(exposureOf(resample), sizes).map((g) => [g.group, g.parity ?? Number.NaN])),
+    bootstrap,
+  );
+  const counted = [...served.values()].filter((rows) => rows.length >= minGroupSize).length;
+  const confidence = simultaneousConfidence(replicates.confidence, counted);
+  return exposureParity(exposureOf(served), sizes).map((g) => {
+    const n = served.get(g.group)?.length ?? 0;
+    return { ...g, users: n, small: n < minGroupSize, ci: g.parity === null ? null : replicates.interval(g.group, confidence), confidence };
+  });
+}
+
+function recommendationsByGroup(
+  served: ReadonlyMap<string, UserSummary[]>,
+  minGroupSize: number,
+  popularity: (movie: string) => number,
+  options: FairnessReportOptions,
+): Pick<GroupingReport, 'recommendations' | 'jaccard'> {
+  const counted = [...served].filter(([, rows]) => rows.length >= minGroupSize);
+  const subsampleSize = Math.min(...counted.map(([, rows]) => rows.length));
+  const jaccardOptions = { maxPairs: options.jaccardMaxPairs ?? 2000, seed: options.bootstrap.seed };
+  const sets = new Map([...served].map(([group, rows]) => [group, rows.map((u) => new Set(u.items.keys()))]));
+  const recommendations = [...served].map(([group, rows]): GroupRecommendations => {
+    const pooled = pooledItems(rows);
+    const small = rows.length < minGroupSize;
+    const entropy = small ? null : subsampledEntropy(rows.map((u) => u.items), { catalogueSize: options.catalogueSize, subsampleSize, seed: options.bootstrap.seed, ...(options.entropyDraws ? { draws: options.entropyDraws } : {}) });
+    return { group, users: rows.length, small, entropy, ...itemConcentration(pooled, options.catalogueSize), averagePopularity: averagePopularity(pooled, popularity), withinJaccard: meanPairwiseJaccard(sets.get(group)!, undefined, jaccardOptions) };
+  });
+  const jaccardPairs: GroupPairJaccard[] = [];
+  for (let i = 0; i < counted.length; i++)
+    for (let j = i + 1; j < counted.length; j++) {
+      const a = counted[i]![0];
+      const b = counted[j]![0];
+      const pooled = (group: string): Set<string> => new Set(sets.get(group)!.flatMap((s) => [...s]));
+      jaccardPairs.push({ a, b, pooled: jaccard(pooled(a), pooled(b)), across: meanPairwiseJaccard(sets.get(a)!, sets.get(b)!, jaccardOptions) });
+    }
+  return { recommendations, jaccard: jaccardPairs };
+}
+
+function ratingsByGroup(groups: ReadonlyMap<string, UserSummary[]>, minGroupSize: number): Pick<GroupingReport, 'ratings' | 'predictedRatings'> {
+  const observed = new Map<string, { values: number[]; counts: number[] }>();
+  const predicted = new Map<string, number[]>();
+  for (const [group, rows] of groups) {
+    const counts = [0, 0, 0, 0, 0];
+    for (const u of rows) u.ratings.forEach((c, s) => (counts[s]! += c));
+    if (counts.some((c) => c > 0)) observed.set(group, { values: [1, 2, 3, 4, 5], counts });
+    const values = rows.flatMap((u) => u.predicted);
+    if (values.length > 0) predicted.set(group, values);
+  }
+  return {
+    ratings: compareRatingDistributions(observed, { minCount: minGroupSize }),
+    predictedRatings: predicted.size === 0 ? null : compareRatingDistributions(predicted, { binWidth: 0.25, minCount: minGroupSize }),
+  };
+}

@@ -1,0 +1,236 @@
+import { hitAtK, ndcgAtK, precisionAtK, recallAtK, type Accumulator, type ExposureOutcome, type RateEvent } from '@modelwatch/core';
+import { listExposure } from './exposure-parity.js';
+import type { RatingPrediction } from './rating-prediction.js';
+
+/**
+ * One attributed recommendation, as the fairness accumulator takes it: the
+ * {@link ExposureOutcome} with its user and event time lifted out.
+ *
+ * @example
+ * ```ts
+ * const o: ExposureObservation = { kind: 'exposure', time: outcome.exposure.time, user: outcome.exposure.user, outcome };
+ * ```
+ */
+export interface ExposureObservation {
+  readonly kind: 'exposure';
+  readonly time: number;
+  readonly user: string;
+  readonly outcome: ExposureOutcome;
+}
+
+/**
+ * What the fairness metrics are computed from: attributed recommendations,
+ * observed ratings and logged rating predictions.
+ *
+ * @example
+ * ```ts
+ * const inputs: FairnessObservation[] = [exposureObservation, rateEvent, prediction];
+ * ```
+ */
+export type FairnessObservation = ExposureObservation | RateEvent | RatingPrediction;
+
+/**
+ * One user's totals, the row the per-group frames and the bootstrap resample.
+ * Quality sums are over the user's exposures (divide by `exposures`, or by
+ * `recallCount` and `ndcgCount` for recall and NDCG, which are undefined for
+ * an exposure with nothing relevant).
+ *
+ * @example
+ * ```ts
+ * const u: UserSummary = summaries.result().get('8212')!;
+ * u.hits / u.exposures; // the user's hit rate
+ * ```
+ */
+export interface UserSummary {
+  readonly user: string;
+  readonly exposures: number;
+  /** Σ over the user's lists of Σ 1 / log₂(1 + rank). */
+  readonly exposure: number;
+  readonly hits: number;
+  readonly precision: number;
+  readonly recall: number;
+  readonly recallCount: number;
+  readonly ndcg: number;
+  readonly ndcgCount: number;
+  /** Times each movie was recommended to the user. */
+  readonly items: ReadonlyMap<string, number>;
+  /** Movies the user watched or rated. */
+  readonly interacted: ReadonlySet<string>;
+  /** Observed ratings: counts of 1 to 5 stars. */
+  readonly ratings: readonly number[];
+  readonly predictions: number;
+  /** Σ predicted − observed. */
+  readonly signedError: number;
+  /** Σ |predicted − observed|. */
+  readonly absoluteError: number;
+  /** The predicted ratings, for their distribution. */
+  readonly predicted: readonly number[];
+}
+
+/**
+ * The JSON form of {@link UserSummaries}.
+ *
+ * @example
+ * ```ts
+ * const json: UserSummariesJSON = { k: 10, users: [] };
+ * ```
+ */
+export interface UserSummariesJSON {
+  readonly k: number;
+  readonly users: {
+    readonly user: string;
+    readonly counts: number[];
+    readonly items: [string, number][];
+    readonly interacted: string[];
+    readonly ratings: number[];
+    readonly predicted: number[];
+  }[];
+}
+
+type Mutable = { -readonly [K in keyof UserSummary]: K extends 'items' ? Map<string, number> : K extends 'interacted' ? Set<string> : K extends 'ratings' | 'predicted' ? number[] : UserSummary[K] };
+
+const SUMS = ['exposures', 'exposure', 'hits', 'precision', 'recall', 'recallCount', 'ndcg', 'ndcgCount', 'predictions', 'signedError', 'absoluteError'] as const;
+
+function empty(user: string): Mutable {
+  return { user, exposures: 0, exposure: 0, hits: 0, precision: 0, recall: 0, recallCount: 0, ndcg: 0, ndcgCount: 0, items: new Map(), interacted: new Set(), ratings: [0, 0, 0, 0, 0], predictions: 0, signedError: 0, absoluteError: 0, predicted: [] };
+}
+
+function fail(field: string, rule: string): never {
+  throw new RangeError(`UserSummaries.fromJSON: ${field} must be ${rule}; restore only what toJSON wrote`);
+}
+
+/**
+ * Per-user totals of a window (or of everything so far) for the fairness
+ * metrics: exposures and their position-weighted exposure, hit, precision@k,
+ * recall@k and NDCG@k sums, the movies recommended and interacted with,
+ * observed ratings and prediction errors. Groups are not fixed here: they are
+ * looked up when a report is made, so one summary serves any grouping and
+ * intersection. State grows with the users and movies seen, not the events.
+ * Merge adds per-user totals, so it is exact, associative and commutative.
+ *
+ * @example
+ * ```ts
+ * const window = new UserSummaries({ k: 10 });
+ * window.add({ kind: 'exposure', time: o.exposure.time, user: o.exposure.user, outcome: o });
+ * window.add({ kind: 'rate', time, user: '8212', movie: 'the+matrix+1999', rating: 5 });
+ * const total = new UserSummaries({ k: 10 });
+ * total.merge(window);
+ * UserSummaries.fromJSON(JSON.parse(JSON.stringify(total))).result().size; // 1
+ * ```
+ */
+export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyMap<string, UserSummary>, UserSummariesJSON> {
+  /** Cut-off of precision@k, recall@k, NDCG@k and hits. */
+  readonly k: number;
+  private readonly users = new Map<string, Mutable>();
+
+  constructor(options: { readonly k?: number } = {}) {
+    const k = options.k ?? 10;
+    if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a whole number, 1 or more (10 is usual); got ${k}`);
+    this.k = k;
+  }
+
+  private row(user: string): Mutable {
+    let row = this.users.get(user);
+    if (!row) this.users.set(user, (row = empty(user)));
+    return row;
+  }
+
+  /** Folds in one observation; throws a RangeError on a non-finite prediction, leaving the state as it was. */
+  add(value: FairnessObservation): void {
+    if (value.kind === 'prediction' && !Number.isFinite(value.predicted)) throw new RangeError(`predicted rating of user ${value.user} is ${value.predicted}; log finite predictions`);
+    const row = this.row(value.user);
+    switch (value.kind) {
+      case 'exposure': {
+        const o = value.outcome;
+        row.exposures++;
+        row.exposure += listExposure(o.items.length);
+        row.hits += hitAtK(o, this.k);
+        row.precision += precisionAtK(o, this.k);
+        const recall = recallAtK(o, this.k);
+        if (!Number.isNaN(recall)) {
+          row.recall += recall;
+          row.recallCount++;
+        }
+        const ndcg = ndcgAtK(o, this.k);
+        if (!Number.isNaN(ndcg)) {
+          row.ndcg += ndcg;
+          row.ndcgCount++;
+        }
+        for (const item of o.items) {
+          row.items.set(item.movie, (row.items.get(item.movie) ?? 0) + 1);
+          if (item.minutes > 0 || item.rating !== undefined) row.interacted.add(item.movie);
+        }
+        return;
+      }
+      case 'rate':
+        row.ratings[value.rating - 1]!++;
+        row.interacted.add(value.movie);
+        return;
+      case 'prediction':
+        row.predictions++;
+        row.signedError += value.predicted - value.observed;
+        row.absoluteError += Math.abs(value.predicted - value.observed);
+        row.predicted.push(value.predicted);
+        return;
+    }
+  }
+
+  /** Adds another summary's per-user totals; both must use the same `k`. */
+  merge(other: UserSummaries): void {
+    if (other.k !== this.k) throw new RangeError(`cannot merge summaries at k = ${other.k} into k = ${this.k}; use one k for every window`);
+    for (const [user, from] of other.users) {
+      const into = this.row(user);
+      for (const field of SUMS) into[field] += from[field];
+      for (const [movie, n] of from.items) into.items.set(movie, (into.items.get(movie) ?? 0) + n);
+      for (const movie of from.interacted) into.interacted.add(movie);
+      for (let s = 0; s < 5; s++) into.ratings[s]! += from.ratings[s]!;
+      for (const p of from.predicted) into.predicted.push(p);
+    }
+  }
+
+  /** Per-user totals, by user id (live views: read them before adding more). */
+  result(): ReadonlyMap<string, UserSummary> {
+    return this.users;
+  }
+
+  /** The state as plain JSON, restored by {@link UserSummaries.fromJSON}. */
+  toJSON(): UserSummariesJSON {
+    return {
+      k: this.k,
+      users: [...this.users.values()].map((u) => ({
+        user: u.user,
+        counts: SUMS.map((field) => u[field]),
+        items: [...u.items],
+        interacted: [...u.interacted],
+        ratings: [...u.ratings],
+        predicted: [...u.predicted],
+      })),
+    };
+  }
+
+  /** Validates and restores what {@link UserSummaries.toJSON} wrote; throws a RangeError naming the bad field. */
+  static fromJSON(json: unknown): UserSummaries {
+    const obj = json as Partial<UserSummariesJSON> | null;
+    if (obj === null || typeof obj !== 'object' || !Array.isArray(obj.users)) fail('the JSON', 'an object with k and users');
+    const summaries = new UserSummaries({ k: obj.k ?? Number.NaN });
+    const signed = new Set(['predicted', 'signedError']);
+    const finite = (xs: unknown, n: number | undefined, field: string, names?: readonly string[]): number[] => {
+      const ok = (x: unknown, i: number): boolean => typeof x === 'number' && Number.isFinite(x) && (x >= 0 || signed.has(names?.[i] ?? field));
+      if (!Array.isArray(xs) || (n !== undefined && xs.length !== n) || !xs.every(ok)) fail(field, `${n === undefined ? 'an array' : `${n} numbers`} of finite numbers, not negative but for predictions and signed errors`);
+      return xs as number[];
+    };
+    for (const u of obj.users) {
+      if (typeof u?.user !== 'string' || summaries.users.has(u.user)) fail('users[].user', 'a distinct string');
+      const row = empty(u.user);
+      finite(u.counts, SUMS.length, 'counts', SUMS).forEach((x, i) => (row[SUMS[i]!] = x));
+      if (!Array.isArray(u.items) || !u.items.every((e) => Array.isArray(e) && typeof e[0] === 'string' && Number.isInteger(e[1]) && e[1] > 0)) fail('items', 'pairs of a movie and a positive count');
+      row.items = new Map(u.items);
+      if (!Array.isArray(u.interacted) || !u.interacted.every((m) => typeof m === 'string')) fail('interacted', 'an array of movie ids');
+      row.interacted = new Set(u.interacted);
+      row.ratings = finite(u.ratings, 5, 'ratings').slice();
+      row.predicted = finite(u.predicted, undefined, 'predicted').slice();
+      summaries.users.set(u.user, row);
+    }
+    return summaries;
+  }
+}

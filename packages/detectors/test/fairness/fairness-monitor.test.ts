@@ -1,0 +1,45 @@
+import { createSimulation, tumbling, type Finding, type Scenario } from '@modelwatch/core';
+import { lastValueFrom, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { fairnessMonitor, type FairnessResult } from '../../src/fairness/fairness-monitor.js';
+
+const HOUR = 3_600_000;
+
+async function run(scenarios: readonly Scenario[]): Promise<FairnessResult[]> {
+  const sim = createSimulation({ seed: 5, duration: 12 * HOUR, scenarios });
+  return lastValueFrom(
+    sim.events().pipe(
+      fairnessMonitor({
+        assigner: tumbling(6 * HOUR), horizon: HOUR, k: 10, lookup: sim.world.lookup, catalogueSize: sim.world.movies.length,
+        population: sim.world.users.map((u) => u.id), groupings: [['gender'], ['gender', 'age']], bootstrap: { seed: 1, replicates: 200 },
+        tolerances: { hitRate: { difference: 0.05 }, precisionAtK: { difference: 0.01 }, ndcgAtK: { difference: 0.1 }, exposureParity: { ratio: 0.8 } },
+      }),
+      toArray(),
+    ),
+  );
+}
+
+const worse = (f: Finding): unknown => f.evidence['worse'];
+
+describe('fairnessMonitor on the simulator', () => {
+  // Women are under-represented: 0.3x as active and served by a recommender with 3x the noise.
+  it('flags the under-represented group and an intersection including it; a fair run with the same seed raises nothing', async () => {
+    const [skewed, fair] = await Promise.all([run([{ kind: 'under-represented', group: { gender: 'F' } }]), run([])]);
+    expect(skewed.map((r) => r.scope)).toEqual(['window', 'cumulative', 'window', 'cumulative']);
+    const last = skewed[3]!;
+    expect(last.window).toEqual({ start: skewed[0]!.window.start, end: skewed[2]!.window.end });
+    const findings = skewed.flatMap((r) => r.findings);
+    for (const f of findings) expect(f).toMatchObject({ kind: 'fairness', window: expect.any(Object), evidence: { groups: expect.any(Array), gap: expect.any(Number), ci: expect.any(Object), tolerance: expect.any(Object) } });
+    for (const r of skewed) {
+      const hit = r.findings.find((f) => f.subject === 'hitRate[gender]');
+      expect(hit && worse(hit)).toBe('gender=F');
+      expect((hit!.evidence['ci'] as { low: number }).low).toBeGreaterThan(0.05);
+      expect(r.findings.find((f) => f.subject === 'exposureParity[gender]')?.evidence['groups']).toEqual(['gender=F']);
+      const intersection = r.findings.find((f) => f.subject === 'hitRate[gender,age]');
+      expect(String(intersection && worse(intersection))).toMatch(/^gender=F,age=/);
+    }
+    // Every finding's worse-off group is a group of women.
+    for (const f of findings) if (worse(f) !== null) expect(String(worse(f))).toMatch(/gender=F/);
+    expect(fair.flatMap((r) => r.findings)).toEqual([]);
+  }, 60_000);
+});
