@@ -5,10 +5,10 @@ import { SeededRandom } from '@modelwatch/core';
  *
  * @example
  * ```ts
- * const ci: Interval = { low: 0.04, high: 0.11 };
+ * const ci: BootstrapInterval = { low: 0.04, high: 0.11 };
  * ```
  */
-export interface Interval {
+export interface BootstrapInterval {
   readonly low: number;
   readonly high: number;
 }
@@ -81,7 +81,7 @@ export interface BootstrapReplicates {
    * finite value (a ratio whose denominator is always 0, say) or the
    * statistic was never returned.
    */
-  interval(name: string, confidence?: number): Interval | null;
+  interval(name: string, confidence?: number): BootstrapInterval | null;
 }
 
 /**

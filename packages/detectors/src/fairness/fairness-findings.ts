@@ -1,5 +1,5 @@
 import type { Finding, Severity, WindowBounds } from '@modelwatch/core';
-import type { Interval } from './bootstrap.js';
+import type { BootstrapInterval } from './bootstrap.js';
 import { FAIRNESS_METRIC_DIRECTION, type FairnessMetric, type FairnessReport } from './fairness-report.js';
 
 /**
@@ -89,7 +89,7 @@ export function fairnessFindings(report: FairnessReport, tolerances: FairnessTol
         const g = frame.byGroup.find((x) => x.group === group)!;
         return { value: g.value, size: g.size };
       };
-      const evidence = (gap: number, ci: Interval, tol: FairnessTolerance) => ({
+      const evidence = (gap: number, ci: BootstrapInterval, tol: FairnessTolerance) => ({
         metric, attributes: grouping.attributes, groups: [pair.max, pair.min], worse, gap, ci, tolerance: tol, scope: context.scope,
         values: { [pair.max]: line(pair.max), [pair.min]: line(pair.min) }, overall: frame.overall, confidence: frame.confidence, replicates: frame.replicates,
       });

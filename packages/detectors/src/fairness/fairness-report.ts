@@ -1,5 +1,5 @@
 import { groupKey, type UserLookup } from '@modelwatch/core';
-import { simultaneousConfidence, stratifiedBootstrap, type BootstrapOptions, type Interval } from './bootstrap.js';
+import { simultaneousConfidence, stratifiedBootstrap, type BootstrapOptions, type BootstrapInterval } from './bootstrap.js';
 import { exposureParity, type GroupExposure } from './exposure-parity.js';
 import { itemConcentration, type ItemConcentration } from './item-concentration.js';
 import { jaccard, meanPairwiseJaccard, type PairwiseJaccard } from './jaccard.js';
@@ -116,8 +116,8 @@ export interface GroupExposureInterval extends GroupExposure {
   /** Users of the group who received recommendations. */
   readonly users: number;
   readonly small: boolean;
-  /** Interval of the parity, simultaneous over the counted groups (Bonferroni). */
-  readonly ci: Interval | null;
+  /** BootstrapInterval of the parity, simultaneous over the counted groups (Bonferroni). */
+  readonly ci: BootstrapInterval | null;
   readonly confidence: number;
 }
 

@@ -1,4 +1,4 @@
-import { simultaneousConfidence, stratifiedBootstrap, type BootstrapOptions, type Interval } from './bootstrap.js';
+import { simultaneousConfidence, stratifiedBootstrap, type BootstrapOptions, type BootstrapInterval } from './bootstrap.js';
 
 /**
  * Groups below this many rows (users) are flagged and left out of the gaps
@@ -174,7 +174,7 @@ function frameOf<R>(options: MetricFrameOptions<R>, groups: ReadonlyMap<string, 
  */
 export interface BootstrappedGroupValue extends GroupValue {
   /** `null` for a group without a value. */
-  readonly ci: Interval | null;
+  readonly ci: BootstrapInterval | null;
 }
 
 /**
@@ -195,9 +195,9 @@ export interface BootstrappedGroupValue extends GroupValue {
  */
 export interface BootstrappedMetricFrame extends Omit<MetricFrameResult, 'byGroup'> {
   readonly byGroup: readonly BootstrappedGroupValue[];
-  readonly overallCi: Interval | null;
-  readonly differenceCi: Interval | null;
-  readonly ratioCi: Interval | null;
+  readonly overallCi: BootstrapInterval | null;
+  readonly differenceCi: BootstrapInterval | null;
+  readonly ratioCi: BootstrapInterval | null;
   readonly confidence: number;
   /** The confidence of the gaps' intervals: simultaneous over every pair of counted groups (see {@link simultaneousConfidence}). */
   readonly gapConfidence: number;
