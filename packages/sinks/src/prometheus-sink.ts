@@ -1,4 +1,4 @@
-import type { DecodeStats, Finding, IntegerHistogram, ServingSummary, TelemetryEvent, WindowResult, WindowStats } from '@modelwatch/core';
+import { isSuccess, type DecodeStats, type Finding, type IntegerHistogram, type ServingSummary, type TelemetryEvent, type WindowResult, type WindowStats } from '@modelwatch/core';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { tap, type MonoTypeOperatorFunction } from 'rxjs';
 import { CardinalityGuard, checkBoundedLabels, type BoundedLabels } from './cardinality-guard.js';
@@ -209,7 +209,7 @@ export function createPrometheusSink(options: PrometheusSinkOptions): Prometheus
         const l = admit('modelwatch_requests_total', { serving_instance: e.instance });
         requests.inc(l);
         // Counted from 0, so an instance without errors still has an error ratio (0) for the SLO rules.
-        requestErrors.inc(l, e.status >= 200 && e.status < 300 ? 0 : 1);
+        requestErrors.inc(l, isSuccess(e) ? 0 : 1);
         latency.observe(l, e.latencyMs / 1000);
       }),
     ratingWindows: <K>(o: WindowMetricOptions<K>) =>

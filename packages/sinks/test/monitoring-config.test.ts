@@ -10,8 +10,8 @@ import { dashboardQueries, monitoringDir, recordedNames, ruleFiles, ruleTestFile
 // Debian's promtool (installed by the test when missing).
 describe('monitoring configuration', () => {
   let promtool = '';
-  beforeAll(() => {
-    promtool = ensurePrometheus().promtool;
+  beforeAll(async () => {
+    promtool = (await ensurePrometheus()).promtool;
   }, 600_000);
 
   const run = (...args: string[]): string => {

@@ -3,7 +3,7 @@
 // the server binary itself on a free loopback port with a temporary data
 // directory, never relying on the package's systemd service.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,24 +18,46 @@ function which(binary: string): string | undefined {
 }
 
 function apt(args: string[]): void {
-  const r = spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const r = spawnSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', ...args], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${r.status ?? r.signal}); install Debian's prometheus package by hand (apt-get install prometheus) and run the tests again`);
 }
 
-/** Paths of the `prometheus` and `promtool` binaries, installing Debian's package first when either is missing. Idempotent. */
-export function ensurePrometheus(): { prometheus: string; promtool: string } {
-  let prometheus = which('prometheus');
-  let promtool = which('promtool');
-  if (!prometheus || !promtool) {
-    if (process.getuid?.() !== 0) throw new Error('prometheus and promtool are missing and installing them needs root: run apt-get install prometheus, then the tests again');
-    console.log('Installing Debian package prometheus (server and promtool) for the Prometheus tests: apt-get update && apt-get install -y --no-install-recommends prometheus');
-    apt(['update']);
-    apt(['install', '-y', '--no-install-recommends', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', 'prometheus']);
-    prometheus = which('prometheus');
-    promtool = which('promtool');
-    if (!prometheus || !promtool) throw new Error('apt-get installed prometheus but prometheus or promtool is not on PATH; check dpkg -L prometheus');
+/**
+ * Paths of the `prometheus` and `promtool` binaries, installing Debian's
+ * package first when either is missing. Idempotent, and safe when several
+ * test files ask at once: one installs (holding a lock directory) while the
+ * others wait for it.
+ */
+export async function ensurePrometheus(): Promise<{ prometheus: string; promtool: string }> {
+  const found = (): { prometheus: string; promtool: string } | undefined => {
+    const prometheus = which('prometheus');
+    const promtool = which('promtool');
+    return prometheus && promtool ? { prometheus, promtool } : undefined;
+  };
+  const lock = join(tmpdir(), 'modelwatch-prometheus-install.lock');
+  for (;;) {
+    const ready = found();
+    if (ready) return ready;
+    try {
+      mkdirSync(lock);
+    } catch {
+      // Another test file is installing; a lock older than 15 minutes is left over from a killed run.
+      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+      if (since !== undefined && Date.now() - since > 900_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
+    }
+    try {
+      if (found()) continue;
+      if (process.getuid?.() !== 0) throw new Error('prometheus and promtool are missing and installing them needs root: run apt-get install prometheus, then the tests again');
+      console.log('Installing Debian package prometheus (server and promtool) for the Prometheus tests: apt-get update && apt-get install -y --no-install-recommends prometheus');
+      apt(['update']);
+      apt(['install', '-y', '--no-install-recommends', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', 'prometheus']);
+      if (!found()) throw new Error('apt-get installed prometheus but prometheus or promtool is not on PATH; check dpkg -L prometheus');
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
   }
-  return { prometheus, promtool };
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -68,7 +90,7 @@ export interface PrometheusOptions {
 
 /** Starts a Prometheus server on a free loopback port with a temporary data directory; `stop()` ends it and removes the directory. */
 export async function startPrometheus(options: PrometheusOptions): Promise<RunningPrometheus> {
-  const { prometheus } = ensurePrometheus();
+  const { prometheus } = await ensurePrometheus();
   const dir = mkdtempSync(join(tmpdir(), 'modelwatch-prometheus-'));
   const config = join(dir, 'prometheus.yml');
   writeFileSync(
