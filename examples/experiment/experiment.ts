@@ -1,0 +1,50 @@
+/**
+ * An online experiment, watched hour by hour: the simulator runs a day in
+ * which, from 06:00, half the users get a ranker whose recommendations are
+ * taken up 1.5 times as often. Exposure outcomes (what users did within an
+ * hour of each recommendation list) and exposure events (which arm served
+ * each answer) feed `experimentReport`, which prints, per hour, the arms,
+ * the lift with its always-valid interval, the sample-ratio check, and
+ * when the sequential test first declares a result.
+ *
+ * Run: `npx tsx examples/experiment/experiment.ts` (or the built
+ * `node examples/dist/experiment/experiment.js`).
+ */
+import { attributeExposures, createSimulation, exposures, type Experiment } from '@modelwatch/core';
+import { experimentReport, type ComparisonReport, type ExperimentReport } from '@modelwatch/detectors';
+import { connect, merge } from 'rxjs';
+
+const HOUR = 3_600_000;
+const day = Date.UTC(2026, 0, 1);
+const start = day + 6 * HOUR;
+const experiment: Experiment = { key: 'ranker-v2', variants: [{ name: 'control', weight: 1 }, { name: 'treatment', weight: 1 }] };
+
+const sim = createSimulation({ seed: 7, scenarios: [{ kind: 'experiment', at: start, experiment, arms: { treatment: { clickLift: 1.5 } } }] });
+
+const hhmm = (t: number): string => new Date(t).toISOString().slice(11, 16);
+const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`;
+
+function lift(c: ComparisonReport | undefined): string {
+  if (!c) return '—'.padEnd(30);
+  const { estimate, lower, upper } = c.sequential.relative;
+  const mark = c.significant ? (c.verdict === 'win' || c.verdict === 'improvement' ? ' ✔' : ' ✘') : '';
+  return `${pct(estimate)} [${pct(lower)}, ${pct(upper)}]${mark}`.padEnd(30);
+}
+
+function print(r: ExperimentReport): void {
+  const arms = r.arms.map((a) => `${a.users}`).join('/');
+  const find = (metric: string): ComparisonReport | undefined => r.comparisons.find((c) => c.metric === metric);
+  const srm = `${r.sampleRatio.pValue.toFixed(3)}${r.sampleRatio.mismatch ? ' ⚠' : ''}`;
+  console.log(`${hhmm(r.window.end)}  ${arms.padEnd(9)}  ${lift(find('hit rate'))}  ${lift(find('minutes per exposure'))}  ${lift(find('latency'))}  ${srm}`);
+  for (const f of r.findings) console.log(`       ↳ ${f.severity}: ${f.subject} ${String(f.evidence['verdict'] ?? 'mismatch')} (p = ${f.pValue?.toPrecision(2)})`);
+}
+
+console.log(`experiment ${experiment.key} from ${hhmm(start)}: ${sim.truth.changes.map((c) => c.description).join('; ')}`);
+console.log(`until  users c/t  hit rate (per exposure)         minutes per exposure            latency (guardrail)             SRM p`);
+sim
+  .events()
+  .pipe(
+    connect((events) => merge(events.pipe(attributeExposures({ horizon: HOUR })), events.pipe(exposures({ experiment, start })))),
+    experimentReport({ experiment, window: HOUR, start, cuped: true }),
+  )
+  .subscribe(print);
