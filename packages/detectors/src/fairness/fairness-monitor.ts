@@ -1,5 +1,5 @@
 import { attributeExposures, eventTimeWindow, type Finding, type RateEvent, type TelemetryEvent, type WindowAssigner, type WindowBounds } from '@modelwatch/core';
-import { connect, filter, map, merge, mergeMap, type OperatorFunction } from 'rxjs';
+import { concatMap, connect, defer, filter, from, map, merge, subscribeOn, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { checkTolerances, fairnessFindings, type FairnessTolerances } from './fairness-findings.js';
 import { fairnessReport, type FairnessReport, type FairnessReportOptions } from './fairness-report.js';
 import type { RatingPrediction } from './rating-prediction.js';
@@ -31,6 +31,13 @@ export interface FairnessMonitorOptions extends FairnessReportOptions {
   readonly tolerances: FairnessTolerances;
   /** Also report everything since the start after each window. Default true. */
   readonly cumulative?: boolean;
+  /**
+   * Where the evaluations run. Default: at once, on the stream's thread.
+   * With a scheduler (`asyncScheduler`), each closed window's reports are
+   * computed in a task of their own, so the source is not held up while a
+   * bootstrap runs; results keep their order.
+   */
+  readonly scheduler?: SchedulerLike;
 }
 
 /**
@@ -65,8 +72,9 @@ function isRatingInput(e: TelemetryEvent | RatingPrediction): e is RateEvent | R
  * then the cumulative report of every window so far. Findings are
  * `{ kind: 'fairness' }` with the metric, groups, gap, interval and
  * tolerance in `evidence`; take them out with `mergeMap((r) => r.findings)`.
- * The bootstrap runs when a window closes, on the stream's thread: keep
- * `bootstrap.replicates` modest for many users and groupings.
+ * The bootstrap runs when a window closes, on the stream's thread unless a
+ * `scheduler` is given; keep `bootstrap.replicates` modest for many users
+ * and groupings.
  *
  * @throws RangeError for bad options, at subscription or when a window closes.
  * @example
@@ -113,14 +121,18 @@ export function fairnessMonitor(options: FairnessMonitorOptions): OperatorFuncti
         result: (summaries) => summaries,
         merge: (into, from) => into.merge(from),
       }),
-      mergeMap(({ window, value }) => {
-        const results = [evaluate(value, window, 'window')];
+      concatMap(({ window, value }) => {
+        const jobs: [UserSummaries, WindowBounds, FairnessResult['scope']][] = [[value, window, 'window']];
         if (options.cumulative ?? true) {
           (total ??= create()).merge(value);
           start = Math.min(start, window.start);
-          results.push(evaluate(total, { start, end: window.end }, 'cumulative'));
+          // A scheduled evaluation reads a copy: later windows keep merging into the total.
+          const snapshot = options.scheduler ? create() : total;
+          if (snapshot !== total) snapshot.merge(total);
+          jobs.push([snapshot, { start, end: window.end }, 'cumulative']);
         }
-        return results;
+        const run = defer(() => from(jobs.map(([summaries, bounds, scope]) => evaluate(summaries, bounds, scope))));
+        return options.scheduler ? run.pipe(subscribeOn(options.scheduler)) : run;
       }),
     );
   };

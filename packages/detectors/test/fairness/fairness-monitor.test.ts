@@ -1,5 +1,5 @@
 import { createSimulation, tumbling, type Finding, type Scenario } from '@modelwatch/core';
-import { lastValueFrom, toArray } from 'rxjs';
+import { asyncScheduler, lastValueFrom, tap, toArray, type MonoTypeOperatorFunction } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { fairnessMonitor, type FairnessResult } from '../../src/fairness/fairness-monitor.js';
 
@@ -20,6 +20,9 @@ async function run(scenarios: readonly Scenario[]): Promise<FairnessResult[]> {
 }
 
 const worse = (f: Finding): unknown => f.evidence['worse'];
+
+/** Calls `done` when the source completes, before the completion travels on. */
+const finalizeSource = <T>(done: () => void): MonoTypeOperatorFunction<T> => tap({ complete: done });
 
 describe('fairnessMonitor on the simulator', () => {
   // Women are under-represented: 0.3x as active and served by a recommender with 3x the noise.
@@ -42,4 +45,28 @@ describe('fairnessMonitor on the simulator', () => {
     for (const f of findings) if (worse(f) !== null) expect(String(worse(f))).toMatch(/gender=F/);
     expect(fair.flatMap((r) => r.findings)).toEqual([]);
   }, 60_000);
+});
+
+describe('fairnessMonitor off the hot path', () => {
+  it('with a scheduler, evaluates after the source has moved on and gives the same results in order', async () => {
+    const sim = createSimulation({ seed: 2, duration: 3 * HOUR, users: 300, movies: 200 });
+    const options = {
+      assigner: tumbling(HOUR), horizon: HOUR / 2, lookup: sim.world.lookup, catalogueSize: 200, groupings: [['gender']], minGroupSize: 5,
+      bootstrap: { seed: 1, replicates: 50 }, tolerances: { hitRate: { difference: 0.01 } },
+    };
+    const inline = await lastValueFrom(sim.events().pipe(fairnessMonitor(options), toArray()));
+    let sourceDone = false;
+    let evaluatedBeforeSourceDone = 0;
+    const scheduled = await lastValueFrom(
+      sim.events().pipe(
+        finalizeSource(() => (sourceDone = true)),
+        fairnessMonitor({ ...options, scheduler: asyncScheduler }),
+        tap(() => (evaluatedBeforeSourceDone += sourceDone ? 0 : 1)),
+        toArray(),
+      ),
+    );
+    expect(inline).toHaveLength(6);
+    expect(evaluatedBeforeSourceDone).toBe(0);
+    expect(scheduled).toEqual(inline);
+  });
 });
