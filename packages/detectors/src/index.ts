@@ -69,3 +69,4 @@ export * from './fairness/user-summaries.js';
 export * from './fairness/fairness-report.js';
 export { fairnessFindings, type FairnessTolerance, type FairnessTolerances, type FindingContext } from './fairness/fairness-findings.js';
 export * from './fairness/fairness-monitor.js';
+export { simulateNullPValues, calibratedThreshold, type NullCalibration } from './drift/null-calibration.js';

@@ -3,6 +3,7 @@ import { mergeMap, Observable, pipe, type OperatorFunction } from 'rxjs';
 import { benjaminiHochberg } from './benjamini-hochberg.js';
 import { resolveDriftTest, testCounts, type DriftTestOptions, type DriftTestResult } from './drift-test.js';
 import { checkFalseAlarmControl, DEFAULT_FALSE_ALARM_CONTROL, perTestThreshold, type FalseAlarmControl } from './false-alarm-control.js';
+import { calibratedThreshold, simulateNullPValues, type NullCalibration } from './null-calibration.js';
 import type { ReferenceProfile } from './reference-profile.js';
 import { RollingReference } from './rolling-reference.js';
 import { windowCounts, type WindowSample } from './window-sample.js';
@@ -121,6 +122,14 @@ export interface DriftBaseOptions extends DriftTestOptions {
   readonly minWindowCount?: number;
   /** Severity of the findings. Default `'warning'`. */
   readonly severity?: Severity;
+  /**
+   * Calibrate the thresholds by simulation from the training profile (see
+   * {@link NullCalibration}) instead of trusting the tests' p-values;
+   * both references get the thresholds found for the training one. The
+   * simulation runs once, when the operator is made. Not with
+   * Benjamini-Hochberg.
+   */
+  readonly calibration?: NullCalibration;
 }
 
 /**
@@ -185,6 +194,13 @@ export function driftReports<K, S = WindowSample>(options: DriftOptions<S>): Ope
   const chosen = resolveDriftTest(reference, options);
   const control = options.falseAlarms ?? DEFAULT_FALSE_ALARM_CONTROL;
   const batch = checkFalseAlarmControl(control);
+  const batched = 'correction' in control && control.correction === 'benjamini-hochberg';
+  if (batched && options.calibration) throw new RangeError('calibration moves per-window thresholds, which Benjamini-Hochberg does not use; drop calibration or choose expectedRunLength, bonferroni, alpha-spending or none');
+  const nulls = options.calibration ? simulateNullPValues(reference, chosen.test, options.calibration) : undefined;
+  const thresholdAt = (tested: number): number => {
+    const nominal = perTestThreshold(control, tested, tests);
+    return nulls ? calibratedThreshold(nulls, nominal) : nominal;
+  };
   const rollingWindows = requireCount(options.rollingWindows ?? 24, 'rollingWindows', 0);
   const minWindowCount = requireCount(options.minWindowCount ?? 20, 'minWindowCount', 2);
   const minEffectSize = options.minEffectSize ?? 0;
@@ -212,8 +228,8 @@ export function driftReports<K, S = WindowSample>(options: DriftOptions<S>): Ope
 
   const resolve = (pending: readonly Pending<K>[]): DriftReport<K>[] => {
     const pValues = pending.flatMap((p) => p.checks.flatMap((c) => (c.result ? [c.result.pValue] : [])));
-    const cutOff = 'correction' in control && control.correction === 'benjamini-hochberg' && pValues.length > 0 ? benjaminiHochberg(pValues, control.alpha) : undefined;
-    return pending.map((p) => report(p, cutOff ?? perTestThreshold(control, p.tested, tests)));
+    const cutOff = batched && pValues.length > 0 ? benjaminiHochberg(pValues, control.alpha) : undefined;
+    return pending.map((p) => report(p, cutOff ?? thresholdAt(p.tested)));
   };
 
   const report = (p: Pending<K>, threshold: number): DriftReport<K> => {
@@ -237,7 +253,7 @@ export function driftReports<K, S = WindowSample>(options: DriftOptions<S>): Ope
           pValue,
           effectSize,
           threshold,
-          evidence: { reference: c.reference, test, effectMetric, minEffectSize, ...effects, ...counts, windowIndex: p.index, falseAlarms: control },
+          evidence: { reference: c.reference, test, effectMetric, minEffectSize, ...effects, ...counts, windowIndex: p.index, falseAlarms: control, calibrated: nulls !== undefined },
         });
       }
       return { reference: c.reference, detector: c.detector, outcome, threshold, result };

@@ -1,5 +1,5 @@
 import { distinctCounts, type DistinctCounts } from '../internal/distinct-counts.js';
-import { sampleMoments } from '../summaries.js';
+import { sampleMoments, type SampleMoments } from '../summaries.js';
 import { chiSquareContingency } from '../two-sample/chi-square-contingency.js';
 import { gTest } from '../two-sample/g-test.js';
 import { ks2Sample } from '../two-sample/ks-2-sample.js';
@@ -116,23 +116,9 @@ export function driftTest(reference: ReferenceProfile, window: WindowSample, opt
 export function testCounts(reference: ReferenceProfile, counts: DistinctCounts, chosen: { test: DriftTestName; effectSize: EffectSizeMetric }): DriftTestResult {
   const { test, effectSize } = chosen;
   if (counts.total === 0) throw new RangeError('driftTest: the window has no observations; skip it or widen the window');
-  const referenceCounts = distinctCounts(reference.histogram, 'reference');
   const moments = sampleMoments(counts);
   const effects = driftEffects(reference, counts, moments);
-  const outcome = ((): { statistic: number; pValue: number; df?: number } => {
-    switch (test) {
-      case 'chi-square':
-        return chiSquareContingency(pooledTable(referenceCounts, counts));
-      case 'g-test':
-        return gTest(pooledTable(referenceCounts, counts));
-      case 'ks':
-        return ks2Sample(counts, referenceCounts);
-      case 'mann-whitney':
-        return mannWhitneyU(counts, referenceCounts);
-      case 't-test':
-        return welchTTest(moments, reference.moments);
-    }
-  })();
+  const outcome = testStatistic(test, reference, counts, moments);
   return {
     test,
     statistic: outcome.statistic,
@@ -146,4 +132,29 @@ export function testCounts(reference: ReferenceProfile, counts: DistinctCounts, 
     referenceCount: reference.count,
     referenceMean: reference.moments.mean,
   };
+}
+
+/**
+ * The statistic and p-value of one test of a window (as counts on the
+ * profile's footing, not empty) against a reference profile.
+ */
+export function testStatistic(
+  test: DriftTestName,
+  reference: ReferenceProfile,
+  counts: DistinctCounts,
+  moments: SampleMoments = sampleMoments(counts),
+): { statistic: number; pValue: number; df?: number } {
+  const referenceCounts = distinctCounts(reference.histogram, 'reference');
+  switch (test) {
+    case 'chi-square':
+      return chiSquareContingency(pooledTable(referenceCounts, counts));
+    case 'g-test':
+      return gTest(pooledTable(referenceCounts, counts));
+    case 'ks':
+      return ks2Sample(counts, referenceCounts);
+    case 'mann-whitney':
+      return mannWhitneyU(counts, referenceCounts);
+    case 't-test':
+      return welchTTest(moments, reference.moments);
+  }
 }

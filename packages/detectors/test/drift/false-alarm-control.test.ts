@@ -1,7 +1,7 @@
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { IntegerHistogram } from '@modelwatch/core';
-import { benjaminiHochberg, driftReports, perTestThreshold, ReferenceProfile, type DriftBaseOptions, type DriftReport, type DriftWindow } from '../../src/index.js';
+import { benjaminiHochberg, calibratedThreshold, driftReports, perTestThreshold, ReferenceProfile, type DriftBaseOptions, type DriftReport, type DriftWindow } from '../../src/index.js';
 import { bootstrapWindows, simulatedHours } from './streams.js';
 
 // The smallest k with P(X ≤ k) ≥ 0.999 for X ~ Poisson(mean): the most
@@ -41,26 +41,26 @@ describe('false-alarm control', () => {
     expect(() => benjaminiHochberg([0.1, 1.2], 0.05)).toThrow(/pValues\[1\] is 1.2/);
   });
 
-  describe('on 20,000 in-control windows of 150 ratings drawn from the simulator training profile', () => {
-    const run = runOn(bootstrapWindows(simulated.training, 150, 20_000, 4));
+  describe('on 10,000 in-control windows of 150 ratings drawn from the simulator training profile', () => {
+    const run = runOn(bootstrapWindows(simulated.training, 150, 10_000, 4));
 
     it('the default (1,000 windows between false alarms, training and rolling reference) stays within its rate, while the t-test at 5% alarms every 20 windows', async () => {
       const calibrated = alarmWindows(await run({}));
       const tTest = alarmWindows(await run(seedTeam));
-      expect(calibrated).toBeLessThanOrEqual(poissonBound(20_000 / 1000));
-      expect(tTest / 20_000).toBeGreaterThan(0.045);
-      expect(tTest / 20_000).toBeLessThan(0.055);
-      expect(tTest / Math.max(1, calibrated)).toBeGreaterThan(30);
+      expect(calibrated).toBeLessThanOrEqual(poissonBound(10_000 / 1000));
+      expect(tTest / 10_000).toBeGreaterThan(0.045);
+      expect(tTest / 10_000).toBeLessThan(0.055);
+      expect(tTest / Math.max(1, calibrated)).toBeGreaterThan(20);
     });
 
     it('Bonferroni over 1,000 windows, alpha spending and Benjamini-Hochberg batches keep to their alphas', async () => {
       const blocks = (reports: readonly DriftReport<null>[], size: number) => new Set(reports.filter((r) => r.findings.length > 0).map((r) => Math.floor(r.index / size))).size;
       const bonferroni = await run({ rollingWindows: 0, falseAlarms: { alpha: 0.05, correction: 'bonferroni', windows: 1000 } });
-      expect(blocks(bonferroni, 1000)).toBeLessThanOrEqual(poissonBound(20 * 0.05)); // blocks of 1,000 windows with any false alarm
+      expect(blocks(bonferroni, 1000)).toBeLessThanOrEqual(poissonBound(10 * 0.05)); // blocks of 1,000 windows with any false alarm
       const spending = await run({ rollingWindows: 0, falseAlarms: { alpha: 0.05, correction: 'alpha-spending' } });
       expect(alarmWindows(spending)).toBe(0);
       const batches = await run({ rollingWindows: 0, falseAlarms: { alpha: 0.05, correction: 'benjamini-hochberg', batch: 100 } });
-      expect(blocks(batches, 100)).toBeLessThanOrEqual(poissonBound(200 * 0.05));
+      expect(blocks(batches, 100)).toBeLessThanOrEqual(poissonBound(100 * 0.05));
     });
   });
 
@@ -70,5 +70,24 @@ describe('false-alarm control', () => {
     const tTest = alarmWindows(await run(seedTeam));
     expect(calibrated).toBeLessThanOrEqual(poissonBound(336 / 168));
     expect(tTest).toBeGreaterThanOrEqual(8); // 336 / 20 ≈ 17 expected
+  });
+
+  it('calibratedThreshold finds where a share of null p-values falls, stepping below ties', () => {
+    const uniform = Float64Array.from({ length: 10_000 }, (_, i) => (i + 1) / 10_000);
+    expect(calibratedThreshold(uniform, 0.01)).toBe(0.01);
+    expect(calibratedThreshold(Float64Array.from([...Array<number>(20).fill(0.001), ...Array<number>(980).fill(0.5)]), 0.05)).toBe(0.001);
+    expect(calibratedThreshold(Float64Array.from([...Array<number>(20).fill(0.001), ...Array<number>(980).fill(0.5)]), 0.015)).toBe(0); // 2% tied at 0.001: none may count
+    expect(calibratedThreshold(uniform, 0.0005)).toBe(0.0005); // 5 null p-values cannot resolve it
+  });
+
+  it('calibration by simulation brings the G-test back to its rate on windows of 20 ratings, where its p-values alarm 2.5 times too often', async () => {
+    const run = runOn(bootstrapWindows(simulated.training, 20, 20_000, 5));
+    const gTest = { test: 'g-test', rollingWindows: 0, falseAlarms: { expectedRunLength: 1000 } } as const;
+    const nominal = alarmWindows(await run(gTest));
+    const reports = await run({ ...gTest, calibration: { windowSize: 20, seed: 99, simulations: 30_000 } });
+    expect(nominal).toBeGreaterThan(poissonBound(20));
+    expect(alarmWindows(reports)).toBeLessThanOrEqual(poissonBound(20));
+    expect(reports[0]!.checks[0]!.threshold).toBeLessThan(0.0005); // the nominal 0.001 moved to where 0.1% of simulated null p-values fall
+    expect(() => driftReports({ subject: 'r', reference, calibration: { windowSize: 20, seed: 1 }, falseAlarms: { alpha: 0.05, correction: 'benjamini-hochberg', batch: 10 } })).toThrow(/drop calibration/);
   });
 });
