@@ -39,7 +39,9 @@ function print(r: ExperimentReport): void {
   for (const f of r.findings) console.log(`       ↳ ${f.severity}: ${f.subject} ${String(f.evidence['verdict'] ?? 'mismatch')} (p = ${f.pValue?.toPrecision(2)})`);
 }
 
-console.log(`experiment ${experiment.key} from ${hhmm(start)}: ${sim.truth.changes.map((c) => c.description).join('; ')}`);
+console.log(`${hhmm(start)}: ${sim.truth.changes.map((c) => c.description).join('; ')}`);
+console.log('relative lift, treatment vs control, with its 95% confidence sequence (valid at every hour at once);');
+console.log('✔/✘ = declared: always-valid p ≤ 0.05 after Holm over the five win/loss metrics (guardrails uncorrected)');
 console.log(`until  users c/t  hit rate (per exposure)         minutes per exposure            latency (guardrail)             SRM p`);
 sim
   .events()
