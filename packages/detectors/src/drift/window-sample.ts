@@ -1,5 +1,5 @@
 import { IntegerHistogram, QuantileSketch } from '@modelwatch/core';
-import { distinctCounts } from '../internal/distinct-counts.js';
+import { distinctCounts, type DistinctCounts } from '../internal/distinct-counts.js';
 import type { Sample } from '../summaries.js';
 import type { ReferenceProfile } from './reference-profile.js';
 import { quantize, sketchHistogram } from './sketch-bins.js';
@@ -24,7 +24,7 @@ export type WindowSample = Sample | IntegerHistogram | QuantileSketch;
  * @throws RangeError for NaN or infinite values, or a `QuantileSketch`
  * window against a profile that is not binned at the same accuracy.
  */
-export function windowCounts(sample: WindowSample, profile: ReferenceProfile): ReturnType<typeof distinctCounts> {
+export function windowCounts(sample: WindowSample, profile: ReferenceProfile): DistinctCounts {
   if (sample instanceof QuantileSketch) {
     if (sample.relativeAccuracy !== profile.relativeAccuracy) {
       throw new RangeError(
