@@ -95,7 +95,7 @@ export interface FairnessReportOptions {
   readonly population?: readonly string[];
   /** Popularity of a movie for popularity bias. Default: the share of users in the data who watched or rated it. */
   readonly popularity?: (movie: string) => number;
-  /** Groups with fewer users are flagged and left out of gaps and comparisons. Default {@link DEFAULT_MIN_GROUP_SIZE}. */
+  /** Groups with fewer users are flagged and left out of gaps and comparisons (rating distributions: groups with fewer ratings). Default {@link DEFAULT_MIN_GROUP_SIZE}. */
   readonly minGroupSize?: number;
   readonly bootstrap: BootstrapOptions;
   /** Subsamples averaged for the entropy per group. Default 20. */

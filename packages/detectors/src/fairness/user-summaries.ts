@@ -135,9 +135,13 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
     return row;
   }
 
-  /** Folds in one observation; throws a RangeError on a non-finite prediction, leaving the state as it was. */
+  /** Folds in one observation; throws a RangeError on a non-finite prediction or a rating that is not 1 to 5 stars, leaving the state as it was. */
   add(value: FairnessObservation): void {
     if (value.kind === 'prediction' && !Number.isFinite(value.predicted)) throw new RangeError(`predicted rating of user ${value.user} is ${value.predicted}; log finite predictions`);
+    if (value.kind !== 'exposure') {
+      const stars = value.kind === 'rate' ? value.rating : value.observed;
+      if (!Number.isInteger(stars) || stars < 1 || stars > 5) throw new RangeError(`rating of user ${value.user} is ${stars}; ratings are whole stars from 1 to 5`);
+    }
     const row = this.row(value.user);
     switch (value.kind) {
       case 'exposure': {

@@ -48,6 +48,9 @@ describe('UserSummaries', () => {
     expect([...u.interacted].sort()).toEqual(['a', 'c', 'z']);
     expect(() => s.add({ kind: 'prediction', time: 3, user: '1', movie: 'z', predicted: Number.NaN, observed: 4 })).toThrow(/finite/);
     expect(() => new UserSummaries({ k: 0 })).toThrow(/k must/);
+    const before = JSON.stringify(s);
+    expect(() => s.add({ kind: 'rate', time: 4, user: '9', movie: 'z', rating: 7 as 5 })).toThrow(/whole stars from 1 to 5/);
+    expect(JSON.stringify(s)).toBe(before);
   });
 
   it('merges exactly in any split and order, and round-trips through JSON', () => {
