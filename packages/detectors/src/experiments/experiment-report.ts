@@ -233,7 +233,10 @@ class ReportState {
     if (this.post.size === 0) return undefined;
     const { experiment } = this.options;
     const byArm = new Map<string, string[]>(experiment.variants.map((v) => [v.name, []]));
-    for (const user of this.post.keys()) byArm.get(this.armOf(user)!)!.push(user);
+    for (const user of this.post.keys()) {
+      const arm = this.armOf(user);
+      if (arm !== undefined) byArm.get(arm)!.push(user);
+    }
     const arms = experiment.variants.map(({ name }): ArmReport => {
       const users = byArm.get(name)!;
       if (users.length < 2) return { arm: name, users: users.length };
