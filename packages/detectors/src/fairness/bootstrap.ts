@@ -85,6 +85,49 @@ export interface BootstrapReplicates {
 }
 
 /**
+ * A seeded percentile bootstrap in its most general form: `replicate` draws
+ * one bootstrap replicate with the random source it is given and returns
+ * named statistics; this runs it `replicates` times and reads intervals off
+ * the values. {@link stratifiedBootstrap} is built on it; call it directly
+ * when a replicate can be computed without materialising the resample (sums
+ * over drawn indices, say).
+ *
+ * @throws RangeError for a bad `replicates` or `confidence`.
+ * @example
+ * ```ts
+ * const xs = Float64Array.of(1, 0, 1, 1, 0);
+ * bootstrapReplicates({ seed: 1, replicates: 500 }, (random) => {
+ *   let sum = 0;
+ *   for (let i = 0; i < xs.length; i++) sum += xs[random.int(xs.length)]!;
+ *   return { mean: sum / xs.length };
+ * }).interval('mean'); // { low: 0.2, high: 1 } (about)
+ * ```
+ */
+export function bootstrapReplicates(options: BootstrapOptions, replicate: (random: SeededRandom) => Readonly<Record<string, number>>): BootstrapReplicates {
+  const { replicates, confidence } = bootstrapSettings(options);
+  const random = new SeededRandom(options.seed);
+  const draws = new Map<string, number[]>();
+  for (let r = 0; r < replicates; r++) {
+    for (const [name, value] of Object.entries(replicate(random))) {
+      let list = draws.get(name);
+      if (!list) draws.set(name, (list = []));
+      if (Number.isFinite(value)) list.push(value);
+    }
+  }
+  for (const values of draws.values()) values.sort((a, b) => a - b);
+  return {
+    replicates,
+    confidence,
+    interval(name, level = confidence) {
+      const values = draws.get(name);
+      if (!values || values.length === 0) return null;
+      const tail = (1 - bootstrapSettings({ seed: 0, confidence: level }).confidence) / 2;
+      return { low: quantile(values, tail), high: quantile(values, 1 - tail) };
+    },
+  };
+}
+
+/**
  * A seeded percentile bootstrap of named statistics, resampling with
  * replacement within each stratum (each group keeps its size, so group
  * comparisons are not blurred by sizes that change between replicates).
@@ -105,34 +148,16 @@ export function stratifiedBootstrap<R>(
   statistic: (resample: ReadonlyMap<string, readonly R[]>) => Readonly<Record<string, number>>,
   options: BootstrapOptions,
 ): BootstrapReplicates {
-  const { replicates, confidence } = bootstrapSettings(options);
-  const random = new SeededRandom(options.seed);
   const buffers = new Map<string, R[]>();
   for (const [name, rows] of strata) {
     if (rows.length === 0) throw new RangeError(`stratum '${name}' is empty; leave empty groups out before bootstrapping`);
     buffers.set(name, rows.slice());
   }
-  const draws = new Map<string, number[]>();
-  for (let r = 0; r < replicates; r++) {
+  return bootstrapReplicates(options, (random) => {
     for (const [name, rows] of strata) {
       const buffer = buffers.get(name)!;
       for (let i = 0; i < buffer.length; i++) buffer[i] = rows[random.int(rows.length)]!;
     }
-    for (const [name, value] of Object.entries(statistic(buffers))) {
-      let list = draws.get(name);
-      if (!list) draws.set(name, (list = []));
-      if (Number.isFinite(value)) list.push(value);
-    }
-  }
-  for (const values of draws.values()) values.sort((a, b) => a - b);
-  return {
-    replicates,
-    confidence,
-    interval(name, level = confidence) {
-      const values = draws.get(name);
-      if (!values || values.length === 0) return null;
-      const tail = (1 - bootstrapSettings({ seed: 0, confidence: level }).confidence) / 2;
-      return { low: quantile(values, tail), high: quantile(values, 1 - tail) };
-    },
-  };
+    return statistic(buffers);
+  });
 }

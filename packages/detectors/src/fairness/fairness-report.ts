@@ -3,7 +3,7 @@ import { simultaneousConfidence, stratifiedBootstrap, type BootstrapOptions, typ
 import { exposureParity, type GroupExposure } from './exposure-parity.js';
 import { itemConcentration, type ItemConcentration } from './item-concentration.js';
 import { jaccard, meanPairwiseJaccard, type PairwiseJaccard } from './jaccard.js';
-import { bootstrapMetricFrame, DEFAULT_MIN_GROUP_SIZE, rowsByGroup, type BootstrappedMetricFrame, type GroupMetric } from './metric-frame.js';
+import { bootstrapMetricFrame, DEFAULT_MIN_GROUP_SIZE, rowsByGroup, type BootstrappedMetricFrame, type RatioMetric } from './metric-frame.js';
 import { averagePopularity } from './popularity-bias.js';
 import { compareRatingDistributions, type RatingDistributionComparison } from './rating-distributions.js';
 import { subsampledEntropy } from './recommendation-entropy.js';
@@ -24,22 +24,11 @@ export type FairnessMetric = 'hitRate' | 'precisionAtK' | 'recallAtK' | 'ndcgAtK
 interface MetricDefinition {
   /** Whether a user has data for the metric (and so is a row of its frame). */
   readonly has: (u: UserSummary) => boolean;
-  readonly metric: GroupMetric<UserSummary>;
+  readonly metric: RatioMetric<UserSummary>;
 }
 
 function ratioOfSums(numerator: (u: UserSummary) => number, denominator: (u: UserSummary) => number): MetricDefinition {
-  return {
-    has: (u) => denominator(u) > 0,
-    metric: (rows) => {
-      let n = 0;
-      let d = 0;
-      for (const u of rows) {
-        n += numerator(u);
-        d += denominator(u);
-      }
-      return n / d;
-    },
-  };
+  return { has: (u) => denominator(u) > 0, metric: { numerator, denominator } };
 }
 
 const ratingCount = (u: UserSummary): number => u.ratings.reduce((s, c) => s + c, 0);

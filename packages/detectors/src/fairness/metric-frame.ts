@@ -1,4 +1,4 @@
-import { simultaneousConfidence, stratifiedBootstrap, type BootstrapOptions, type BootstrapInterval } from './bootstrap.js';
+import { bootstrapReplicates, simultaneousConfidence, stratifiedBootstrap, type BootstrapInterval, type BootstrapOptions, type BootstrapReplicates } from './bootstrap.js';
 
 /**
  * Groups below this many rows (users) are flagged and left out of the gaps
@@ -24,6 +24,36 @@ export const DEFAULT_MIN_GROUP_SIZE = 30;
 export type GroupMetric<R> = (rows: readonly R[]) => number;
 
 /**
+ * A metric that is a ratio of sums over rows, Σ numerator / Σ denominator
+ * (hit rate: hits over exposures; a mean: values over ones). Given in this
+ * form, {@link bootstrapMetricFrame} sums drawn rows directly instead of
+ * building each resample, several times faster on many users.
+ *
+ * @example
+ * ```ts
+ * const hitRate: RatioMetric<{ hits: number; exposures: number }> = { numerator: (r) => r.hits, denominator: (r) => r.exposures };
+ * ```
+ */
+export interface RatioMetric<R> {
+  readonly numerator: (row: R) => number;
+  readonly denominator: (row: R) => number;
+}
+
+/** A {@link RatioMetric} as a {@link GroupMetric}; a function is returned as it is. */
+function asFunction<R>(metric: GroupMetric<R> | RatioMetric<R>): GroupMetric<R> {
+  if (typeof metric === 'function') return metric;
+  return (rows) => {
+    let numerator = 0;
+    let denominator = 0;
+    for (const row of rows) {
+      numerator += metric.numerator(row);
+      denominator += metric.denominator(row);
+    }
+    return numerator / denominator;
+  };
+}
+
+/**
  * Options of {@link metricFrame}.
  *
  * @example
@@ -37,7 +67,8 @@ export interface MetricFrameOptions<R> {
   readonly rows: readonly R[];
   /** Names a row's group: `groupKey(lookup, ['gender', 'age'])` for intersectional groups. */
   readonly group: (row: R) => string;
-  readonly metric: GroupMetric<R>;
+  /** The metric: any function of rows, or a {@link RatioMetric} (faster to bootstrap). */
+  readonly metric: GroupMetric<R> | RatioMetric<R>;
   /** Groups with fewer rows are flagged `small` and left out of the gaps. Default {@link DEFAULT_MIN_GROUP_SIZE}. */
   readonly minGroupSize?: number;
 }
@@ -148,18 +179,19 @@ export function metricFrame<R>(options: MetricFrameOptions<R>): MetricFrameResul
 
 function frameOf<R>(options: MetricFrameOptions<R>, groups: ReadonlyMap<string, readonly R[]>): MetricFrameResult {
   const minGroupSize = checkMinGroupSize(options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE);
+  const metric = asFunction(options.metric);
   const byGroup: GroupValue[] = [];
   let max: { group: string; value: number } | undefined;
   let min: { group: string; value: number } | undefined;
   for (const [group, rows] of groups) {
-    const value = valueOrNull(options.metric(rows));
+    const value = valueOrNull(metric(rows));
     const small = rows.length < minGroupSize;
     byGroup.push({ group, size: rows.length, value, small });
     if (small || value === null) continue;
     if (!max || value > max.value) max = { group, value };
     if (!min || value <= min.value) min = { group, value };
   }
-  const overall = valueOrNull(options.metric(options.rows));
+  const overall = valueOrNull(metric(options.rows));
   if (!max || !min || max.group === min.group) return { overall, byGroup, minGroupSize, pair: null, difference: null, ratio: null };
   return { overall, byGroup, minGroupSize, pair: { max: max.group, min: min.group }, difference: max.value - min.value, ratio: ratioOf(min.value, max.value) };
 }
@@ -226,27 +258,16 @@ export function bootstrapMetricFrame<R>(options: MetricFrameOptions<R>, bootstra
   const groups = rowsByGroup(options.rows, options.group);
   const point = frameOf(options, groups);
   const pair = point.pair;
-  const all: R[] = [];
-  const replicates = stratifiedBootstrap(
-    groups,
-    (resample) => {
-      const values: Record<string, number> = {};
-      all.length = 0;
-      for (const [group, rows] of resample) {
-        values[`group:${group}`] = options.metric(rows);
-        for (const row of rows) all.push(row);
-      }
-      values['overall'] = options.metric(all);
-      if (pair) {
-        const max = values[`group:${pair.max}`]!;
-        const min = values[`group:${pair.min}`]!;
-        values['difference'] = max - min;
-        values['ratio'] = ratioOf(min, max) ?? Number.NaN;
-      }
-      return values;
-    },
-    bootstrap,
-  );
+  const withGaps = (values: Record<string, number>): Record<string, number> => {
+    if (pair) {
+      const max = values[`group:${pair.max}`]!;
+      const min = values[`group:${pair.min}`]!;
+      values['difference'] = max - min;
+      values['ratio'] = ratioOf(min, max) ?? Number.NaN;
+    }
+    return values;
+  };
+  const replicates = typeof options.metric === 'function' ? resampleRows(groups, options.metric, withGaps, bootstrap) : drawSums(groups, options.metric, withGaps, bootstrap);
   const counted = point.byGroup.filter((g) => !g.small && g.value !== null).length;
   const gapConfidence = simultaneousConfidence(replicates.confidence, (counted * (counted - 1)) / 2);
   return {
@@ -259,4 +280,48 @@ export function bootstrapMetricFrame<R>(options: MetricFrameOptions<R>, bootstra
     gapConfidence,
     replicates: replicates.replicates,
   };
+}
+
+/** Replicates of any metric: each group's rows resampled, the metric recomputed per group and on all resampled rows. */
+function resampleRows<R>(groups: ReadonlyMap<string, readonly R[]>, metric: GroupMetric<R>, withGaps: (values: Record<string, number>) => Record<string, number>, bootstrap: BootstrapOptions): BootstrapReplicates {
+  const all: R[] = [];
+  return stratifiedBootstrap(
+    groups,
+    (resample) => {
+      const values: Record<string, number> = {};
+      all.length = 0;
+      for (const [group, rows] of resample) {
+        values[`group:${group}`] = metric(rows);
+        for (const row of rows) all.push(row);
+      }
+      values['overall'] = metric(all);
+      return withGaps(values);
+    },
+    bootstrap,
+  );
+}
+
+/** Replicates of a ratio metric: numerators and denominators of drawn rows summed, no resample built. */
+function drawSums<R>(groups: ReadonlyMap<string, readonly R[]>, metric: RatioMetric<R>, withGaps: (values: Record<string, number>) => Record<string, number>, bootstrap: BootstrapOptions): BootstrapReplicates {
+  const columns = [...groups].map(([group, rows]) => ({ name: `group:${group}`, numerators: Float64Array.from(rows, metric.numerator), denominators: Float64Array.from(rows, metric.denominator) }));
+  return bootstrapReplicates(bootstrap, (random) => {
+    const values: Record<string, number> = {};
+    let numerator = 0;
+    let denominator = 0;
+    for (const { name, numerators, denominators } of columns) {
+      const n = numerators.length;
+      let groupNumerator = 0;
+      let groupDenominator = 0;
+      for (let i = 0; i < n; i++) {
+        const j = random.int(n);
+        groupNumerator += numerators[j]!;
+        groupDenominator += denominators[j]!;
+      }
+      values[name] = groupNumerator / groupDenominator;
+      numerator += groupNumerator;
+      denominator += groupDenominator;
+    }
+    values['overall'] = numerator / denominator;
+    return withGaps(values);
+  });
 }

@@ -122,6 +122,18 @@ describe('bootstrapMetricFrame', () => {
     expect(frame.ratioCi!.high).toBeGreaterThan(1);
   });
 
+  it('bootstraps a ratio metric by summing drawn rows, with the same estimates and like intervals', () => {
+    const rows = Array.from({ length: 600 }, (_, i) => ({ user: String(i), group: i % 3 === 0 ? 'a' : 'b', x: ((i * 37) % 11) / 10 }));
+    const asFunction = bootstrapMetricFrame({ rows, group: (r) => r.group, metric: meanX }, { seed: 4, replicates: 2000 });
+    const asRatio = bootstrapMetricFrame({ rows, group: (r) => r.group, metric: { numerator: (r) => r.x, denominator: () => 1 } }, { seed: 4, replicates: 2000 });
+    expect(asRatio.byGroup.map((g) => g.value)).toEqual(asFunction.byGroup.map((g) => g.value));
+    expect(asRatio.difference).toBeCloseTo(asFunction.difference!, 12);
+    for (const [a, b] of [[asRatio.differenceCi!, asFunction.differenceCi!], [asRatio.overallCi!, asFunction.overallCi!], [asRatio.byGroup[0]!.ci!, asFunction.byGroup[0]!.ci!]] as const) {
+      expect(Math.abs(a.low - b.low)).toBeLessThan(0.01);
+      expect(Math.abs(a.high - b.high)).toBeLessThan(0.01);
+    }
+  });
+
   it('is reproducible from its seed', () => {
     const rows = Array.from({ length: 50 }, (_, i) => ({ user: String(i), group: i % 3 === 0 ? 'a' : 'b', x: (i * 37) % 11 }));
     const options = { rows, group: (r: Unit) => r.group, metric: meanX, minGroupSize: 5 };
@@ -132,7 +144,8 @@ describe('bootstrapMetricFrame', () => {
 
   // Two groups of Bernoulli users, p = 0.3 and 0.45, 150 users each: the 95%
   // intervals of a group's value and of the gap should cover the truth about
-  // 95% of the time. 300 seeded data sets x 300 replicates.
+  // 95% of the time. 300 seeded data sets x 300 replicates, half of them
+  // bootstrapped through the ratio-of-sums path.
   it('covers the true value and the true gap at about the nominal rate', () => {
     let coveredValue = 0;
     let coveredGap = 0;
@@ -143,7 +156,8 @@ describe('bootstrapMetricFrame', () => {
       const rows = ['a', 'b'].flatMap((group) =>
         Array.from({ length: 150 }, (_, i) => ({ user: `${group}${i}`, group, x: next() < (group === 'a' ? 0.3 : 0.45) ? 1 : 0 })),
       );
-      const frame = bootstrapMetricFrame({ rows, group: (r) => r.group, metric: meanX }, { seed: t, replicates: 300 });
+      const metric = t % 2 === 0 ? meanX : { numerator: (r: Unit) => r.x, denominator: () => 1 };
+      const frame = bootstrapMetricFrame({ rows, group: (r) => r.group, metric }, { seed: t, replicates: 300 });
       const a = frame.byGroup[0]!.ci!;
       if (a.low <= 0.3 && 0.3 <= a.high) coveredValue++;
       const gap = frame.differenceCi!;
