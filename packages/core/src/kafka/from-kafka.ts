@@ -110,13 +110,16 @@ export interface FromKafkaOptions<T> {
   /** Where a group without committed offsets starts: the earliest record (true) or new ones only (false, the default). */
   readonly fromBeginning?: boolean;
   /**
-   * Most records delivered and not yet acknowledged. At the limit the topics
-   * are paused, and resumed when `resumeAt` or fewer remain. A windowed
-   * pipeline acknowledges when windows close, so allow more than a window
-   * holds (or give the window an `idleTimeout`). Default 10,000.
+   * Most records delivered and not yet acknowledged, shared evenly by the
+   * partitions owned. A partition at its share (or any at the total) is
+   * paused; it resumes when the total is at most `resumeAt` and its own count
+   * at most its share of `resumeAt`. A partition that lags behind in event
+   * time holds few records, so it keeps flowing and moves the watermark on.
+   * A windowed pipeline acknowledges when windows close: give each partition
+   * a share larger than what one window holds of it. Default 10,000.
    */
   readonly maxInFlight?: number;
-  /** In-flight count at or below which paused topics resume. Default half of `maxInFlight`. */
+  /** In-flight count at or below which paused partitions resume. Default half of `maxInFlight`. */
   readonly resumeAt?: number;
   /** How often acknowledged offsets are committed, ms. Default 1000. They are also committed on stop and when a rebalance starts. */
   readonly commitInterval?: number;
@@ -137,6 +140,12 @@ interface Owned {
   live: boolean;
 }
 
+/** A partition paused for backpressure. */
+interface PausedPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
 
 /**
@@ -149,9 +158,10 @@ const asError = (err: unknown): Error => (err instanceof Error ? err : new Error
  *   at any point redelivers and never skips.
  * - Records that do not decode go to the dead letter with the reason, are
  *   counted and acknowledged; consumption goes on.
- * - Backpressure: with `maxInFlight` records unacknowledged, the topics are
- *   paused (the rest of the batch is fetched again later), and resumed once
- *   downstream catches up, so memory stays bounded.
+ * - Backpressure: at most `maxInFlight` records are unacknowledged, shared
+ *   by the partitions; a partition at its share is paused (the rest of its
+ *   batch is fetched again later) and resumed once downstream catches up, so
+ *   memory stays bounded.
  * - Rebalances: at a group join every earlier partition is let go; its
  *   in-flight records are abandoned (their acks ignored, no commit to it) and
  *   redelivered from the last commit to whoever owns it now.
@@ -187,13 +197,15 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
   if (!(Number.isInteger(resumeAt) && resumeAt >= 0 && resumeAt < maxInFlight)) throw new RangeError(`resumeAt must be a whole number from 0 to maxInFlight - 1 (${maxInFlight - 1}), got ${resumeAt}`);
   const commitInterval = options.commitInterval ?? 1000;
   if (!(commitInterval > 0)) throw new RangeError(`commitInterval must be more than 0 ms, got ${commitInterval}`);
-  const wholeTopics = topics.map((topic) => ({ topic }));
 
   return new Observable<KafkaRecord<T>>((subscriber) => {
     const stats = options.stats ?? createKafkaSourceStats();
     const owned = new Map<string, Map<number, Owned>>();
     const listeners: (() => void)[] = [];
-    let paused = false;
+    // Paused partitions, by `topic/partition`.
+    const paused = new Map<string, PausedPartition>();
+    // Partitions owned as of the last join (or seen so far, without rebalance events): the in-flight budget is shared by them.
+    let ownedCount = 0;
     // Between a rebalance starting (or the consumer crashing) and the next join, ownership is unknown: no commits.
     let rebalancing = false;
     let stopping = false;
@@ -215,10 +227,28 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
       owned.get(o.topic)?.delete(o.partition);
     };
 
-    const resume = (): void => {
-      paused = false;
-      stats.resumes++;
-      consumer.resume(wholeTopics);
+    const share = (limit: number): number => {
+      let n = ownedCount;
+      if (n === 0) for (const byPartition of owned.values()) n += byPartition.size;
+      return Math.max(1, Math.floor(limit / Math.max(1, n)));
+    };
+
+    const pause = (o: Owned): void => {
+      const id = `${o.topic}/${o.partition}`;
+      if (paused.has(id)) return;
+      paused.set(id, { topic: o.topic, partition: o.partition });
+      stats.pauses++;
+      consumer.pause([{ topic: o.topic, partitions: [o.partition] }]);
+    };
+
+    const resume = (all: boolean): void => {
+      const limit = share(resumeAt);
+      for (const [id, p] of paused) {
+        if (!all && (owned.get(p.topic)?.get(p.partition)?.offsets.pending ?? 0) > limit) continue;
+        paused.delete(id);
+        stats.resumes++;
+        consumer.resume([{ topic: p.topic, partitions: [p.partition] }]);
+      }
     };
 
     const commitNow = async (): Promise<void> => {
@@ -291,7 +321,7 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
         if (!o.live || !o.offsets.ack(ticket)) return;
         stats.inFlight--;
         stats.acked++;
-        if (paused && stats.inFlight <= resumeAt && !stopping) resume();
+        if (paused.size > 0 && stats.inFlight <= resumeAt && !stopping) resume(false);
       };
       let value: T | ParseError;
       if (message.value === null) {
@@ -316,15 +346,12 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
     const eachBatch = async (payload: KafkaEachBatchPayloadLike): Promise<void> => {
       const { topic, partition, messages } = payload.batch;
       let o = own(topic, partition);
+      const limit = share(maxInFlight);
       for (const message of messages) {
         if (stopping || subscriber.closed || !payload.isRunning() || payload.isStale()) return;
-        if (stats.inFlight >= maxInFlight) {
+        if (stats.inFlight >= maxInFlight || o.offsets.pending >= limit) {
           // Leave the rest unresolved: the client fetches it again after the resume.
-          if (!paused) {
-            paused = true;
-            stats.pauses++;
-            consumer.pause(wholeTopics);
-          }
+          pause(o);
           return;
         }
         if (Number(message.offset) <= o.offsets.last) {
@@ -351,9 +378,11 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
       });
       listen(GROUP_JOIN, (event) => {
         for (const byPartition of [...owned.values()]) for (const o of [...byPartition.values()]) abandon(o);
-        if (paused && stats.inFlight <= resumeAt) resume();
+        // A fresh start: nothing in flight is ours any more, so nothing stays paused.
+        resume(true);
         const assignment = (event.payload as { memberAssignment?: Record<string, number[]> }).memberAssignment ?? {};
         stats.assignment = Object.fromEntries(Object.entries(assignment).map(([t, ps]) => [t, [...ps].sort((a, b) => a - b)]));
+        ownedCount = Object.values(stats.assignment).reduce((n, ps) => n + ps.length, 0);
         rebalancing = false;
       });
       listen(CRASH, (event) => {

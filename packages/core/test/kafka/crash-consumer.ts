@@ -1,0 +1,39 @@
+// A consumer that the crash test kills without warning: it reads a topic
+// through fromKafka → parse → event-time windows, and once some commits have
+// gone through it writes what it received to a file and sends itself SIGKILL
+// (no last commit, no leaving the group).
+//   node --import tsx crash-consumer.ts <bootstrap> <topic> <group> <killAfter> <maxInFlight> <stateFile>
+import { writeFileSync } from 'node:fs';
+import { Kafka, logLevel } from 'kafkajs';
+import { tap } from 'rxjs';
+import { createKafkaSourceStats, fromKafka } from '../../src/kafka/from-kafka.js';
+import { parseLogLine } from '../../src/parse-log-line.js';
+import { eventTimeWindow } from '../../src/windows/event-time-window.js';
+import { tumbling } from '../../src/windows/window-assigner.js';
+
+const [bootstrap, topic, groupId, killAfter, maxInFlight, stateFile] = process.argv.slice(2) as [string, string, string, string, string, string];
+const consumer = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING }).consumer({ groupId, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100, maxBytesPerPartition: 16 * 1024 });
+const stats = createKafkaSourceStats();
+const received: Record<number, number[]> = {};
+
+fromKafka(consumer, { topics: [topic], decode: parseLogLine, deadLetter: () => undefined, fromBeginning: true, maxInFlight: Number(maxInFlight), commitInterval: 100, stats })
+  .pipe(
+    tap((r) => {
+      (received[r.partition] ??= []).push(Number(r.offset));
+      if (stats.received >= Number(killAfter) && stats.commits >= 3) {
+        writeFileSync(stateFile, JSON.stringify({ received, inFlight: stats.inFlight, uncommitted: stats.uncommitted, commits: stats.commits, pauses: stats.pauses }));
+        process.kill(process.pid, 'SIGKILL');
+      }
+    }),
+    eventTimeWindow({
+      assigner: tumbling(600_000),
+      outOfOrderness: 1_800_000,
+      time: (r) => r.value.time,
+      partition: (r) => r.partition,
+      ack: (r) => r.ack,
+      create: () => ({ n: 0 }),
+      add: (a) => void a.n++,
+      result: (a) => a.n,
+    }),
+  )
+  .subscribe();

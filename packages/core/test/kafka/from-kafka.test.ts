@@ -1,0 +1,384 @@
+// fromKafka, toKafka and the window-summary reducer against a real Apache
+// Kafka broker (KRaft, on 127.0.0.1), which beforeAll provisions and starts.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Subject, take, takeUntil, tap, type Observable, type Subscription } from 'rxjs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { IntegerHistogram } from '../../src/accumulators/integer-histogram.js';
+import type { TelemetryEvent } from '../../src/events.js';
+import { formatLogLine } from '../../src/format-log-line.js';
+import { DEAD_LETTER_HEADERS } from '../../src/kafka/dead-letter.js';
+import { createKafkaSourceStats, fromKafka, type FromKafkaOptions, type KafkaRecord, type KafkaSourceStats } from '../../src/kafka/from-kafka.js';
+import type { KafkaConsumerLike } from '../../src/kafka/kafka-client.js';
+import { toKafka } from '../../src/kafka/to-kafka.js';
+import { mergeWindowSummaries, parseWindowSummary, windowSummaries } from '../../src/kafka/window-summaries.js';
+import { isParseError } from '../../src/parse-error.js';
+import { parseLogLine } from '../../src/parse-log-line.js';
+import { createSimulation } from '../../src/simulator/simulate.js';
+import { createWindowStats, eventTimeWindow, type WindowResult, type WindowStats } from '../../src/windows/event-time-window.js';
+import { tumbling } from '../../src/windows/window-assigner.js';
+import { startTestKafka, type TestKafka } from './broker.js';
+
+const TEN_MINUTES = 600_000;
+let k: TestKafka;
+
+beforeAll(async () => {
+  k = await startTestKafka();
+}, 600_000);
+
+afterAll(async () => {
+  await k?.stop();
+}, 60_000);
+
+/** `n` simulator log lines; unless `clean`, every 100th (from the 50th) is broken in one of four ways. */
+function movieLog(n: number, seed: number, clean = false): { lines: string[]; malformed: Set<string> } {
+  const lines: string[] = [];
+  const malformed = new Set<string>();
+  const breakers = [
+    (l: string) => l.replace('T', 'X'), // bad timestamp
+    (l: string) => l.replace(/,\d+,/, ',,'), // no user
+    (l: string) => l.slice(0, 24), // cut short
+    (l: string) => `${l.slice(0, 20)}\u00ff${l.slice(21)}`, // not the grammar
+  ];
+  for (const e of createSimulation({ seed }).generate()) {
+    const line = formatLogLine(e);
+    if (!clean && lines.length % 100 === 50) {
+      const bad = breakers[(lines.length / 100) % breakers.length | 0]!(line);
+      malformed.add(bad);
+      lines.push(bad);
+    } else lines.push(line);
+    if (lines.length === n) break;
+  }
+  return { lines, malformed };
+}
+
+/** Waits until `done()` holds, failing after `ms` with what `state()` says. */
+async function until(done: () => boolean, ms: number, state: () => unknown): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms: ${JSON.stringify(state())}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+// Pipelines still running when a test ends (because it failed) are stopped before the next one.
+const running: Subscription[] = [];
+afterEach(() => {
+  for (const s of running.splice(0)) s.unsubscribe();
+});
+
+/** Subscribes and returns a promise of the source's stop (last commit made, consumer disconnected). */
+function run<T>(make: (onStop: (error?: Error) => void) => Observable<T>, next: (value: T) => void = () => undefined): { subscription: Subscription; stopped: Promise<Error | undefined> } {
+  let subscription!: Subscription;
+  const stopped = new Promise<Error | undefined>((resolve, reject) => {
+    subscription = make(resolve).subscribe({ next, error: reject });
+  });
+  // Awaited by the test; a test that failed first leaves it to afterEach.
+  stopped.catch(() => undefined);
+  running.push(subscription);
+  return { subscription, stopped };
+}
+
+const eventOptions = (stats: KafkaSourceStats, extra: Partial<FromKafkaOptions<TelemetryEvent>> = {}): FromKafkaOptions<TelemetryEvent> => ({
+  topics: [],
+  decode: parseLogLine,
+  deadLetter: () => undefined,
+  fromBeginning: true,
+  commitInterval: 200,
+  stats,
+  ...extra,
+});
+
+/** Offsets seen, by partition. */
+const bySeen = (records: readonly { partition: number; offset: number }[]): Map<number, number[]> => {
+  const m = new Map<number, number[]>();
+  for (const r of records) (m.get(r.partition) ?? m.set(r.partition, []).get(r.partition)!).push(r.offset);
+  return m;
+};
+
+/**
+ * A histogram per event kind of a small integer of each event, so merged and
+ * single-consumer windows compare exactly. Each partition is in event-time
+ * order and the watermark is the minimum over partitions, but a window learns
+ * of a partition only from its first record: until then the others move the
+ * watermark alone. Here the last partition's first batch arrives up to about
+ * 26 minutes of event time behind the others, so 30 minutes of
+ * out-of-orderness keep every record on time. (eventTimeWindow taking the
+ * assigned partitions up front would remove the need.)
+ */
+const kindHistograms = {
+  outOfOrderness: 30 * 60_000,
+  key: (r: KafkaRecord<TelemetryEvent>) => r.value.kind,
+  time: (r: KafkaRecord<TelemetryEvent>) => r.value.time,
+  partition: (r: KafkaRecord<TelemetryEvent>) => r.partition,
+  ack: (r: KafkaRecord<TelemetryEvent>) => r.ack,
+  create: () => new IntegerHistogram({ min: 0, max: 1000 }),
+  add: (h: IntegerHistogram, r: KafkaRecord<TelemetryEvent>) => {
+    const e = r.value;
+    h.add(e.kind === 'rate' ? e.rating : e.kind === 'watch' ? Math.min(e.minute, 1000) : e.status % 1000);
+  },
+  result: (h: IntegerHistogram) => h,
+};
+
+describe('fromKafka against a real broker', () => {
+  it('accepts a kafkajs consumer as it is', () => {
+    const consumer: KafkaConsumerLike = k.consumer('typing');
+    expect(typeof consumer.run).toBe('function');
+  });
+
+  it('takes 100,000 movie-log records through parse → window, every one accounted for', async () => {
+    const topic = 'movielog-100k';
+    await k.createTopic(topic, 3);
+    const { lines, malformed } = movieLog(100_000, 7);
+    await k.produce(topic, lines);
+    const stats = createKafkaSourceStats();
+    const windowStats = createWindowStats();
+    const poison: string[] = [];
+    const counted: number[] = [];
+    const done = new Subject<void>();
+    const started = Date.now();
+    const { stopped } = run(
+      (onStop) =>
+        fromKafka(k.consumer('g-100k'), eventOptions(stats, { topics: [topic], maxInFlight: 60_000, onStop, deadLetter: (p) => void poison.push(Buffer.from(p.error.raw).toString()) })).pipe(
+          takeUntil(done),
+          eventTimeWindow({ ...kindHistograms, assigner: tumbling(TEN_MINUTES), stats: windowStats, result: (h) => h.result().total }),
+        ),
+      (r: WindowResult<string, number>) => counted.push(r.count),
+    );
+    await until(() => stats.received >= 100_000, 90_000, () => stats);
+    done.next();
+    expect(await stopped).toBeUndefined();
+    console.log(`100k: ${Date.now() - started} ms, ${counted.length} windows, max in flight ${stats.maxInFlightSeen}, ${stats.commits} commits`);
+    expect(stats.received).toBe(100_000);
+    expect(stats.deadLettered).toBe(1000);
+    expect(new Set(poison)).toEqual(malformed);
+    expect(stats.decoded).toBe(99_000);
+    expect(windowStats.dropped).toBe(0);
+    expect(counted.reduce((a, b) => a + b, 0)).toBe(99_000);
+    expect(stats.inFlight).toBe(0);
+    expect(stats.abandoned).toBe(0);
+    // Everything processed was committed on stop.
+    expect(await k.committed('g-100k', topic)).toEqual(await k.endOffsets(topic));
+  }, 180_000);
+
+  it('redelivers everything after the last commit to a new consumer when one is killed, losing nothing', async () => {
+    const topic = 'crash';
+    const group = 'g-crash';
+    await k.createTopic(topic, 3);
+    await k.produce(topic, movieLog(60_000, 11, true).lines);
+    const dir = mkdtempSync(join(tmpdir(), 'modelwatch-crash-'));
+    const stateFile = join(dir, 'state.json');
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./crash-consumer.ts', import.meta.url)), k.broker.bootstrap, topic, group, '15000', '30000', stateFile], { stdio: 'inherit' });
+    const hung = setTimeout(() => child.kill('SIGTERM'), 60_000);
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+    clearTimeout(hung);
+    expect(signal).toBe('SIGKILL');
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { received: Record<string, number[]>; inFlight: number; uncommitted: number; commits: number };
+    rmSync(dir, { recursive: true, force: true });
+    const committed = await k.committed(group, topic);
+    const ends = await k.endOffsets(topic);
+
+    const stats = createKafkaSourceStats();
+    const seen: { partition: number; offset: number }[] = [];
+    const { subscription, stopped } = run(
+      (onStop) => fromKafka(k.consumer(group), eventOptions(stats, { topics: [topic], onStop })).pipe(tap((r) => r.ack())),
+      (r) => seen.push({ partition: r.partition, offset: Number(r.offset) }),
+    );
+    await until(() => ends.every((end, p) => bySeen(seen).get(p)?.at(-1) === end - 1), 90_000, () => ({ stats, ends }));
+    subscription.unsubscribe();
+    expect(await stopped).toBeUndefined();
+
+    let duplicates = 0;
+    for (const [p, end] of ends.entries()) {
+      const before = state.received[p] ?? [];
+      const c = Math.max(0, committed[p]!);
+      // The killed consumer received a prefix; its commit never passed what it received.
+      expect(before).toEqual(before.map((_, i) => i));
+      expect(c).toBeLessThanOrEqual(before.length);
+      // The new one starts exactly at the last commit and reads to the end: nothing lost.
+      const now = bySeen(seen).get(p)!;
+      expect(now[0]).toBe(c);
+      expect(new Set([...before, ...now]).size).toBe(end);
+      duplicates += before.length - c;
+    }
+    console.log(`crash: killed after ${Object.values(state.received).flat().length} records and ${state.commits} commits; ${state.inFlight} in flight, ${state.uncommitted} uncommitted; committed ${committed}; ${duplicates} redelivered twice`);
+    // Duplicates are exactly what the killed consumer had received and not committed: bounded by its in-flight and last commit interval.
+    expect(duplicates).toBe(state.uncommitted);
+    expect(state.inFlight).toBeLessThanOrEqual(30_000);
+    expect(seen.length).toBe(ends.reduce((a, b) => a + b, 0) - committed.reduce((a, c) => a + Math.max(0, c), 0));
+  }, 180_000);
+
+  it('goes on without loss when the broker restarts mid-stream', async () => {
+    const topic = 'restart';
+    const group = 'g-restart';
+    await k.createTopic(topic, 3);
+    await k.produce(topic, movieLog(60_000, 13, true).lines);
+    const ends = await k.endOffsets(topic);
+    const stats = createKafkaSourceStats();
+    const errors: string[] = [];
+    const seen = new Map<number, Set<number>>();
+    let restarted = false;
+    // A downstream that acknowledges 100 records every 5 ms, so the stream is still flowing when the broker goes down.
+    const queue: KafkaRecord<TelemetryEvent>[] = [];
+    const acker = setInterval(() => queue.splice(0, 100).forEach((r) => r.ack()), 5);
+    const { subscription, stopped } = run(
+      (onStop) => fromKafka(k.consumer(group, { retry: { initialRetryTime: 200, maxRetryTime: 2000, retries: 30 } }), eventOptions(stats, { topics: [topic], maxInFlight: 3000, onStop, onError: (e) => errors.push(e.message) })),
+      (r) => {
+        (seen.get(r.partition) ?? seen.set(r.partition, new Set()).get(r.partition)!).add(Number(r.offset));
+        queue.push(r);
+      },
+    );
+    await until(() => stats.received >= 15_000, 60_000, () => stats);
+    const t0 = Date.now();
+    const receivedAtStop = stats.received;
+    await k.broker.restart();
+    restarted = true;
+    const restartMs = Date.now() - t0;
+    const receivedAtStart = stats.received;
+    await until(() => ends.every((end, p) => seen.get(p)?.size === end) && stats.inFlight === 0, 120_000, () => ({ stats, restarted }));
+    subscription.unsubscribe();
+    clearInterval(acker);
+    expect(await stopped).toBeUndefined();
+    console.log(`restart: broker stopped after ${receivedAtStop} records and back ${restartMs} ms later (${receivedAtStart} by then); ${stats.received} records received for ${ends.reduce((a, b) => a + b, 0)} (${stats.abandoned} abandoned and redelivered), ${stats.commitErrors} failed commits retried, ${stats.rebalances} rebalances`);
+    for (const [p, end] of ends.entries()) expect(seen.get(p)?.size).toBe(end);
+    expect(await k.committed(group, topic)).toEqual(ends);
+  }, 180_000);
+
+  it('keeps in-flight records under the bound with a slow downstream, pausing and resuming', async () => {
+    const topic = 'slow';
+    await k.createTopic(topic, 3);
+    await k.produce(topic, movieLog(20_000, 17).lines);
+    const stats = createKafkaSourceStats();
+    const queue: KafkaRecord<TelemetryEvent>[] = [];
+    let peak = 0;
+    const acker = setInterval(() => {
+      peak = Math.max(peak, stats.inFlight);
+      queue.splice(0, 60).forEach((r) => r.ack());
+    }, 5);
+    const offsets: string[] = [];
+    const { subscription, stopped } = run(
+      (onStop) => fromKafka(k.consumer('g-slow'), eventOptions(stats, { topics: [topic], maxInFlight: 600, resumeAt: 300, onStop })),
+      (r) => {
+        offsets.push(`${r.partition}/${r.offset}`);
+        queue.push(r);
+      },
+    );
+    await until(() => stats.received >= 20_000 && stats.inFlight === 0, 90_000, () => stats);
+    subscription.unsubscribe();
+    clearInterval(acker);
+    expect(await stopped).toBeUndefined();
+    console.log(`slow: max in flight ${stats.maxInFlightSeen} (bound 600), ${stats.pauses} pauses, ${stats.resumes} resumes`);
+    expect(stats.maxInFlightSeen).toBeLessThanOrEqual(600);
+    expect(peak).toBeLessThanOrEqual(600);
+    expect(stats.pauses).toBeGreaterThan(3);
+    expect(stats.resumes).toBeGreaterThan(3);
+    // 1% of the lines are malformed and went to the dead letter; the rest came through once each.
+    expect(stats.deadLettered).toBe(200);
+    expect(new Set(offsets).size).toBe(19_800);
+    expect(offsets.length).toBe(19_800);
+    expect(await k.committed('g-slow', topic)).toEqual(await k.endOffsets(topic));
+  }, 120_000);
+
+  it('sends 1% malformed lines to the dead-letter topic with their reasons', async () => {
+    const topic = 'dirty';
+    const dead = 'dirty.dead';
+    await k.createTopic(topic, 3);
+    await k.createTopic(dead, 1);
+    const { lines, malformed } = movieLog(10_000, 19);
+    await k.produce(topic, lines);
+    const stats = createKafkaSourceStats();
+    const { subscription, stopped } = run((onStop) =>
+      fromKafka(k.consumer('g-dirty'), eventOptions(stats, { topics: [topic], onStop, deadLetter: { producer: k.producer, topic: dead } })).pipe(tap((r) => r.ack())),
+    );
+    await until(() => stats.received >= 10_000 && stats.inFlight === 0, 60_000, () => stats);
+    subscription.unsubscribe();
+    expect(await stopped).toBeUndefined();
+    expect(stats.deadLettered).toBe(100);
+    expect(await k.committed('g-dirty', topic)).toEqual(await k.endOffsets(topic));
+
+    const letters: { value: string; code: string; reason: string; source: string }[] = [];
+    const reader = k.consumer('g-dirty-reader');
+    await reader.connect();
+    await reader.subscribe({ topics: [dead], fromBeginning: true });
+    await reader.run({
+      eachMessage: async ({ message }) => {
+        const header = (name: string) => message.headers?.[name]?.toString() ?? '';
+        letters.push({ value: message.value!.toString(), code: header(DEAD_LETTER_HEADERS.code), reason: header(DEAD_LETTER_HEADERS.reason), source: header(DEAD_LETTER_HEADERS.source) });
+      },
+    });
+    await until(() => letters.length >= 100, 30_000, () => letters.length);
+    await reader.disconnect();
+    expect(letters).toHaveLength(100);
+    expect(new Set(letters.map((l) => l.value))).toEqual(malformed);
+    for (const l of letters) {
+      const error = parseLogLine(l.value);
+      if (!isParseError(error)) throw new Error(`a valid line was dead-lettered: ${l.value}`);
+      expect([l.code, l.reason]).toEqual([error.code, error.reason]);
+      expect(l.source).toMatch(/^dirty\/[0-2]\/\d+$/);
+    }
+    console.log(`dead letters: ${[...new Set(letters.map((l) => l.code))].join(', ')}`);
+  }, 120_000);
+
+  it('merges the window summaries of two consumers in one group into what a single consumer computes', async () => {
+    const topic = 'scale';
+    const summaries = 'scale.summaries';
+    await k.createTopic(topic, 3);
+    await k.createTopic(summaries, 1);
+    const total = 30_000;
+    const instances = ['a', 'b'];
+    const windowStats = [createWindowStats(), createWindowStats(), createWindowStats()] as const;
+    const windows = (stats: WindowStats) => ({ ...kindHistograms, assigner: tumbling(TEN_MINUTES), stats });
+    const done = new Subject<void>();
+    const members = instances.map((instance, i) => {
+      const stats = createKafkaSourceStats();
+      const published = new Promise<void>((resolve, reject) =>
+        fromKafka(k.consumer('g-scale'), eventOptions(stats, { topics: [topic], maxInFlight: 30_000 }))
+          .pipe(
+            takeUntil(done),
+            eventTimeWindow(windows(windowStats[i]!)),
+            windowSummaries(instance),
+            toKafka(k.producer, { topic: summaries, encode: (m) => ({ key: m.instance, value: JSON.stringify(m) }) }),
+          )
+          .subscribe({ error: reject, complete: resolve }),
+      );
+      return { stats, published };
+    });
+    // Produce once both members own partitions, so no rebalance happens mid-stream.
+    await until(() => members.every((m) => (m.stats.assignment[topic] ?? []).length > 0) && members.reduce((n, m) => n + (m.stats.assignment[topic] ?? []).length, 0) === 3, 60_000, () => members.map((m) => m.stats.assignment));
+    await k.produce(topic, movieLog(total, 23, true).lines);
+    await until(() => members.reduce((n, m) => n + m.stats.received, 0) >= total, 60_000, () => members.map((m) => m.stats));
+    done.next();
+    await Promise.all(members.map((m) => m.published));
+    for (const m of members) expect(m.stats.abandoned).toBe(0);
+
+    // One consumer over the whole topic.
+    const single: WindowResult<string, IntegerHistogram>[] = [];
+    const singleStats = createKafkaSourceStats();
+    const stopSingle = new Subject<void>();
+    const singleDone = new Promise<void>((resolve, reject) =>
+      fromKafka(k.consumer('g-scale-single'), eventOptions(singleStats, { topics: [topic], maxInFlight: 30_000 }))
+        .pipe(takeUntil(stopSingle), eventTimeWindow(windows(windowStats[2])))
+        .subscribe({ next: (r) => single.push(r), error: reject, complete: resolve }),
+    );
+    await until(() => singleStats.received >= total, 60_000, () => singleStats);
+    stopSingle.next();
+    await singleDone;
+
+    // The reducer: every summary from the topic, merged per window and key.
+    const merged: WindowResult<string | number | null, IntegerHistogram>[] = [];
+    await new Promise<void>((resolve, reject) =>
+      fromKafka(k.consumer('g-scale-reducer'), { topics: [summaries], decode: parseWindowSummary, deadLetter: (p) => reject(new Error(p.error.reason)), fromBeginning: true })
+        .pipe(mergeWindowSummaries({ instances, fromJSON: IntegerHistogram.fromJSON }), take(single.length))
+        .subscribe({ next: (r) => merged.push(r), error: reject, complete: resolve }),
+    );
+    const shape = (rs: readonly WindowResult<unknown, IntegerHistogram>[]) =>
+      rs.map((r) => ({ key: r.key, start: r.window.start, count: r.count, histogram: r.value.toJSON() })).sort((a, b) => a.start - b.start || String(a.key).localeCompare(String(b.key)));
+    console.log(`scale-out: ${members.map((m, i) => `${instances[i]} owned ${m.stats.assignment[topic]} and read ${m.stats.received}`).join('; ')}; ${merged.length} merged windows`);
+    for (const w of windowStats) expect(w.dropped).toBe(0);
+    expect(shape(merged)).toEqual(shape(single));
+    expect(merged.reduce((n, r) => n + r.count, 0)).toBe(total);
+  }, 180_000);
+});
