@@ -186,17 +186,14 @@ export function createPrometheusSink(options: PrometheusSinkOptions): Prometheus
     },
   });
 
-  // Latest window start per series, so a late revision of an old window does not overwrite a newer one.
+  // Latest window start per (admitted, so bounded) series, so a late revision of an old window does not overwrite a newer one.
   const latestStart = new Map<string, number>();
-  const isLatest = (family: string, labels: Record<string, string>, start: number): boolean => {
-    const key = `${family}${JSON.stringify(labels)}`;
-    if ((latestStart.get(key) ?? Number.NEGATIVE_INFINITY) > start) return false;
-    latestStart.set(key, start);
-    return true;
-  };
-  const windowSeries = <K>(family: string, window: string, labels: ((key: K) => BoundedLabels) | undefined, w: WindowResult<K, unknown>): Record<string, string> | undefined => {
-    const l: Record<string, string> = { ...(labels ? checkBoundedLabels(labels(w.key)) : {}), window };
-    return isLatest(family, l, w.window.start) ? l : undefined;
+  const windowSeries = <K>(metric: string, window: string, labels: ((key: K) => BoundedLabels) | undefined, w: WindowResult<K, unknown>): Record<string, string> | undefined => {
+    const l = admit(metric, { ...(labels ? checkBoundedLabels(labels(w.key)) : {}), window });
+    const key = `${metric}${JSON.stringify(l)}`;
+    if ((latestStart.get(key) ?? Number.NEGATIVE_INFINITY) > w.window.start) return undefined;
+    latestStart.set(key, w.window.start);
+    return l;
   };
 
   return {
@@ -214,9 +211,8 @@ export function createPrometheusSink(options: PrometheusSinkOptions): Prometheus
       }),
     ratingWindows: <K>(o: WindowMetricOptions<K>) =>
       tap((w: WindowResult<K, IntegerHistogram>) => {
-        const series = windowSeries('rating', o.window, o.labels, w);
-        if (!series) return;
-        const l = admit('modelwatch_rating_mean', series);
+        const l = windowSeries('modelwatch_rating_mean', o.window, o.labels, w);
+        if (!l) return;
         const r = w.value.result();
         ratingCount.set(l, r.total);
         if (r.total === 0) return;
@@ -225,9 +221,8 @@ export function createPrometheusSink(options: PrometheusSinkOptions): Prometheus
       }),
     servingWindows: (o) =>
       tap((w: WindowResult<string, ServingSummary>) => {
-        const series = windowSeries('serving', o.window, (instance) => ({ serving_instance: instance }), w);
-        if (!series) return;
-        const l = admit('modelwatch_availability_ratio', series);
+        const l = windowSeries('modelwatch_availability_ratio', o.window, (instance) => ({ serving_instance: instance }), w);
+        if (!l) return;
         const s = w.value;
         windowRequests.set(l, s.requests);
         if (s.requests === 0) return;
