@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /**
  * How many buckets units are hashed into: 10,000, so weights and coverage
@@ -34,6 +34,16 @@ export type Hashing = 'sha256' | 'growthbook-v1' | 'growthbook-v2';
  * ```
  */
 export function hashBucket(salt: string, unitId: string): number {
-  const digest = createHash('sha256').update(`${salt}:${unitId}`, 'utf8').digest();
-  return Math.floor((digest.readUInt32BE(0) / 4294967296) * BUCKETS);
+  return Math.floor((first32Bits(`${salt}:${unitId}`) / 4294967296) * BUCKETS);
 }
+
+/**
+ * The first 32 bits of SHA-256 of a UTF-8 string. Node's one-shot
+ * `crypto.hash` with hex output (Node 20.12 and later) is about five times
+ * faster than a `createHash` object per call (bench/assignment.bench.ts);
+ * older Node 20 releases fall back to `createHash`.
+ */
+const first32Bits: (text: string) => number =
+  typeof crypto.hash === 'function'
+    ? (text) => Number.parseInt(crypto.hash('sha256', text, 'hex').slice(0, 8), 16)
+    : (text) => crypto.createHash('sha256').update(text, 'utf8').digest().readUInt32BE(0);
