@@ -1,0 +1,154 @@
+// Change-point detectors: (1) nanoseconds per update of each detector, against
+// River's on the same stream in the same run; (2) detection delay at matched
+// false-alarm rates: every detector is calibrated (calibrate()) to the same
+// in-control ARL, then ours and River's (same parameters) run on the same
+// shared labelled streams (one JSON file both sides read).
+//   npx tsx bench/change-point.bench.ts
+// River's side needs `python3 -m venv bench/.venv && bench/.venv/bin/pip install river==0.26.1`;
+// without it only our figures are printed.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { SeededRandom } from '@modelwatch/core';
+import {
+  Adwin, averageRunLength, Bocpd, calibrate, Cusum, Ddm, evaluateDetector, Ewma, HddmA, Kswin, PageHinkley,
+  type ChangeDetector, type Evaluation,
+} from '@modelwatch/detectors';
+import { benchStreams, DELAY_AFTER, TIMING_LENGTH } from './river/bench-streams.js';
+import type { LabelledStream } from '../packages/detectors/test/change-point/streams.js';
+
+const DATA = 'bench/.data';
+const STREAMS = `${DATA}/change-point-streams.json`;
+const PYTHON = 'bench/.venv/bin/python';
+const TARGET_ARL = 2_000;
+
+type Options = Record<string, number | string | boolean>;
+interface Spec {
+  readonly label: string;
+  readonly kind: 'real' | 'binary';
+  /** River's class for the same detector, when River 0.26.1 has one. */
+  readonly river?: 'Adwin' | 'PageHinkley' | 'Kswin' | 'Ddm' | 'HddmA';
+  readonly create: (options: Options) => ChangeDetector;
+  /** Fixed options (both sides), then the calibrated parameter and its bracket. */
+  readonly options: Options;
+  readonly parameter: string;
+  readonly lower: number;
+  readonly upper: number;
+  readonly increasing: boolean;
+  /** Values timed (River's KSWIN is slow: a prefix). */
+  readonly timed?: number;
+  /** Simulated runs per calibration candidate: run lengths are heavy-tailed for some detectors (DDM, CUSUM with a warm-up), so cheap ones get many. */
+  readonly runs: number;
+}
+
+const specs: Spec[] = [
+  { label: 'adwin', kind: 'real', river: 'Adwin', create: (o) => new Adwin(o), options: {}, parameter: 'delta', lower: 1e-4, upper: 0.99, increasing: false, runs: 2000 },
+  { label: 'page-hinkley', kind: 'real', river: 'PageHinkley', create: (o) => new PageHinkley(o), options: {}, parameter: 'threshold', lower: 5, upper: 200, increasing: true, runs: 2000 },
+  { label: 'kswin', kind: 'real', river: 'Kswin', create: (o) => new Kswin(o), options: { seed: 1, runs: 400 }, parameter: 'alpha', lower: 1e-7, upper: 0.05, increasing: false, timed: 5_000, runs: 400 },
+  { label: 'cusum', kind: 'real', create: (o) => new Cusum(o), options: {}, parameter: 'threshold', lower: 2, upper: 30, increasing: true, runs: 2000 },
+  { label: 'ewma', kind: 'real', create: (o) => new Ewma(o), options: {}, parameter: 'threshold', lower: 1, upper: 8, increasing: true, runs: 2000 },
+  { label: 'bocpd', kind: 'real', create: (o) => new Bocpd(o), options: { mu0: 0, beta0: 1, maxRunLength: 100, runs: 400 }, parameter: 'threshold', lower: 0.05, upper: 0.995, increasing: true, runs: 400 },
+  { label: 'ddm', kind: 'binary', river: 'Ddm', create: (o) => new Ddm(o), options: {}, parameter: 'driftThreshold', lower: 1, upper: 10, increasing: true, runs: 2000 },
+  { label: 'hddm-a', kind: 'binary', river: 'HddmA', create: (o) => new HddmA(o), options: {}, parameter: 'driftConfidence', lower: 1e-9, upper: 0.5, increasing: false, runs: 2000 },
+];
+
+const inControl = { real: (r: SeededRandom) => r.normal(), binary: (r: SeededRandom) => (r.chance(0.1) ? 1 : 0) };
+const timingStream = (kind: 'real' | 'binary'): string => (kind === 'real' ? 'timing-real' : 'timing-binary');
+
+function loadStreams(): Map<string, LabelledStream> {
+  return new Map((JSON.parse(readFileSync(STREAMS, 'utf8')) as { streams: LabelledStream[] }).streams.map((s) => [s.name, s]));
+}
+
+/** Child-process mode: time one detector alone, so the JIT sees one class at the call site. */
+function timeOne(label: string): void {
+  const spec = specs.find((s) => s.label === label)!;
+  const values = Float64Array.from(loadStreams().get(timingStream(spec.kind))!.values);
+  let best = Number.POSITIVE_INFINITY;
+  let alarms = 0;
+  for (let repeat = 0; repeat < 7; repeat++) {
+    const detector = spec.create(spec.options);
+    alarms = 0;
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < values.length; i++) if (detector.update(values[i]!)) alarms++;
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / values.length);
+  }
+  console.log(JSON.stringify({ ns: best, alarms }));
+}
+
+function main(): void {
+  mkdirSync(DATA, { recursive: true });
+  writeFileSync(STREAMS, JSON.stringify({ streams: benchStreams() }));
+  const streams = loadStreams();
+
+  console.log(`Calibrating every detector to an in-control ARL of ${TARGET_ARL.toLocaleString()} values (N(0,1) or Bernoulli(0.1); 400 or 2,000 runs per candidate, seed 1)...`);
+  const calibrated = specs.map((spec) => {
+    const create = (value: number): ChangeDetector => spec.create({ ...spec.options, [spec.parameter]: value });
+    const result = calibrate({ create, sample: inControl[spec.kind], targetArl: TARGET_ARL, lower: spec.lower, upper: spec.upper, increasing: spec.increasing, runs: spec.runs, tolerance: 0.08, maxIterations: 25, seed: 1 });
+    const check = averageRunLength(() => create(result.threshold), inControl[spec.kind], { runs: spec.runs, seed: 77, maxRunLength: 20 * TARGET_ARL });
+    return { spec, result, check, options: { ...spec.options, [spec.parameter]: result.threshold } };
+  });
+  console.log('\ndetector      parameter          value   ARL (calibration)  ARL (fresh seed, same runs)  within ±20%');
+  for (const { spec, result, check } of calibrated) {
+    const ok = Math.abs(check.arl - TARGET_ARL) / TARGET_ARL <= 0.2;
+    console.log(`${spec.label.padEnd(13)} ${spec.parameter.padEnd(16)} ${result.threshold.toPrecision(4).padStart(9)}   ${result.arl.toFixed(0).padStart(6)} ± ${result.standardError.toFixed(0).padStart(4)}      ${check.arl.toFixed(0).padStart(6)} ± ${check.standardError.toFixed(0).padStart(4)}            ${ok ? 'yes' : 'NO'}`);
+  }
+
+  console.log('\nTiming each detector in its own process (River defaults; best of 7 passes)...');
+  const ours = new Map(specs.map((spec) => [spec.label, JSON.parse(execFileSync(process.execPath, [...process.execArgv, process.argv[1]!, '--time', spec.label], { encoding: 'utf8' })) as { ns: number }]));
+
+  let river: { river: string; python: string; timing: Record<string, number>; breakdown: Record<string, number>; detections: Record<string, Record<string, number[]>> } | undefined;
+  if (existsSync(PYTHON)) {
+    const config = {
+      timing: specs.filter((s) => s.river).map((s) => ({ label: s.label, detector: s.river, options: s.options, stream: timingStream(s.kind), limit: s.timed ?? TIMING_LENGTH, repeats: s.timed ? 1 : 3 })),
+      delay: calibrated.filter((c) => c.spec.river).map((c) => ({ label: c.spec.label, detector: c.spec.river, options: c.options, prefix: `delay-${c.spec.kind}-` })),
+    };
+    writeFileSync(`${DATA}/river-bench-config.json`, JSON.stringify(config));
+    console.log('Running River on the same streams...');
+    execFileSync(PYTHON, ['bench/river/bench_river.py', STREAMS, `${DATA}/river-bench-config.json`, `${DATA}/river-bench.json`], { stdio: 'inherit', env: { ...process.env, PYTHONPATH: 'bench/river' } });
+    river = JSON.parse(readFileSync(`${DATA}/river-bench.json`, 'utf8')) as typeof river;
+  } else console.log(`(no ${PYTHON}: River's side skipped)`);
+
+  console.log(`\n(1) Time per update, ${TIMING_LENGTH.toLocaleString()}-value streams${river ? `; River ${river.river} on Python ${river.python}` : ''}`);
+  console.log('detector        ours ns/update   River ns/update   River / ours (goal ≥ 10×)');
+  for (const spec of specs) {
+    const r = spec.river && river ? river.timing[spec.label] : undefined;
+    const o = ours.get(spec.label)!.ns;
+    console.log(`${spec.label.padEnd(15)} ${o.toFixed(1).padStart(14)}   ${r === undefined ? '      (none)' : r.toFixed(1).padStart(15)}   ${r === undefined ? '' : `${(r / o).toFixed(1)}×`}`);
+  }
+  if (river) {
+    console.log('\nWhere River ADWIN’s time goes (ns/update):');
+    for (const [what, ns] of Object.entries(river.breakdown)) console.log(`  ${what.padEnd(48)} ${ns.toFixed(1)}`);
+  }
+
+  const delayStreams = (kind: 'real' | 'binary'): LabelledStream[] => [...streams.values()].filter((s) => s.name.startsWith(`delay-${kind}-`));
+  const replay = (indices: Record<string, number[]>, names: string[]): (() => ChangeDetector) => {
+    let stream = -1;
+    return () => {
+      const at = new Set(indices[names[++stream]!]);
+      let i = -1;
+      return { name: 'river', driftDetected: false, count: 0, statistic: 0, threshold: 0, evidence: () => ({}), reset: () => undefined, update: () => at.has(++i) };
+    };
+  };
+  const row = (e: Evaluation): string => `${e.falseAlarmsPer10k.toFixed(2).padStart(6)} ${e.meanDelay.toFixed(1).padStart(8)} ${e.medianDelay.toFixed(0).padStart(7)} ${`${e.missed}/${e.changes}`.padStart(7)}`;
+  console.log(`\n(2) At matched false-alarm rates (all calibrated to ARL ${TARGET_ARL.toLocaleString()}): 40 streams each, in control for 2,500 values then a shift (normal +1σ; error rate 10% → 20%), detection within ${DELAY_AFTER.toLocaleString()}`);
+  console.log('                      ours                              River (same parameters)');
+  console.log('detector        FA/10k  mean delay median missed   FA/10k  mean delay median missed   same alarms');
+  for (const { spec, options } of calibrated) {
+    const list = delayStreams(spec.kind);
+    const mine = evaluateDetector(() => spec.create(options), list, { maxDelay: DELAY_AFTER });
+    const theirs = spec.river && river ? river.detections[spec.label] : undefined;
+    const riverEval = theirs ? evaluateDetector(replay(theirs, list.map((s) => s.name)), list, { maxDelay: DELAY_AFTER }) : undefined;
+    const same = theirs ? list.every((s) => JSON.stringify(alarmsOf(spec.create(options), s.values)) === JSON.stringify(theirs[s.name])) : undefined;
+    console.log(`${spec.label.padEnd(15)} ${row(mine)}   ${riverEval ? `${row(riverEval)}   ${same ? 'yes' : 'NO'}` : '(River 0.26.1 has none)'}`);
+  }
+}
+
+function alarmsOf(detector: ChangeDetector, values: readonly number[]): number[] {
+  const found: number[] = [];
+  values.forEach((x, i) => {
+    if (detector.update(x)) found.push(i);
+  });
+  return found;
+}
+
+if (process.argv[2] === '--time') timeOne(process.argv[3]!);
+else main();
