@@ -43,10 +43,10 @@ interface Spec {
 const specs: Spec[] = [
   { label: 'adwin', kind: 'real', river: 'Adwin', create: (o) => new Adwin(o), options: {}, parameter: 'delta', lower: 1e-4, upper: 0.99, increasing: false, runs: 2000 },
   { label: 'page-hinkley', kind: 'real', river: 'PageHinkley', create: (o) => new PageHinkley(o), options: {}, parameter: 'threshold', lower: 5, upper: 200, increasing: true, runs: 2000 },
-  { label: 'kswin', kind: 'real', river: 'Kswin', create: (o) => new Kswin(o), options: { seed: 1, runs: 400 }, parameter: 'alpha', lower: 1e-7, upper: 0.05, increasing: false, timed: 5_000, runs: 400 },
+  { label: 'kswin', kind: 'real', river: 'Kswin', create: (o) => new Kswin(o), options: { seed: 1 }, parameter: 'alpha', lower: 1e-7, upper: 0.05, increasing: false, timed: 5_000, runs: 400 },
   { label: 'cusum', kind: 'real', create: (o) => new Cusum(o), options: {}, parameter: 'threshold', lower: 2, upper: 30, increasing: true, runs: 2000 },
   { label: 'ewma', kind: 'real', create: (o) => new Ewma(o), options: {}, parameter: 'threshold', lower: 1, upper: 8, increasing: true, runs: 2000 },
-  { label: 'bocpd', kind: 'real', create: (o) => new Bocpd(o), options: { mu0: 0, beta0: 1, maxRunLength: 100, runs: 400 }, parameter: 'threshold', lower: 0.05, upper: 0.995, increasing: true, runs: 400 },
+  { label: 'bocpd', kind: 'real', create: (o) => new Bocpd(o), options: { mu0: 0, beta0: 1, maxRunLength: 100 }, parameter: 'threshold', lower: 0.05, upper: 0.995, increasing: true, runs: 400 },
   { label: 'ddm', kind: 'binary', river: 'Ddm', create: (o) => new Ddm(o), options: {}, parameter: 'driftThreshold', lower: 1, upper: 10, increasing: true, runs: 2000 },
   { label: 'hddm-a', kind: 'binary', river: 'HddmA', create: (o) => new HddmA(o), options: {}, parameter: 'driftConfidence', lower: 1e-9, upper: 0.5, increasing: false, runs: 2000 },
 ];
