@@ -252,7 +252,6 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
     };
 
     const commitNow = async (): Promise<void> => {
-      if (rebalancing) return;
       const due: [Owned, number][] = [];
       for (const byPartition of owned.values()) {
         for (const o of byPartition.values()) {
@@ -276,8 +275,11 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
         stats.uncommitted -= before - o.offsets.uncommitted;
       }
     };
-    // One commit at a time, in order.
-    const commit = (): Promise<void> => (commits = commits.then(commitNow));
+    // One commit at a time, in order; one asked for while ownership is unknown is skipped.
+    const commit = (): Promise<void> => {
+      const allowed = !rebalancing;
+      return (commits = commits.then(() => (allowed ? commitNow() : undefined)));
+    };
 
     // Poison records: to the callback, or through toKafka to a topic; acknowledged once taken.
     let deadLetters: Subject<{ poison: KafkaPoisonRecord; ack: () => void }> | undefined;

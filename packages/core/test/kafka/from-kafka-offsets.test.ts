@@ -1,0 +1,186 @@
+// fromKafka's commit, rebalance, backpressure and dead-letter rules, step by
+// step, with a scripted KafkaJS-shaped consumer (the real broker tests are in
+// from-kafka.test.ts).
+import { describe, expect, it } from 'vitest';
+import type { TelemetryEvent } from '../../src/events.js';
+import type { KafkaPoisonRecord } from '../../src/kafka/dead-letter.js';
+import { createKafkaSourceStats, fromKafka, type FromKafkaOptions, type KafkaRecord } from '../../src/kafka/from-kafka.js';
+import type { KafkaConsumerEventLike, KafkaConsumerLike, KafkaEachBatchPayloadLike, KafkaTopicPartitions } from '../../src/kafka/kafka-client.js';
+import { parseLogLine } from '../../src/parse-log-line.js';
+
+const LINE = '2026-11-26T04:54:02,8212,GET /rate/the+matrix+1999=4';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+class ScriptedConsumer implements KafkaConsumerLike {
+  readonly events = { GROUP_JOIN: 'join', REBALANCING: 'rebalancing', CRASH: 'crash' };
+  readonly commits: { topic: string; partition: number; offset: string }[][] = [];
+  readonly paused: KafkaTopicPartitions[] = [];
+  readonly resumed: KafkaTopicPartitions[] = [];
+  disconnected = false;
+  private eachBatch: ((payload: KafkaEachBatchPayloadLike) => Promise<void>) | undefined;
+  private readonly listeners = new Map<string, ((event: KafkaConsumerEventLike) => void)[]>();
+
+  async connect(): Promise<void> {}
+  async disconnect(): Promise<void> {
+    this.disconnected = true;
+  }
+  async subscribe(): Promise<void> {}
+  async run(config: { eachBatch: (payload: KafkaEachBatchPayloadLike) => Promise<void> }): Promise<void> {
+    this.eachBatch = config.eachBatch;
+  }
+  async commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void> {
+    this.commits.push(offsets);
+  }
+  pause(topics: KafkaTopicPartitions[]): void {
+    this.paused.push(...topics);
+  }
+  resume(topics: KafkaTopicPartitions[]): void {
+    this.resumed.push(...topics);
+  }
+  on(name: string, listener: (event: KafkaConsumerEventLike) => void): () => void {
+    this.listeners.set(name, [...(this.listeners.get(name) ?? []), listener]);
+    return () => this.listeners.set(name, (this.listeners.get(name) ?? []).filter((l) => l !== listener));
+  }
+  emit(name: string, payload: unknown): void {
+    for (const l of this.listeners.get(name) ?? []) l({ payload });
+  }
+  /** Hands over one batch and returns the offsets the source resolved. */
+  async deliver(partition: number, offsets: number[], value: (offset: number) => Buffer | null = () => Buffer.from(LINE)): Promise<string[]> {
+    while (!this.eachBatch) await sleep(1);
+    const resolved: string[] = [];
+    await this.eachBatch({
+      batch: { topic: 't', partition, messages: offsets.map((o) => ({ offset: String(o), timestamp: '0', key: null, value: value(o) })) },
+      resolveOffset: (o) => void resolved.push(o),
+      isRunning: () => true,
+      isStale: () => false,
+    });
+    return resolved;
+  }
+  /** Committed offsets, flattened to `partition:offset`. */
+  committed(): string[] {
+    return this.commits.flat().map((c) => `${c.partition}:${c.offset}`);
+  }
+}
+
+function start(consumer: ScriptedConsumer, options: Partial<FromKafkaOptions<TelemetryEvent>> = {}) {
+  const stats = createKafkaSourceStats();
+  const records: KafkaRecord<TelemetryEvent>[] = [];
+  let stopped = false;
+  const subscription = fromKafka(consumer, { topics: ['t'], decode: parseLogLine, deadLetter: () => undefined, commitInterval: 5, stats, onStop: () => (stopped = true), ...options }).subscribe((r) =>
+    records.push(r),
+  );
+  const ack = (partition: number, ...offsets: number[]) => {
+    for (const r of records) if (r.partition === partition && offsets.includes(Number(r.offset))) r.ack();
+  };
+  return { stats, records, subscription, ack, isStopped: () => stopped };
+}
+
+describe('fromKafka with a scripted consumer', () => {
+  it('commits per partition only below the first record not yet acknowledged, then everything on stop', async () => {
+    const c = new ScriptedConsumer();
+    const s = start(c);
+    c.emit('join', { memberAssignment: { t: [0] } });
+    expect(await c.deliver(0, [0, 1, 2, 3, 4])).toEqual(['0', '1', '2', '3', '4']);
+    s.ack(0, 0, 1, 3);
+    await sleep(30);
+    expect(c.committed()).toEqual(['0:2']);
+    s.ack(0, 2, 4);
+    s.ack(0, 2); // twice: ignored
+    await sleep(30);
+    expect(c.committed()).toEqual(['0:2', '0:5']);
+    expect(s.stats).toMatchObject({ inFlight: 0, acked: 5, uncommitted: 0 });
+    s.subscription.unsubscribe();
+    await sleep(10);
+    expect(s.isStopped()).toBe(true);
+    expect(c.disconnected).toBe(true);
+  });
+
+  it('abandons the in-flight records of a rebalance and never commits for a partition it lost', async () => {
+    const c = new ScriptedConsumer();
+    const s = start(c);
+    c.emit('join', { memberAssignment: { t: [0, 1] } });
+    await c.deliver(0, [10, 11]);
+    await c.deliver(1, [20, 21]);
+    s.ack(0, 10);
+    c.emit('rebalancing', {});
+    await sleep(30);
+    // The work done before the rebalance was saved while still a member; nothing since.
+    expect(c.committed()).toEqual(['0:11']);
+    c.emit('join', { memberAssignment: { t: [1] } });
+    expect(s.stats).toMatchObject({ inFlight: 0, abandoned: 3, assignment: { t: [1] } });
+    // Late acks of the old generation are ignored: no commit to partition 0, none from old partition-1 records.
+    s.ack(0, 11);
+    s.ack(1, 20, 21);
+    await sleep(30);
+    expect(c.committed()).toEqual(['0:11']);
+    // Partition 1 is redelivered from its last commit and committed afresh.
+    const before = s.records.length;
+    await c.deliver(1, [20, 21]);
+    for (const r of s.records.slice(before)) r.ack();
+    await sleep(30);
+    expect(c.committed()).toEqual(['0:11', '1:22']);
+    s.subscription.unsubscribe();
+  });
+
+  it('starts a partition over when its offsets go back (a seek, or a rejoin that kept it)', async () => {
+    const c = new ScriptedConsumer();
+    const s = start(c);
+    await c.deliver(0, [5, 6]);
+    await c.deliver(0, [5, 6, 7]);
+    expect(s.stats.abandoned).toBe(2);
+    s.ack(0, 5, 6, 7); // acks both generations; only the new one counts
+    await sleep(30);
+    expect(c.committed()).toEqual(['0:8']);
+    expect(s.stats.inFlight).toBe(0);
+    s.subscription.unsubscribe();
+  });
+
+  it('pauses a partition at its share of maxInFlight, leaving the rest unresolved, and resumes when acks catch up', async () => {
+    const c = new ScriptedConsumer();
+    const s = start(c, { maxInFlight: 8, resumeAt: 4 });
+    c.emit('join', { memberAssignment: { t: [0, 1] } });
+    // Each of the two partitions may hold 4.
+    expect(await c.deliver(0, [0, 1, 2, 3, 4, 5])).toEqual(['0', '1', '2', '3']);
+    expect(c.paused).toEqual([{ topic: 't', partitions: [0] }]);
+    expect(await c.deliver(1, [0, 1])).toEqual(['0', '1']);
+    s.ack(0, 0);
+    expect(c.resumed).toEqual([]);
+    s.ack(0, 1, 2);
+    // 3 in flight in all, 1 on partition 0: at most 4 and 2.
+    expect(c.resumed).toEqual([{ topic: 't', partitions: [0] }]);
+    expect(s.stats).toMatchObject({ pauses: 1, resumes: 1, maxInFlightSeen: 6 });
+    s.subscription.unsubscribe();
+  });
+
+  it('dead-letters undecodable values and tombstones with the reason, then acknowledges them', async () => {
+    const c = new ScriptedConsumer();
+    const poison: KafkaPoisonRecord[] = [];
+    const s = start(c, { deadLetter: async (p) => void poison.push(p) });
+    await c.deliver(0, [0, 1, 2], (o) => (o === 0 ? Buffer.from('not a log line') : o === 1 ? null : Buffer.from(LINE)));
+    s.ack(0, 2);
+    await sleep(30);
+    expect(poison.map((p) => [p.offset, p.error.code])).toEqual([
+      ['0', 'bad-timestamp'],
+      ['1', 'empty'],
+    ]);
+    expect(poison[1]!.error.reason).toMatch(/tombstone/);
+    expect(s.stats).toMatchObject({ received: 3, decoded: 1, deadLettered: 2, inFlight: 0 });
+    expect(c.committed()).toEqual(['0:3']);
+    s.subscription.unsubscribe();
+  });
+
+  it('errors, saying what to do, when the consumer crashes for good', async () => {
+    const c = new ScriptedConsumer();
+    const error = await new Promise<Error>((resolve) => {
+      fromKafka(c, { topics: ['t'], decode: parseLogLine, deadLetter: () => undefined }).subscribe({ error: resolve });
+      c.emit('crash', { error: new Error('broker gone'), restart: false });
+    });
+    expect(error.message).toMatch(/crashed and will not restart: broker gone/);
+  });
+
+  it('refuses options that cannot work', () => {
+    const c = new ScriptedConsumer();
+    expect(() => fromKafka(c, { topics: [], decode: parseLogLine, deadLetter: () => undefined })).toThrow(/at least one topic/);
+    expect(() => fromKafka(c, { topics: ['t'], decode: parseLogLine, deadLetter: () => undefined, maxInFlight: 10, resumeAt: 10 })).toThrow(/resumeAt/);
+  });
+});

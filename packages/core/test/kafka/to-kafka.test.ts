@@ -1,0 +1,60 @@
+import { from, lastValueFrom, Subject, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import type { KafkaOutgoingMessage, KafkaProducerLike } from '../../src/kafka/kafka-client.js';
+import { toKafka } from '../../src/kafka/to-kafka.js';
+
+function recordingProducer(fail?: (n: number) => boolean): KafkaProducerLike & { sends: KafkaOutgoingMessage[][] } {
+  const sends: KafkaOutgoingMessage[][] = [];
+  return {
+    sends,
+    async send({ messages }) {
+      await new Promise((r) => setTimeout(r, 1));
+      if (fail?.(sends.length)) throw new Error('Topic authorization failed');
+      sends.push(messages);
+    },
+  };
+}
+
+describe('toKafka', () => {
+  it('publishes in order, in batches of batchSize, and acknowledges each value once its batch is accepted', async () => {
+    const producer = recordingProducer();
+    const acked: number[] = [];
+    const published = await lastValueFrom(
+      from(Array.from({ length: 1200 }, (_, i) => i)).pipe(
+        toKafka(producer, { topic: 'out', batchSize: 500, encode: (n) => String(n), ack: (n) => () => acked.push(n) }),
+        toArray(),
+      ),
+    );
+    expect(published).toEqual([
+      { topic: 'out', count: 500 },
+      { topic: 'out', count: 500 },
+      { topic: 'out', count: 200 },
+    ]);
+    expect(producer.sends.flat().map((m) => m.value)).toEqual(Array.from({ length: 1200 }, (_, i) => String(i)));
+    expect(acked).toHaveLength(1200);
+  });
+
+  it('sends a partial batch after lingerMs, as JSON by default', async () => {
+    const producer = recordingProducer();
+    const input = new Subject<{ kind: string }>();
+    const published: number[] = [];
+    input.pipe(toKafka(producer, { topic: 'findings', lingerMs: 5 })).subscribe((p) => published.push(p.count));
+    input.next({ kind: 'drift' });
+    await new Promise((r) => setTimeout(r, 40));
+    expect(published).toEqual([1]);
+    expect(producer.sends[0]).toEqual([{ value: '{"kind":"drift"}' }]);
+    input.complete();
+  });
+
+  it('errors with the broker reason and what to check when a send fails, without acknowledging', async () => {
+    const producer = recordingProducer((n) => n === 1);
+    const acked: number[] = [];
+    const error = await lastValueFrom(from([1, 2, 3]).pipe(toKafka(producer, { topic: 'out', batchSize: 2, ack: (n) => () => acked.push(n) }))).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/publishing 1 messages to Kafka topic "out" failed: Topic authorization failed\. Check/);
+    expect(acked).toEqual([1, 2]);
+  });
+
+  it('refuses a batch size that is not a whole number', () => {
+    expect(() => toKafka(recordingProducer(), { topic: 'out', batchSize: 0 })).toThrow(/batchSize/);
+  });
+});
