@@ -23,6 +23,8 @@ export interface AdwinOptions {
 
 /** Rows of buckets: row i holds buckets of 2^i values, so 64 rows cover any stream a double can count. */
 const ROWS = 64;
+/** 2^i, the number of values a bucket of row i summarises. */
+const BUCKET_SIZES = Float64Array.from({ length: ROWS }, (_, i) => 2 ** i);
 
 /**
  * ADWIN (Bifet and Gavaldà 2007): an adaptive window of recent values, kept
@@ -155,7 +157,7 @@ export class Adwin extends SequentialDetector {
     const stride = this.maxBuckets + 1;
     for (let row = 0; this.used[row] === stride; row++) {
       const base = row * stride;
-      const n = 2 ** row;
+      const n = BUCKET_SIZES[row]!;
       const t0 = this.totals[base]!;
       const t1 = this.totals[base + 1]!;
       const gap = t0 / n - t1 / n;
@@ -173,8 +175,10 @@ export class Adwin extends SequentialDetector {
   private drop(row: number, k: number): void {
     const base = row * (this.maxBuckets + 1);
     const used = this.used[row]!;
-    this.totals.copyWithin(base, base + k, base + used);
-    this.variances.copyWithin(base, base + k, base + used);
+    for (let i = base; i < base + used - k; i++) {
+      this.totals[i] = this.totals[i + k]!;
+      this.variances[i] = this.variances[i + k]!;
+    }
     this.used[row] = used - k;
   }
 
@@ -182,7 +186,7 @@ export class Adwin extends SequentialDetector {
   private deleteOldest(): void {
     const row = this.rows - 1;
     const base = row * (this.maxBuckets + 1);
-    const n = 2 ** row;
+    const n = BUCKET_SIZES[row]!;
     const u = this.totals[base]!;
     const v = this.variances[base]!;
     const mu = u / n;
@@ -201,12 +205,14 @@ export class Adwin extends SequentialDetector {
     let cut = true;
     while (cut) {
       cut = false;
+      // The bound's log term depends only on the width, fixed during one pass.
+      const deltaPrime = Math.log((2 * Math.log(this.size)) / this.delta);
       let n0 = 0;
       let n1 = this.size;
       let u0 = 0;
       let u1 = this.sum;
       scan: for (let row = this.rows - 1; row >= 0; row--) {
-        const n = 2 ** row;
+        const n = BUCKET_SIZES[row]!;
         const used = this.used[row]!;
         for (let k = 0; k < used; k++) {
           const t = this.totals[row * stride + k]!;
@@ -215,7 +221,7 @@ export class Adwin extends SequentialDetector {
           u0 += t;
           u1 -= t;
           if (row === 0 && k === used - 1) break scan;
-          if (n1 >= this.minWindowLength && n0 >= this.minWindowLength && this.significant(n0, n1, u0 / n0 - u1 / n1)) {
+          if (n1 >= this.minWindowLength && n0 >= this.minWindowLength && this.significant(n0, n1, u0 / n0 - u1 / n1, deltaPrime)) {
             cut = true;
             detected = true;
             if (this.size > 0) this.deleteOldest();
@@ -228,8 +234,7 @@ export class Adwin extends SequentialDetector {
     return detected;
   }
 
-  private significant(n0: number, n1: number, gap: number): boolean {
-    const deltaPrime = Math.log((2 * Math.log(this.size)) / this.delta);
+  private significant(n0: number, n1: number, gap: number, deltaPrime: number): boolean {
     const m = 1 / (n0 - this.minWindowLength + 1) + 1 / (n1 - this.minWindowLength + 1);
     const bound = Math.sqrt(2 * m * (this.squares / this.size) * deltaPrime) + (2 / 3) * deltaPrime * m;
     const hit = Math.abs(gap) > bound;

@@ -42,6 +42,8 @@ export class Ewma extends SequentialDetector {
   private mean = 0;
   private ewMean = 0;
   private ewSquare = 0;
+  /** (1 − α)^{2n}, kept by multiplication rather than a power per value. */
+  private decay = 1;
   private bound = Number.POSITIVE_INFINITY;
 
   constructor(options: EwmaOptions = {}) {
@@ -96,8 +98,9 @@ export class Ewma extends SequentialDetector {
       this.ewSquare = a * x * x + (1 - a) * this.ewSquare;
     }
     this.mean += (1 / this.n) * (x - this.mean);
+    this.decay *= (1 - a) * (1 - a);
     if (this.n < this.minInstances) return false;
-    const factor = (a / (2 - a)) * (1 - (1 - a) ** (2 * this.n));
+    const factor = (a / (2 - a)) * (1 - this.decay);
     this.bound = this.threshold * Math.sqrt(this.variance) * Math.sqrt(factor);
     const dev = this.z - this.mean;
     this.detected = crossed(this.mode, dev, -dev, this.bound);
@@ -109,6 +112,7 @@ export class Ewma extends SequentialDetector {
     this.mean = 0;
     this.ewMean = 0;
     this.ewSquare = 0;
+    this.decay = 1;
     this.bound = Number.POSITIVE_INFINITY;
   }
 }

@@ -155,8 +155,8 @@ export class Kswin extends SequentialDetector {
 
   /** statSize · D for the two equal-sized samples, by a merge of the sorted samples. */
   private ksSteps(): number {
-    const a = this.older.sort();
-    const b = this.newer.sort();
+    const a = sortInPlace(this.older);
+    const b = sortInPlace(this.newer);
     const n = this.statSize;
     let i = 0;
     let j = 0;
@@ -186,4 +186,19 @@ export class Kswin extends SequentialDetector {
     this.pValues[h] = p;
     return p;
   }
+}
+
+/** Sorts ascending in place: insertion sort for the small samples KSWIN uses, the built-in sort for large ones. */
+function sortInPlace(values: Float64Array): Float64Array {
+  if (values.length > 64) return values.sort();
+  for (let i = 1; i < values.length; i++) {
+    const v = values[i]!;
+    let j = i - 1;
+    while (j >= 0 && values[j]! > v) {
+      values[j + 1] = values[j]!;
+      j--;
+    }
+    values[j + 1] = v;
+  }
+  return values;
 }
