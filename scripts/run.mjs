@@ -32,7 +32,7 @@ function prepare() {
 const task = process.argv[2];
 if (task === 'demo') {
   prepare();
-  run('demo: the simulator through modelwatch', process.execPath, [join(root, 'examples/dist/demo/demo.js'), ...process.argv.slice(3)]);
+  run('demo: a tour of modelwatch on the simulator', process.execPath, [join(root, 'examples/dist/demo/demo.js'), ...process.argv.slice(3)]);
 } else if (task === 'test') {
   prepare();
   run('type-check tests, benchmarks and examples', bin('tsc'), ['-p', 'tsconfig.check.json']);

@@ -13,13 +13,26 @@ describe('examples', () => {
     expect(lines[0]).toMatch(/^00:00 +\d+ ratings, mean \d\.\d\d$/);
   });
 
-  it("the demo shows the day's rating drop, the outage and the dead letters", () => {
+  it('the demo tour shows each part: outage and drop, drift, experiment, fairness', () => {
     const out = run('examples/dist/demo/demo.js');
-    const row = (hour: string) => out.split('\n').find((l) => l.startsWith(hour))!;
+    const part = (n: number) => out.split(/\n\d\/4 {2}/)[n]!;
+    // 1. A day: the 12:00 rating drop and the 15:00 outage on rec-2, dead letters, burn-rate alerts on rec-2 only.
+    const day = part(1);
+    const row = (hour: string) => day.split('\n').find((l) => l.startsWith(hour))!;
     expect(row('11:00')).not.toContain('⚠');
-    expect(row('13:00')).toMatch(/\d\.\d\d⚠/); // ratings fell 0.8 stars at 12:00
-    expect(row('15:00').split('│')[2]).toContain('⚠'); // rec-2:8082 fails 30% from 15:00 to 16:00
+    expect(row('13:00')).toMatch(/\d\.\d\d⚠/);
+    expect(row('15:00').split('│')[2]).toContain('⚠');
     expect(row('15:00').split('│')[1]).not.toContain('⚠');
-    expect(out).toMatch(/dead-lettered \(.*bad-/);
-  }, 60_000);
+    expect(day).toMatch(/dead-lettered \(.*bad-/);
+    expect(day).toMatch(/15:\d\d +critical availability\[rec-2:8082\] burn-rate-1h\/5m firing/);
+    expect(day).not.toContain('availability[rec-1:8082]');
+    // 2. Drift: found within two hours of the change, no false alarm.
+    expect(part(2)).toMatch(/chi-square\/training: first finding [12] h after the change/);
+    expect(part(2)).toContain('0 false alarms');
+    // 3. Experiment: the treatment wins, no sample-ratio mismatch finding.
+    expect(part(3)).toMatch(/hit rate\[treatment\] win/);
+    expect(part(3)).not.toMatch(/↳ .* mismatch/);
+    // 4. Fairness: the under-represented group is named as worse off.
+    expect(part(4)).toMatch(/critical hitRate\[gender\] .* worse off: gender=F/);
+  }, 120_000);
 });

@@ -9,7 +9,7 @@ import { driftFindings, ReferenceProfile } from '@modelwatch/detectors';
 import { filter, lastValueFrom, reduce, tap } from 'rxjs';
 
 const HOUR = 3_600_000;
-const seed = Number(process.argv[2] ?? 42);
+const seed = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 42);
 const start = Date.UTC(2026, 10, 23);
 const trainingEnd = start + 3 * 24 * HOUR;
 const hourly = ratingWindows({ assigner: tumbling(HOUR), outOfOrderness: 60_000 });

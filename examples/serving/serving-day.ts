@@ -1,8 +1,10 @@
-// The README's demo: a simulated day of a movie-recommendation service, read
-// the way production reads it — as log lines, some of them corrupted — and
-// watched through modelwatch's event-time windows. No Kafka, no servers.
-//   npm run demo            (or: node examples/dist/demo/demo.js [seed])
+// A simulated day of a movie-recommendation service, read the way production
+// reads it — as log lines, some of them corrupted — and watched through
+// event-time windows: hourly ratings and availability per serving instance,
+// and SLO burn-rate alerts. No Kafka, no servers. Part 1 of `npm run demo`.
+//   npx tsc -b && node examples/dist/serving/serving-day.js [seed]
 import {
+  burnRateAlerts,
   createDecodeStats,
   createSimulation,
   decode,
@@ -18,10 +20,11 @@ import {
   type ServingSummary,
   type TelemetryEvent,
 } from '@modelwatch/core';
-import { map, merge, share, type Observable } from 'rxjs';
+import { connectable, map, merge } from 'rxjs';
+import type { Finding } from '@modelwatch/core';
 
 const HOUR = 3_600_000;
-const seed = Number(process.argv[2] ?? 42);
+const seed = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 42);
 const start = Date.UTC(2026, 10, 26);
 const instances = ['rec-1:8082', 'rec-2:8082'];
 const sim = createSimulation({
@@ -50,10 +53,12 @@ const corrupt = (line: string): string => {
 };
 const deadLetters: ParseError[] = [];
 const decodeStats = createDecodeStats();
-const events$: Observable<TelemetryEvent> = sim.events().pipe(
-  map((e) => corrupt(formatLogLine(e))),
-  decode(parseLogLine, { deadLetter: (e) => deadLetters.push(e), stats: decodeStats }),
-  share(),
+// One pass over the stream feeds every pipeline: subscribe them all, then connect.
+const events$ = connectable<TelemetryEvent>(
+  sim.events().pipe(
+    map((e) => corrupt(formatLogLine(e))),
+    decode(parseLogLine, { deadLetter: (e) => deadLetters.push(e), stats: decodeStats }),
+  ),
 );
 
 // Ratings per hour (a 1–5 histogram), and availability and latency per serving instance per hour.
@@ -66,6 +71,9 @@ const serving$ = events$.pipe(
   servingWindows(hourly),
   map((w) => ({ hour: w.window.start, instance: w.key, serving: w.value })),
 );
+// Burn-rate alerts for a 99.5% availability SLO, from per-minute windows.
+const alerts: Finding[] = [];
+events$.pipe(servingWindows({ assigner: tumbling(60_000) }), burnRateAlerts({ objective: 0.995 })).subscribe((f) => alerts.push(f));
 
 // One table row per hour, printed as soon as every window of that hour has closed.
 type Row = { ratings?: IntegerHistogramResult; serving: Map<string, ServingSummary> };
@@ -115,6 +123,10 @@ merge(ratings$, serving$).subscribe({
     const example = deadLetters[0];
     if (example) console.log(`For example: ${example.code} at ${example.position}: ${example.reason}`);
     console.log('⚠ marks an hour whose mean rating fell below 3.2 stars or an instance below 99% availability.');
-    console.log('Next: `npm test` runs the whole suite; the packages are in packages/*, examples in examples/.');
+    console.log('\nSLO burn-rate alerts (99.5% availability; the SRE workbook\'s multi-window rules):');
+    for (const f of alerts)
+      console.log(`  ${formatTimestamp(f.detectedAt).slice(11, 16)}  ${f.severity.padEnd(8)} ${f.subject} ${f.detector} ${f.evidence['state']} (burn ${f.statistic.toFixed(1)}x over the long window, ${(f.effectSize ?? 0).toFixed(1)}x over the short)`);
+    if (alerts.length === 0) console.log('  none');
   },
 });
+events$.connect();

@@ -1,0 +1,21 @@
+// `npm run demo`: a tour of modelwatch on the embedded simulator, no Kafka and
+// no servers. Each part is a standalone example, run here in turn:
+//   1. a day of the service: hourly ratings and availability, SLO burn-rate alerts (examples/serving)
+//   2. rating drift against a training profile, with delays against the ground truth (examples/drift)
+//   3. an online experiment, reported hour by hour with sequential statistics (examples/experiment)
+//   4. fairness by group and by intersection, with bootstrap intervals (examples/fairness)
+//   node examples/dist/demo/demo.js
+const parts: [title: string, module: string][] = [
+  ['A day of the service, read from corrupted log lines', '../serving/serving-day.js'],
+  ['Rating drift, against the training profile and the last 24 hours', '../drift/rating-drift.js'],
+  ['An online experiment with a real effect', '../experiment/experiment.js'],
+  ['Fairness for an under-represented group', '../fairness/fairness.js'],
+];
+
+const started = performance.now();
+for (const [i, [title, module]] of parts.entries()) {
+  const heading = `${i + 1}/${parts.length}  ${title}`;
+  console.log(`\n${heading}\n${'═'.repeat(heading.length)}`);
+  await import(module); // each example runs to completion when imported
+}
+console.log(`\nThe tour took ${((performance.now() - started) / 1000).toFixed(0)} s. Next: \`npm test\` runs the whole suite; the examples are in examples/, the packages in packages/.`);
