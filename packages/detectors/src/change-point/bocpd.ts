@@ -64,6 +64,8 @@ export class Bocpd extends SequentialDetector {
   private readonly beta: Float64Array;
   /** log Γ(a + ½) − log Γ(a) − ½ log(2πa) for a = alpha0 + r/2, the run-length-only part of the predictive. */
   private readonly constants: Float64Array;
+  /** Log predictive densities of the current value, by slot. */
+  private readonly scratch: Float64Array;
   private active = 1;
   private recentMass = 0;
   private logEvidence = 0;
@@ -86,6 +88,7 @@ export class Bocpd extends SequentialDetector {
     this.alpha = new Float64Array(size);
     this.beta = new Float64Array(size);
     this.constants = new Float64Array(size);
+    this.scratch = new Float64Array(size);
     for (let r = 0; r < size; r++) this.constants[r] = studentConstant(this.alpha0 + r / 2);
     this.clear();
   }
@@ -126,32 +129,36 @@ export class Bocpd extends SequentialDetector {
     const h = this.hazard;
     const last = this.maxRunLength;
     const full = this.active > last;
+    // Log predictive densities first, scaled by the largest, so an outlier cannot underflow every hypothesis.
+    let peak = Number.NEGATIVE_INFINITY;
+    for (let r = 0; r < this.active; r++) {
+      const l = this.logPredictive(r, x);
+      this.scratch[r] = l;
+      if (l > peak) peak = l;
+    }
     let change = 0;
     let total = 0;
     let longest = 0;
     if (full) {
-      const grown = this.probability[last]! * this.predictive(last, x);
+      const grown = this.probability[last]! * Math.exp(this.scratch[last]! - peak);
       change += grown * h;
       longest = grown * (1 - h);
       this.observe(last, last, x);
     }
-    const top = full ? last - 1 : this.active - 1;
-    for (let r = top; r >= 0; r--) {
-      const grown = this.probability[r]! * this.predictive(r, x);
+    for (let r = full ? last - 1 : this.active - 1; r >= 0; r--) {
+      const grown = this.probability[r]! * Math.exp(this.scratch[r]! - peak);
       change += grown * h;
-      const p = grown * (1 - h) + (r + 1 === last && full ? longest : 0);
+      const merged = full && r + 1 === last;
+      const p = grown * (1 - h) + (merged ? longest : 0);
       this.probability[r + 1] = p;
       total += p;
-      if (!(full && r + 1 === last)) this.observe(r + 1, r, x);
+      if (!merged) this.observe(r + 1, r, x);
     }
     if (!full) this.active += 1;
     this.probability[0] = change;
     this.setPrior(0);
     total += change;
-    if (!(total > 0)) {
-      throw new RangeError(`Bocpd.update: the value ${x} has zero probability under every run length; the prior (mu0 ${this.mu0}, beta0 ${this.beta0}) is far from the data; set mu0 and beta0 from in-control data`);
-    }
-    this.logEvidence = Math.log(total);
+    this.logEvidence = Math.log(total) + peak;
     let recentMass = 0;
     for (let r = 0; r < this.active; r++) {
       const p = this.probability[r]! / total;
@@ -179,14 +186,14 @@ export class Bocpd extends SequentialDetector {
     this.beta[slot] = this.beta0;
   }
 
-  /** Student-t predictive density of x under the posterior in `slot`. */
-  private predictive(slot: number, x: number): number {
+  /** Log Student-t predictive density of x under the posterior in `slot`. */
+  private logPredictive(slot: number, x: number): number {
     const a = this.alpha[slot]!;
     const k = this.kappa[slot]!;
     const scale2 = (this.beta[slot]! * (k + 1)) / (a * k);
     const z = x - this.mu[slot]!;
     const constant = slot < this.maxRunLength ? this.constants[slot]! : studentConstant(a);
-    return Math.exp(constant - 0.5 * Math.log(scale2) - (a + 0.5) * Math.log1p((z * z) / (2 * a * scale2)));
+    return constant - 0.5 * Math.log(scale2) - (a + 0.5) * Math.log1p((z * z) / (2 * a * scale2));
   }
 
   /** Writes into slot `to` the posterior of slot `from` after observing x. */

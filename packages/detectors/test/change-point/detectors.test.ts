@@ -139,6 +139,13 @@ describe('state stays bounded', () => {
     for (let r = 0; r < bocpd.runLengths; r++) total += bocpd.runLengthProbability(r);
     expect(total).toBeCloseTo(1, 12);
   });
+  it('Bocpd takes an extreme outlier without underflowing', () => {
+    const bocpd = new Bocpd({ mu0: 0, beta0: 1 });
+    shifts[0]!.values.slice(0, 500).forEach((x) => bocpd.update(x));
+    bocpd.update(1e6);
+    expect(Number.isFinite(bocpd.lastLogPredictive)).toBe(true);
+    expect(bocpd.runLengthProbability(0) + bocpd.runLengthProbability(1)).toBeGreaterThan(0.99);
+  });
   it('Kswin keeps windowSize values, oldest first', () => {
     const kswin = new Kswin({ windowSize: 10, statSize: 3, alpha: 1e-12 });
     for (let i = 0; i < 25; i++) kswin.update(i);
