@@ -31,6 +31,8 @@ describe('Prometheus scraping a running pipeline', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const target = `127.0.0.1:${(server.address() as AddressInfo).port}`;
     prometheus = await startPrometheus({ targets: [target], interval: '1s', ruleFiles });
+    // Prometheus hands new targets to its scrapers a few seconds after start: wait for the first scrape, so it sees the pipeline run.
+    await poll(() => sum('up{job="modelwatch"}'), (up) => up === 1);
 
     // Ninety simulated minutes in about six seconds of real time; rec-2 fails 40% of requests for twenty minutes.
     const sim = createSimulation({
@@ -102,6 +104,15 @@ describe('Prometheus scraping a running pipeline', () => {
     const ratios = await poll(() => prometheus.query('serving_instance:modelwatch_request_errors:ratio_rate5m'), (r) => r.length === 2);
     expect(ratios.map((r) => r.metric['serving_instance']).sort()).toEqual(['rec-1:8082', 'rec-2:8082']);
     for (const r of ratios) expect(Number(r.value[1])).toBeGreaterThanOrEqual(0);
+  });
+
+  it('fires the shipped fast-burn alert for the degraded instance only', async () => {
+    // Prometheus sees the whole compressed run inside its 5m and 1h windows: rec-2's error ratio over it is far above 14.4 × 0.5%.
+    const rec2 = serving.filter((w) => w.key === 'rec-2:8082');
+    const ratio = rec2.reduce((n, w) => n + w.value.requests - w.value.successes, 0) / rec2.reduce((n, w) => n + w.value.requests, 0);
+    expect(ratio).toBeGreaterThan(14.4 * 0.005);
+    const firing = await poll(() => prometheus.query('ALERTS{alertname="ModelwatchAvailabilityFastBurn", alertstate="firing"}'), (r) => r.length > 0);
+    expect(firing.map((r) => [r.metric['serving_instance'], r.metric['severity']])).toEqual([['rec-2:8082', 'critical']]);
   });
 
   it('runs every dashboard query without a PromQL error', async () => {
