@@ -29,7 +29,9 @@ const byPartition = (rows: { partition: number; offset: string }[]): number[] =>
 
 /** Provisions (first run: downloads) and starts the broker, then connects an admin and a producer. */
 export async function startTestKafka(): Promise<TestKafka> {
+  const started = Date.now();
   const broker = await startKafka({ log: (line) => console.log(line) });
+  console.log(`Kafka is up at ${broker.bootstrap} after ${((Date.now() - started) / 1000).toFixed(1)} s (log: ${broker.logFile})`);
   const kafka = new Kafka({
     clientId: 'modelwatch-test',
     brokers: [broker.bootstrap],

@@ -92,6 +92,16 @@ const eventOptions = (stats: KafkaSourceStats, extra: Partial<FromKafkaOptions<T
   ...extra,
 });
 
+/** A slow downstream: records queue up and `perTick` of them are acknowledged every 5 ms. */
+function slowAcker(perTick: number, onTick: () => void = () => undefined): { queue: KafkaRecord<unknown>[]; stop(): void } {
+  const queue: KafkaRecord<unknown>[] = [];
+  const timer = setInterval(() => {
+    onTick();
+    for (const r of queue.splice(0, perTick)) r.ack();
+  }, 5);
+  return { queue, stop: () => clearInterval(timer) };
+}
+
 /** Offsets seen, by partition. */
 const bySeen = (records: readonly { partition: number; offset: number }[]): Map<number, number[]> => {
   const m = new Map<number, number[]>();
@@ -221,14 +231,13 @@ describe('fromKafka against a real broker', () => {
     const errors: string[] = [];
     const seen = new Map<number, Set<number>>();
     let restarted = false;
-    // A downstream that acknowledges 100 records every 5 ms, so the stream is still flowing when the broker goes down.
-    const queue: KafkaRecord<TelemetryEvent>[] = [];
-    const acker = setInterval(() => queue.splice(0, 100).forEach((r) => r.ack()), 5);
+    // 20,000 records/s downstream, so the stream is still flowing when the broker goes down.
+    const acker = slowAcker(100);
     const { subscription, stopped } = run(
       (onStop) => fromKafka(k.consumer(group, { retry: { initialRetryTime: 200, maxRetryTime: 2000, retries: 30 } }), eventOptions(stats, { topics: [topic], maxInFlight: 3000, onStop, onError: (e) => errors.push(e.message) })),
       (r) => {
         (seen.get(r.partition) ?? seen.set(r.partition, new Set()).get(r.partition)!).add(Number(r.offset));
-        queue.push(r);
+        acker.queue.push(r);
       },
     );
     await until(() => stats.received >= 15_000, 60_000, () => stats);
@@ -240,7 +249,7 @@ describe('fromKafka against a real broker', () => {
     const receivedAtStart = stats.received;
     await until(() => ends.every((end, p) => seen.get(p)?.size === end) && stats.inFlight === 0, 120_000, () => ({ stats, restarted }));
     subscription.unsubscribe();
-    clearInterval(acker);
+    acker.stop();
     expect(await stopped).toBeUndefined();
     console.log(`restart: broker stopped after ${receivedAtStop} records and back ${restartMs} ms later (${receivedAtStart} by then); ${stats.received} records received for ${ends.reduce((a, b) => a + b, 0)} (${stats.abandoned} abandoned and redelivered), ${stats.commitErrors} failed commits retried, ${stats.rebalances} rebalances`);
     for (const [p, end] of ends.entries()) expect(seen.get(p)?.size).toBe(end);
@@ -252,23 +261,19 @@ describe('fromKafka against a real broker', () => {
     await k.createTopic(topic, 3);
     await k.produce(topic, movieLog(20_000, 17).lines);
     const stats = createKafkaSourceStats();
-    const queue: KafkaRecord<TelemetryEvent>[] = [];
     let peak = 0;
-    const acker = setInterval(() => {
-      peak = Math.max(peak, stats.inFlight);
-      queue.splice(0, 60).forEach((r) => r.ack());
-    }, 5);
+    const acker = slowAcker(60, () => (peak = Math.max(peak, stats.inFlight)));
     const offsets: string[] = [];
     const { subscription, stopped } = run(
       (onStop) => fromKafka(k.consumer('g-slow'), eventOptions(stats, { topics: [topic], maxInFlight: 600, resumeAt: 300, onStop })),
       (r) => {
         offsets.push(`${r.partition}/${r.offset}`);
-        queue.push(r);
+        acker.queue.push(r);
       },
     );
     await until(() => stats.received >= 20_000 && stats.inFlight === 0, 90_000, () => stats);
     subscription.unsubscribe();
-    clearInterval(acker);
+    acker.stop();
     expect(await stopped).toBeUndefined();
     console.log(`slow: max in flight ${stats.maxInFlightSeen} (bound 600), ${stats.pauses} pauses, ${stats.resumes} resumes`);
     expect(stats.maxInFlightSeen).toBeLessThanOrEqual(600);
