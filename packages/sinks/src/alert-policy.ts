@@ -182,8 +182,12 @@ export function alertNotifications(options: AlertPolicyOptions = {}): OperatorFu
 
       const subscription = source.subscribe({
         next(input) {
-          if (!('value' in input)) return add(input);
-          if (input.final) for (const f of input.value) add(f);
+          try {
+            if (!('value' in input)) add(input);
+            else if (input.final) for (const f of input.value) add(f);
+          } catch (err) {
+            subscriber.error(err); // a throwing groupBy
+          }
         },
         error: (err: unknown) => subscriber.error(err),
         complete() {

@@ -1,5 +1,5 @@
 import { SeededRandom } from '@modelwatch/core';
-import { Observable, Subject, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import { map, Observable, Subject, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
 import { renderAlertEmail, type AlertEmailOptions } from './alert-email.js';
 import { alertNotifications, type AlertInput, type AlertPolicyOptions } from './alert-policy.js';
 import { DeliveryQueue, type DeliveryEvent, type DeliveryStats } from './delivery-queue.js';
@@ -30,9 +30,25 @@ export interface EmailSinkOptions {
   readonly seed?: number;
   /** Clock for the policy and the retries. Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
-  /** Told of every delivery, retry, failure, overflow and abandonment; messages never hold credentials or email bodies. */
-  readonly onEvent?: (event: DeliveryEvent) => void;
+  /**
+   * Told of every delivery, retry, failure, overflow and abandonment, and of
+   * a policy that stopped on an error (a throwing `groupBy`); messages never
+   * hold credentials or email bodies.
+   */
+  readonly onEvent?: (event: EmailSinkEvent) => void;
 }
+
+/**
+ * What an email sink reports: its queue's {@link DeliveryEvent}s, and
+ * `policy-error` when the alert policy stopped on an error (the pipeline
+ * goes on; no more emails are made for that subscription).
+ *
+ * @example
+ * ```ts
+ * const onEvent = (e: EmailSinkEvent) => e.type === 'policy-error' && console.error(e.message);
+ * ```
+ */
+export type EmailSinkEvent = DeliveryEvent | { readonly type: 'policy-error'; readonly message: string };
 
 /**
  * An email sink: {@link EmailSink.alerts} watches findings, `stats` counts
@@ -88,8 +104,10 @@ export function createEmailSink(options: EmailSinkOptions): EmailSink {
     alerts: () => (source) =>
       new Observable<AlertInput>((subscriber) => {
         const input = new Subject<AlertInput>();
-        const mails = input.pipe(alertNotifications({ ...options.policy, ...(scheduler ? { scheduler } : {}) })).subscribe((n) => {
-          queue.push({ from, to, ...renderAlertEmail(n, options.email) });
+        // Nothing the policy does may reach the pipeline: an error stops the emails and is reported.
+        const mails = input.pipe(alertNotifications({ ...options.policy, ...(scheduler ? { scheduler } : {}) }), map((n): MailMessage => ({ from, to: typeof to === 'string' ? to : [...to], ...renderAlertEmail(n, options.email) }))).subscribe({
+          next: (mail) => queue.push(mail),
+          error: (err: unknown) => options.onEvent?.({ type: 'policy-error', message: `the alert policy stopped, no more emails from this pipeline: ${err instanceof Error ? err.message : String(err)}` }),
         });
         const subscription = source.subscribe({
           next(value) {

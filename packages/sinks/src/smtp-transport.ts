@@ -11,7 +11,8 @@ import { createTransport } from 'nodemailer';
  */
 export interface MailMessage {
   readonly from: string;
-  readonly to: string | readonly string[];
+  /** One address or several (a mutable array, as nodemailer's types want). */
+  readonly to: string | string[];
   readonly subject: string;
   readonly text: string;
   readonly html: string;
@@ -82,7 +83,7 @@ export function smtpTransport(options: SmtpOptions): MailTransport {
   return {
     async sendMail(message) {
       try {
-        return await transporter.sendMail({ ...message, to: typeof message.to === 'string' ? message.to : [...message.to] });
+        return await transporter.sendMail(message);
       } catch (err) {
         const e = err as Error & { code?: unknown; responseCode?: unknown };
         throw Object.assign(new Error(`sending to ${where} failed: ${redact(e.message ?? String(err))}`), { code: e.code, responseCode: e.responseCode });

@@ -2,7 +2,7 @@ import type { Finding, Severity } from '@modelwatch/core';
 import { inspect } from 'node:util';
 import { from, interval, lastValueFrom, map, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEmailSink, smtpTransport, type DeliveryEvent } from '../src/index.js';
+import { createEmailSink, smtpTransport, type EmailSinkEvent } from '../src/index.js';
 import { freePort } from './support/prometheus.js';
 import { SMTP_PASS, SMTP_USER, startSmtp, type RunningSmtp } from './support/smtp.js';
 
@@ -53,7 +53,7 @@ describe('email sink against a real SMTP server', () => {
 
   it('keeps alerts while the server is down and delivers every one, in order, when it returns', async () => {
     const port = await freePort();
-    const events: DeliveryEvent[] = [];
+    const events: EmailSinkEvent[] = [];
     const email = createEmailSink({
       transport: smtpTransport({ host: '127.0.0.1', port, auth: { user: SMTP_USER, pass: SMTP_PASS }, timeout: 2000 }),
       from: 'modelwatch@example.com', to: 'oncall@example.com',
@@ -109,7 +109,7 @@ describe('email sink against a real SMTP server', () => {
     const smtp = await startSmtp();
     servers.push(smtp);
     const transport = smtpTransport({ host: '127.0.0.1', port: smtp.port, auth: { user: SMTP_USER, pass: 'wrong-Pa55word-123' } });
-    const events: DeliveryEvent[] = [];
+    const events: EmailSinkEvent[] = [];
     const email = createEmailSink({ transport, from: 'modelwatch@example.com', to: 'oncall@example.com', policy: { groupWait: 10 }, onEvent: (e) => events.push(e) });
     await lastValueFrom(from([finding('rating')]).pipe(email.alerts()));
     await email.close(5000);
