@@ -115,7 +115,11 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // If the test process ends without stop() (a crash, a timeout), do not leave the server running.
+  const orphan = (): void => void child.kill('SIGKILL');
+  process.once('exit', orphan);
   const stop = async (): Promise<void> => {
+    process.off('exit', orphan);
     if (child.exitCode === null) child.kill('SIGTERM');
     await exited;
     rmSync(dir, { recursive: true, force: true });
