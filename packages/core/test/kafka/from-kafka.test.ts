@@ -256,6 +256,55 @@ describe('fromKafka against a real broker', () => {
     expect(await k.committed(group, topic)).toEqual(ends);
   }, 180_000);
 
+  it('hands partitions over when a second consumer joins mid-stream, committing only what it owns and losing nothing', async () => {
+    const topic = 'rebalance';
+    const group = 'g-rebalance';
+    await k.createTopic(topic, 3);
+    await k.produce(topic, movieLog(60_000, 29, true).lines);
+    const ends = await k.endOffsets(topic);
+    const seen = new Map<number, Set<number>>();
+    const see = (r: KafkaRecord<unknown>) => (seen.get(r.partition) ?? seen.set(r.partition, new Set()).get(r.partition)!).add(Number(r.offset));
+    // The first member acknowledges slowly, so it has records in flight when the second one joins.
+    const first = createKafkaSourceStats();
+    const acker = slowAcker(50);
+    const issued: { partitions: number[]; owned: readonly number[] }[] = [];
+    const kafkajs = k.consumer(group);
+    const watched: KafkaConsumerLike = {
+      ...kafkajs,
+      commitOffsets: (offsets) => {
+        issued.push({ partitions: offsets.map((o) => o.partition), owned: first.assignment[topic] ?? [] });
+        return kafkajs.commitOffsets(offsets);
+      },
+    };
+    const a = run(
+      (onStop) => fromKafka(watched, eventOptions(first, { topics: [topic], maxInFlight: 3000, onStop })),
+      (r) => {
+        see(r);
+        acker.queue.push(r);
+      },
+    );
+    await until(() => first.received >= 10_000, 60_000, () => first);
+    const second = createKafkaSourceStats();
+    const b = run((onStop) => fromKafka(k.consumer(group), eventOptions(second, { topics: [topic], onStop })).pipe(tap((r) => r.ack())), see);
+    await until(() => ends.every((end, p) => seen.get(p)?.size === end), 120_000, () => ({ first, second }));
+    // Let the last acknowledgements be committed, then stop both.
+    await until(() => first.inFlight === 0 && second.inFlight === 0, 30_000, () => ({ first, second }));
+    a.subscription.unsubscribe();
+    b.subscription.unsubscribe();
+    acker.stop();
+    expect(await a.stopped).toBeUndefined();
+    expect(await b.stopped).toBeUndefined();
+    const total = ends.reduce((n, e) => n + e, 0);
+    console.log(
+      `rebalance: the first member read ${first.received} and kept ${first.assignment[topic]}, abandoning ${first.abandoned} in-flight records at ${first.rebalances} rebalance(s); the second read ${second.received} (${first.received + second.received - total} read twice); ${issued.length} commits issued`,
+    );
+    expect(first.rebalances).toBeGreaterThan(0);
+    expect((second.assignment[topic] ?? []).length).toBeGreaterThan(0);
+    // Every commit went only to partitions the first member owned when it was issued.
+    for (const c of issued) for (const p of c.partitions) expect(c.owned).toContain(p);
+    expect(await k.committed(group, topic)).toEqual(ends);
+  }, 180_000);
+
   it('keeps in-flight records under the bound with a slow downstream, pausing and resuming', async () => {
     const topic = 'slow';
     await k.createTopic(topic, 3);
