@@ -303,7 +303,7 @@ class ReportState {
       out.push({
         kind: 'experiment',
         subject: `experiment[${key}]/sample-ratio`,
-        detector: 'srm-chi-square',
+        detector: 'sample-ratio-mismatch',
         severity: 'critical',
         detectedAt: window.end,
         window: evidenceWindow,

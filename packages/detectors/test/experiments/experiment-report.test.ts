@@ -66,7 +66,7 @@ describe('experimentReport on the simulator', () => {
     const all = await reports(11, { kind: 'experiment', at: start, experiment: skewed }, { experiment }, 12 * HOUR);
     const srm = all.flatMap((r) => r.findings).filter((f) => f.subject === 'experiment[ranker-v2]/sample-ratio');
     expect(srm).toHaveLength(1);
-    expect(srm[0]!).toMatchObject({ severity: 'critical', detector: 'srm-chi-square', threshold: 0.001 });
+    expect(srm[0]!).toMatchObject({ severity: 'critical', detector: 'sample-ratio-mismatch', threshold: 0.001 });
     expect(srm[0]!.pValue!).toBeLessThan(0.001);
     expect(all.at(-1)!.sampleRatio.observedShares['control']).toBeGreaterThan(0.55);
   });
