@@ -2,7 +2,7 @@
 // reads it — as log lines, some of them corrupted — and watched through
 // event-time windows: hourly ratings and availability per serving instance,
 // and SLO burn-rate alerts. No Kafka, no servers. Part 1 of `npm run demo`.
-//   npx tsc -b && node examples/dist/serving/serving-day.js [seed]
+//   npx tsc -b && node examples/dist/serving/serving-day.js [seed] [--metrics-port=9464] [--smtp=smtp://host:port --mail-to=you@example.com]
 import {
   burnRateAlerts,
   createDecodeStats,
@@ -22,6 +22,7 @@ import {
 } from '@modelwatch/core';
 import { connectable, map, merge } from 'rxjs';
 import type { Finding } from '@modelwatch/core';
+import { outputsFromFlags } from './outputs.js';
 
 const HOUR = 3_600_000;
 const seed = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 42);
@@ -54,10 +55,12 @@ const corrupt = (line: string): string => {
 const deadLetters: ParseError[] = [];
 const decodeStats = createDecodeStats();
 // One pass over the stream feeds every pipeline: subscribe them all, then connect.
+const outputs = outputsFromFlags(process.argv, decodeStats);
 const events$ = connectable<TelemetryEvent>(
   sim.events().pipe(
     map((e) => corrupt(formatLogLine(e))),
     decode(parseLogLine, { deadLetter: (e) => deadLetters.push(e), stats: decodeStats }),
+    outputs.events,
   ),
 );
 
@@ -65,15 +68,17 @@ const events$ = connectable<TelemetryEvent>(
 const hourly = { assigner: tumbling(HOUR), outOfOrderness: 60_000 };
 const ratings$ = events$.pipe(
   ratingWindows(hourly),
+  outputs.ratings,
   map((w) => ({ hour: w.window.start, ratings: w.value.result() })),
 );
 const serving$ = events$.pipe(
   servingWindows(hourly),
+  outputs.serving,
   map((w) => ({ hour: w.window.start, instance: w.key, serving: w.value })),
 );
 // Burn-rate alerts for a 99.5% availability SLO, from per-minute windows.
 const alerts: Finding[] = [];
-events$.pipe(servingWindows({ assigner: tumbling(60_000) }), burnRateAlerts({ objective: 0.995 })).subscribe((f) => alerts.push(f));
+events$.pipe(servingWindows({ assigner: tumbling(60_000) }), burnRateAlerts({ objective: 0.995 }), outputs.findings).subscribe((f) => alerts.push(f));
 
 // One table row per hour, printed as soon as every window of that hour has closed.
 type Row = { ratings?: IntegerHistogramResult; serving: Map<string, ServingSummary> };
@@ -130,3 +135,4 @@ merge(ratings$, serving$).subscribe({
   },
 });
 events$.connect();
+await outputs.finish();
