@@ -102,6 +102,13 @@ export interface EventTimeWindowOptions<T, K, A, R> extends Aggregation<T, A, R>
   readonly time?: (value: T) => number;
   /** Source partition of an event, for per-partition watermarks (minimum over partitions). Default: one partition. */
   readonly partition?: (value: T) => string | number;
+  /**
+   * The partitions owned now, read as the watermark advances (a Kafka
+   * source's assignment: `() => stats.assignment[topic] ?? []`). A listed
+   * partition with no event yet holds the watermark back until `idleTimeout`,
+   * so its first batch is not late; an unlisted one stops counting.
+   */
+  readonly partitions?: () => Iterable<string | number>;
   /** How far behind the largest event time seen an event may arrive and still count as on time, ms. Default 0. */
   readonly outOfOrderness?: number;
   /** How long after the watermark passes a window's end it stays open for stragglers, ms. Default 0. */
@@ -215,6 +222,7 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
       const tracker = new WatermarkTracker({
         ...(options.outOfOrderness !== undefined ? { outOfOrderness: options.outOfOrderness } : {}),
         ...(options.idleTimeout !== undefined ? { idleTimeout: options.idleTimeout } : {}),
+        ...(options.partitions ? { partitions: options.partitions } : {}),
       });
       const closing = new MinHeap<HeapEntry<K, A>>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
       const expiring = new MinHeap<HeapEntry<K, A>>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));

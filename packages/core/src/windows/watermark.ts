@@ -31,7 +31,17 @@ export class WatermarkTracker {
   /** Clock reading of the latest event. */
   lastSeenAt = Number.NEGATIVE_INFINITY;
 
-  constructor(options: { readonly outOfOrderness?: number; readonly idleTimeout?: number } = {}) {
+  private readonly expected: (() => Iterable<string | number>) | undefined;
+
+  /**
+   * @param options.partitions the partitions this consumer owns now (a Kafka
+   * source's assignment). A listed partition not yet seen holds the watermark
+   * back (until `idleTimeout` after it was first listed), so the first batch
+   * of a slow partition is not late; a partition no longer listed stops
+   * counting, which follows rebalances.
+   */
+  constructor(options: { readonly outOfOrderness?: number; readonly idleTimeout?: number; readonly partitions?: () => Iterable<string | number> } = {}) {
+    this.expected = options.partitions;
     this.outOfOrderness = options.outOfOrderness ?? 0;
     this.idleTimeout = options.idleTimeout ?? Number.POSITIVE_INFINITY;
     if (!(this.outOfOrderness >= 0)) throw new RangeError(`outOfOrderness must be 0 or more ms, got ${this.outOfOrderness}`);
@@ -76,6 +86,7 @@ export class WatermarkTracker {
    * windows of a quiet stream still close.
    */
   current(now: number): number {
+    if (this.expected) this.followAssignment(now);
     let min = Number.POSITIVE_INFINITY;
     let active = 0;
     for (const p of this.partitions.values()) {
@@ -87,5 +98,13 @@ export class WatermarkTracker {
       active > 0 ? min - this.outOfOrderness : this.partitions.size > 0 ? this.maxEventTime - this.outOfOrderness + (now - this.lastSeenAt) : Number.NEGATIVE_INFINITY;
     if (candidate > this.floor) this.floor = candidate;
     return this.floor;
+  }
+
+  /** Adds listed partitions not yet seen (at −∞, so they hold the watermark) and forgets unlisted ones. */
+  private followAssignment(now: number): void {
+    const listed = new Set(this.expected!());
+    for (const id of listed) if (!this.partitions.has(id)) this.partitions.set(id, { id, max: Number.NEGATIVE_INFINITY, seenAt: now });
+    for (const id of this.partitions.keys()) if (!listed.has(id)) this.partitions.delete(id);
+    if (this.last && !listed.has(this.last.id)) this.last = undefined;
   }
 }

@@ -118,6 +118,27 @@ describe('eventTimeWindow', () => {
     });
   });
 
+  it('holds the watermark for an owned partition not seen yet, until it turns idle', () => {
+    marbles(({ hot, expectObservable }, s) => {
+      // Partitions 0 and 1 are owned; only 0 sends. Partition 1 holds the watermark at −∞ until it has been
+      // listed for 100 frames (from the first event, frame 0); then partition 0 alone moves it.
+      const src = hot('a-b 200ms -', { a: at(0, undefined, 0), b: at(5000, undefined, 0) });
+      const options = { assigner: tumbling(1000), partition: (e: E) => e.p!, partitions: () => [0, 1], idleTimeout: 100 };
+      expectObservable(src.pipe(windowed(options, s)), '^ 150ms !').toBe('100ms x', { x: w(0, 1000, [0]) });
+    });
+  });
+
+  it('stops counting a partition once it is no longer owned (a rebalance)', () => {
+    marbles(({ cold, expectObservable }, s) => {
+      let owned = [0, 1];
+      const src = cold('a-b-c|', { a: at(0, undefined, 1), b: at(5000, undefined, 0), c: at(5001, undefined, 0) });
+      const options = { assigner: tumbling(1000), partition: (e: E) => e.p!, partitions: () => owned };
+      // Partition 1 (at 0) holds the watermark while owned; revoked before c, the watermark jumps to 5001.
+      s.schedule(() => (owned = [0]), 3);
+      expectObservable(src.pipe(windowed(options, s))).toBe('----x(y|)', { x: w(0, 1000, [0]), y: w(5000, 6000, [5000, 5001]) });
+    });
+  });
+
   it('keeps windows per key', () => {
     marbles(({ cold, expectObservable }, s) => {
       const src = cold('a-b-c-----|', { a: at(0, 'x'), b: at(10, 'y'), c: at(1000, 'x') });
