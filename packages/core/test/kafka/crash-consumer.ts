@@ -27,7 +27,8 @@ fromKafka(consumer, { topics: [topic], decode: parseLogLine, deadLetter: () => u
     }),
     eventTimeWindow({
       assigner: tumbling(600_000),
-      outOfOrderness: 1_800_000,
+      outOfOrderness: 60_000,
+      partitions: () => stats.assignment[topic] ?? [],
       time: (r) => r.value.time,
       partition: (r) => r.partition,
       ack: (r) => r.ack,

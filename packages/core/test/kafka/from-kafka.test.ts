@@ -112,15 +112,13 @@ const bySeen = (records: readonly { partition: number; offset: number }[]): Map<
 /**
  * A histogram per event kind of a small integer of each event, so merged and
  * single-consumer windows compare exactly. Each partition is in event-time
- * order and the watermark is the minimum over partitions, but a window learns
- * of a partition only from its first record: until then the others move the
- * watermark alone. Here the last partition's first batch arrives up to about
- * 26 minutes of event time behind the others, so 30 minutes of
- * out-of-orderness keep every record on time. (eventTimeWindow taking the
- * assigned partitions up front would remove the need.)
+ * order and the watermark is the minimum over the partitions the source owns
+ * (`partitions`): the last partition's first batch arrives up to about 26
+ * minutes of event time behind the others, and must still be on time.
  */
-const kindHistograms = {
-  outOfOrderness: 30 * 60_000,
+const kindHistograms = (source: KafkaSourceStats, topic: string) => ({
+  outOfOrderness: 60_000,
+  partitions: () => source.assignment[topic] ?? [],
   key: (r: KafkaRecord<TelemetryEvent>) => r.value.kind,
   time: (r: KafkaRecord<TelemetryEvent>) => r.value.time,
   partition: (r: KafkaRecord<TelemetryEvent>) => r.partition,
@@ -131,7 +129,7 @@ const kindHistograms = {
     h.add(e.kind === 'rate' ? e.rating : e.kind === 'watch' ? Math.min(e.minute, 1000) : e.status % 1000);
   },
   result: (h: IntegerHistogram) => h,
-};
+});
 
 describe('fromKafka against a real broker', () => {
   it('accepts a kafkajs consumer as it is', () => {
@@ -154,7 +152,7 @@ describe('fromKafka against a real broker', () => {
       (onStop) =>
         fromKafka(k.consumer('g-100k'), eventOptions(stats, { topics: [topic], maxInFlight: 60_000, onStop, deadLetter: (p) => void poison.push(Buffer.from(p.error.raw).toString()) })).pipe(
           takeUntil(done),
-          eventTimeWindow({ ...kindHistograms, assigner: tumbling(TEN_MINUTES), stats: windowStats, result: (h) => h.result().total }),
+          eventTimeWindow({ ...kindHistograms(stats, topic), assigner: tumbling(TEN_MINUTES), stats: windowStats, result: (h) => h.result().total }),
         ),
       (r: WindowResult<string, number>) => counted.push(r.count),
     );
@@ -384,7 +382,7 @@ describe('fromKafka against a real broker', () => {
     const total = 30_000;
     const instances = ['a', 'b'];
     const windowStats = [createWindowStats(), createWindowStats(), createWindowStats()] as const;
-    const windows = (stats: WindowStats) => ({ ...kindHistograms, assigner: tumbling(TEN_MINUTES), stats });
+    const windows = (source: KafkaSourceStats, stats: WindowStats) => ({ ...kindHistograms(source, topic), assigner: tumbling(TEN_MINUTES), stats });
     const done = new Subject<void>();
     const members = instances.map((instance, i) => {
       const stats = createKafkaSourceStats();
@@ -392,7 +390,7 @@ describe('fromKafka against a real broker', () => {
         fromKafka(k.consumer('g-scale'), eventOptions(stats, { topics: [topic], maxInFlight: 30_000 }))
           .pipe(
             takeUntil(done),
-            eventTimeWindow(windows(windowStats[i]!)),
+            eventTimeWindow(windows(stats, windowStats[i]!)),
             windowSummaries(instance),
             toKafka(k.producer, { topic: summaries, encode: (m) => ({ key: m.instance, value: JSON.stringify(m) }) }),
           )
@@ -414,7 +412,7 @@ describe('fromKafka against a real broker', () => {
     const stopSingle = new Subject<void>();
     const singleDone = new Promise<void>((resolve, reject) =>
       fromKafka(k.consumer('g-scale-single'), eventOptions(singleStats, { topics: [topic], maxInFlight: 30_000 }))
-        .pipe(takeUntil(stopSingle), eventTimeWindow(windows(windowStats[2])))
+        .pipe(takeUntil(stopSingle), eventTimeWindow(windows(singleStats, windowStats[2])))
         .subscribe({ next: (r) => single.push(r), error: reject, complete: resolve }),
     );
     await until(() => singleStats.received >= total, 60_000, () => singleStats);
