@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startKafka, type KafkaBroker } from '../scripts/kafka/broker.js';
 
 // The examples are documentation that runs: check what the built examples print.
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -35,4 +36,21 @@ describe('examples', () => {
     // 4. Fairness: the under-represented group is named as worse off.
     expect(part(4)).toMatch(/critical hitRate\[gender\] .* worse off: gender=F/);
   }, 120_000);
+
+  describe('with a real Kafka broker', () => {
+    let broker: KafkaBroker;
+    beforeAll(async () => {
+      broker = await startKafka({ log: (line) => console.log(line) });
+    }, 600_000);
+    afterAll(() => broker?.stop());
+
+    it('the Kafka day consumes every published line at least once, dead letters included', () => {
+      const out = run('examples/dist/kafka/kafka-day.js', [`--brokers=${broker.bootstrap}`]);
+      const published = Number(/Published ([\d,]+) log lines/.exec(out)![1]!.replace(/,/g, ''));
+      const consumed = /Consumed ([\d,]+) records: (\d+) dead-lettered .*, ([\d,]+) acknowledged/.exec(out)!;
+      expect(Number(consumed[3]!.replace(/,/g, ''))).toBe(published);
+      expect(Number(consumed[2])).toBeGreaterThan(0);
+      expect(out).toMatch(/03:00 {2}rec-2:8082 .*⚠/);
+    }, 120_000);
+  });
 });

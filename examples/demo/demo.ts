@@ -4,13 +4,16 @@
 //   2. rating drift against a training profile, with delays against the ground truth (examples/drift)
 //   3. an online experiment, reported hour by hour with sequential statistics (examples/experiment)
 //   4. fairness by group and by intersection, with bootstrap intervals (examples/fairness)
-//   node examples/dist/demo/demo.js
+// With --brokers=host:port it also runs the service through that Kafka broker (examples/kafka);
+// with --metrics-port or --smtp, part 1 serves /metrics or emails its findings (examples/serving/outputs.ts).
+//   node examples/dist/demo/demo.js [--brokers=127.0.0.1:9092] [--metrics-port=9464] [--smtp=smtp://host:port --mail-to=you@example.com]
 const parts: [title: string, module: string][] = [
   ['A day of the service, read from corrupted log lines', '../serving/serving-day.js'],
   ['Rating drift, against the training profile and the last 24 hours', '../drift/rating-drift.js'],
   ['An online experiment with a real effect', '../experiment/experiment.js'],
   ['Fairness for an under-represented group', '../fairness/fairness.js'],
 ];
+if (process.argv.some((a) => a.startsWith('--brokers'))) parts.splice(1, 0, ['The same kind of day through a real Kafka broker, at least once', '../kafka/kafka-day.js']);
 
 const started = performance.now();
 for (const [i, [title, module]] of parts.entries()) {
