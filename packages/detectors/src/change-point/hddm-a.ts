@@ -35,6 +35,10 @@ export class HddmA extends BinaryDetector {
   readonly driftConfidence: number;
   readonly warningConfidence: number;
   readonly twoSidedTest: boolean;
+  /** log(1/δ_drift), log(2/δ_drift) and log(2/δ_warning), computed once. */
+  private readonly logInverseDrift: number;
+  private readonly logTwoOverDrift: number;
+  private readonly logTwoOverWarning: number;
   private mean = 0;
   private minN = 0;
   private minMean = 0;
@@ -46,6 +50,9 @@ export class HddmA extends BinaryDetector {
     this.driftConfidence = requireParameter('HddmA', 'driftConfidence', options.driftConfidence ?? 0.001, (v) => v > 0 && v < 1, 'in (0, 1)');
     this.warningConfidence = requireParameter('HddmA', 'warningConfidence', options.warningConfidence ?? 0.005, (v) => v > 0 && v < 1, 'in (0, 1)');
     this.twoSidedTest = options.twoSidedTest ?? false;
+    this.logInverseDrift = Math.log(1.0 / this.driftConfidence);
+    this.logTwoOverDrift = Math.log(2.0 / this.driftConfidence);
+    this.logTwoOverWarning = Math.log(2.0 / this.warningConfidence);
   }
 
   /** The overall mean (error rate) since the last restart. */
@@ -65,7 +72,7 @@ export class HddmA extends BinaryDetector {
 
   /** Rise of the overall mean over the cut mean, divided by the Hoeffding bound at `driftConfidence` (0 with no cut). */
   get statistic(): number {
-    const eps = this.bound(this.minN, this.driftConfidence);
+    const eps = this.bound(this.minN, this.logTwoOverDrift);
     return eps > 0 ? (this.mean - this.minMean) / eps : 0;
   }
 
@@ -85,13 +92,13 @@ export class HddmA extends BinaryDetector {
     const epsZ = this.hoeffding(this.n);
     if (this.minMean + this.hoeffding(this.minN) >= this.mean + epsZ) this.cutMin();
     if (this.maxMean - this.hoeffding(this.maxN) <= this.mean - epsZ) this.cutMax();
-    const up = this.meanShift(this.minN, this.mean - this.minMean, this.driftConfidence);
-    const upWarning = !up && this.meanShift(this.minN, this.mean - this.minMean, this.warningConfidence);
+    const up = this.meanShift(this.minN, this.mean - this.minMean, this.logTwoOverDrift);
+    const upWarning = !up && this.meanShift(this.minN, this.mean - this.minMean, this.logTwoOverWarning);
     this.detected = up;
     this.warning = upWarning;
     if (this.twoSidedTest) {
-      if (this.meanShift(this.maxN, this.maxMean - this.mean, this.driftConfidence)) this.detected = true;
-      else if (this.meanShift(this.maxN, this.maxMean - this.mean, this.warningConfidence)) this.warning = true;
+      if (this.meanShift(this.maxN, this.maxMean - this.mean, this.logTwoOverDrift)) this.detected = true;
+      else if (this.meanShift(this.maxN, this.maxMean - this.mean, this.logTwoOverWarning)) this.warning = true;
     }
   }
 
@@ -114,17 +121,17 @@ export class HddmA extends BinaryDetector {
   }
 
   private hoeffding(n: number): number {
-    return Math.sqrt((1.0 / (2 * n)) * Math.log(1.0 / this.driftConfidence));
+    return Math.sqrt((1.0 / (2 * n)) * this.logInverseDrift);
   }
 
   /** The bound a difference of means must reach, between the first `cutN` values and all of them. */
-  private bound(cutN: number, confidence: number): number {
+  private bound(cutN: number, logTerm: number): number {
     if (cutN === this.n || cutN === 0) return 0;
     const m = ((this.n - cutN) / cutN) * (1.0 / this.n);
-    return Math.sqrt((m / 2) * Math.log(2.0 / confidence));
+    return Math.sqrt((m / 2) * logTerm);
   }
 
-  private meanShift(cutN: number, difference: number, confidence: number): boolean {
-    return cutN !== this.n && difference >= this.bound(cutN, confidence);
+  private meanShift(cutN: number, difference: number, logTerm: number): boolean {
+    return cutN !== this.n && difference >= this.bound(cutN, logTerm);
   }
 }
