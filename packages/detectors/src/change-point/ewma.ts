@@ -102,8 +102,7 @@ export class Ewma extends SequentialDetector {
     if (this.n < this.minInstances) return false;
     const factor = (a / (2 - a)) * (1 - this.decay);
     this.bound = this.threshold * Math.sqrt(this.variance) * Math.sqrt(factor);
-    const dev = this.z - this.mean;
-    this.detected = crossed(this.mode, dev, -dev, this.bound);
+    this.detected = crossed(this.mode, this.z - this.mean, this.mean - this.z, this.bound);
     return this.detected;
   }
 
