@@ -32,8 +32,8 @@ export interface KafkaBroker {
   readonly port: number;
   /** The broker's log. */
   readonly logFile: string;
-  /** Stops the broker (SIGTERM, a clean shutdown) and keeps its data, then starts it again on the same ports. */
-  restart(): Promise<void>;
+  /** Stops the broker (SIGTERM, a clean shutdown) and keeps its data, then starts it again on the same ports after `downFor` ms (default 0). */
+  restart(downFor?: number): Promise<void>;
   /** Stops the broker and removes its data. */
   stop(): Promise<void>;
 }
@@ -166,8 +166,9 @@ export async function startKafka(options: { port?: number; log?: (line: string) 
     bootstrap: `127.0.0.1:${port}`,
     port,
     logFile,
-    async restart() {
+    async restart(downFor = 0) {
       await halt();
+      await new Promise((resolve) => setTimeout(resolve, downFor));
       await launch();
     },
     async stop() {

@@ -72,6 +72,8 @@ export interface KafkaSourceStats {
   commits: number;
   commitErrors: number;
   rebalances: number;
+  /** Times the consumer was stopped and run again because the group did not rejoin within `stallTimeout`. */
+  restarts: number;
   /** Partitions owned, by topic, as of the last group join. */
   assignment: Record<string, readonly number[]>;
 }
@@ -87,7 +89,7 @@ export interface KafkaSourceStats {
 export function createKafkaSourceStats(): KafkaSourceStats {
   return {
     received: 0, decoded: 0, deadLettered: 0, acked: 0, inFlight: 0, maxInFlightSeen: 0, uncommitted: 0, abandoned: 0,
-    pauses: 0, resumes: 0, commits: 0, commitErrors: 0, rebalances: 0, assignment: {},
+    pauses: 0, resumes: 0, commits: 0, commitErrors: 0, rebalances: 0, restarts: 0, assignment: {},
   };
 }
 
@@ -123,6 +125,14 @@ export interface FromKafkaOptions<T> {
   readonly resumeAt?: number;
   /** How often acknowledged offsets are committed, ms. Default 1000. They are also committed on stop and when a rebalance starts. */
   readonly commitInterval?: number;
+  /**
+   * How long a rebalance (or a crash) may last without the group being
+   * rejoined before the consumer is stopped and run again, ms. kafkajs can
+   * hang in a rejoin after a broker restart (its issues 267 and 659: no error,
+   * no join, no fetch); the restart rejoins and redelivers from the last
+   * commit. Needs the consumer's `stop`. Default 60,000.
+   */
+  readonly stallTimeout?: number;
   readonly stats?: KafkaSourceStats;
   /** Receives errors the source recovers from (a failed commit, retried at the next interval). */
   readonly onError?: (error: Error) => void;
@@ -197,6 +207,9 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
   if (!(Number.isInteger(resumeAt) && resumeAt >= 0 && resumeAt < maxInFlight)) throw new RangeError(`resumeAt must be a whole number from 0 to maxInFlight - 1 (${maxInFlight - 1}), got ${resumeAt}`);
   const commitInterval = options.commitInterval ?? 1000;
   if (!(commitInterval > 0)) throw new RangeError(`commitInterval must be more than 0 ms, got ${commitInterval}`);
+  const stallTimeout = options.stallTimeout ?? 60_000;
+  if (!(stallTimeout > 0)) throw new RangeError(`stallTimeout must be more than 0 ms, got ${stallTimeout}`);
+  const clock = options.scheduler ?? asyncScheduler;
 
   return new Observable<KafkaRecord<T>>((subscriber) => {
     const stats = options.stats ?? createKafkaSourceStats();
@@ -208,6 +221,9 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
     let ownedCount = 0;
     // Between a rebalance starting (or the consumer crashing) and the next join, ownership is unknown: no commits.
     let rebalancing = false;
+    // When the current rebalance began (clock time), and whether the watchdog is restarting the consumer.
+    let rebalancingSince = 0;
+    let restarting = false;
     let stopping = false;
     let commits: Promise<void> = Promise.resolve();
 
@@ -366,6 +382,32 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
       }
     };
 
+    const startRebalance = (): void => {
+      if (!rebalancing) rebalancingSince = clock.now();
+      rebalancing = true;
+    };
+
+    const run = (): Promise<void> => consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+
+    /** The watchdog: a group that has not rejoined within stallTimeout is left and joined again. */
+    const rejoinIfStalled = async (): Promise<void> => {
+      if (!rebalancing || restarting || stopping || !consumer.stop || clock.now() - rebalancingSince < stallTimeout) return;
+      restarting = true;
+      stats.restarts++;
+      options.onError?.(new Error(`the consumer group did not rejoin within ${stallTimeout} ms of a rebalance: restarting the consumer (records after the last commit are redelivered)`));
+      try {
+        await consumer.stop();
+        for (const byPartition of [...owned.values()]) for (const o of [...byPartition.values()]) abandon(o);
+        resume(true);
+        rebalancingSince = clock.now();
+        if (!stopping) await run();
+      } catch (err) {
+        options.onError?.(new Error(`restarting the consumer failed (tried again after stallTimeout): ${asError(err).message}`, { cause: err }));
+      } finally {
+        restarting = false;
+      }
+    };
+
     if (consumer.on && consumer.events) {
       const { GROUP_JOIN, REBALANCING, CRASH } = consumer.events;
       const listen = (name: string, listener: (event: KafkaConsumerEventLike) => void): void => {
@@ -376,7 +418,7 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
         stats.rebalances++;
         // Still a member of the old generation: save the work done, then hold commits until the join.
         void commit();
-        rebalancing = true;
+        startRebalance();
       });
       listen(GROUP_JOIN, (event) => {
         for (const byPartition of [...owned.values()]) for (const o of [...byPartition.values()]) abandon(o);
@@ -389,19 +431,22 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
       });
       listen(CRASH, (event) => {
         const { error, restart } = event.payload as { error?: unknown; restart?: boolean };
-        rebalancing = true;
+        startRebalance();
         if (restart === false) subscriber.error(new Error(`the Kafka consumer crashed and will not restart: ${asError(error).message}`, { cause: error }));
       });
     }
 
-    const committer: Subscription = interval(commitInterval, options.scheduler ?? asyncScheduler).subscribe(() => void commit());
+    const committer: Subscription = interval(commitInterval, clock).subscribe(() => {
+      void commit();
+      void rejoinIfStalled();
+    });
 
     (async () => {
       await consumer.connect();
       if (stopping) return;
       await consumer.subscribe({ topics, fromBeginning: options.fromBeginning ?? false });
       if (stopping) return;
-      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+      await run();
     })().catch((err: unknown) => {
       if (!stopping) subscriber.error(new Error(`could not start consuming ${topics.join(', ')}: ${asError(err).message}. Check the brokers and that the topics exist`, { cause: err }));
     });

@@ -95,6 +95,8 @@ export interface KafkaConsumerLike {
     eachBatch: (payload: KafkaEachBatchPayloadLike) => Promise<void>;
   }): Promise<void>;
   commitOffsets(offsets: Array<{ topic: string; partition: number; offset: string }>): Promise<void>;
+  /** Stops fetching and leaves the group, keeping the connection (kafkajs `stop`); used to rejoin a group that hangs. */
+  stop?(): Promise<void>;
   pause(topics: KafkaTopicPartitions[]): void;
   resume(topics: KafkaTopicPartitions[]): void;
   readonly events?: { readonly GROUP_JOIN: string; readonly REBALANCING: string; readonly CRASH: string };

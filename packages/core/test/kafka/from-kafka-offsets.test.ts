@@ -17,6 +17,8 @@ class ScriptedConsumer implements KafkaConsumerLike {
   readonly paused: KafkaTopicPartitions[] = [];
   readonly resumed: KafkaTopicPartitions[] = [];
   disconnected = false;
+  runs = 0;
+  stops = 0;
   private eachBatch: ((payload: KafkaEachBatchPayloadLike) => Promise<void>) | undefined;
   private readonly listeners = new Map<string, ((event: KafkaConsumerEventLike) => void)[]>();
 
@@ -26,7 +28,11 @@ class ScriptedConsumer implements KafkaConsumerLike {
   }
   async subscribe(): Promise<void> {}
   async run(config: { eachBatch: (payload: KafkaEachBatchPayloadLike) => Promise<void> }): Promise<void> {
+    this.runs++;
     this.eachBatch = config.eachBatch;
+  }
+  async stop(): Promise<void> {
+    this.stops++;
   }
   async commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void> {
     this.commits.push(offsets);
@@ -93,6 +99,26 @@ describe('fromKafka with a scripted consumer', () => {
     await sleep(10);
     expect(s.isStopped()).toBe(true);
     expect(c.disconnected).toBe(true);
+  });
+
+  it('stops and runs the consumer again when the group has not rejoined within stallTimeout', async () => {
+    const c = new ScriptedConsumer();
+    const errors: string[] = [];
+    const s = start(c, { stallTimeout: 40, onError: (e) => errors.push(e.message) });
+    c.emit('join', { memberAssignment: { t: [0] } });
+    await c.deliver(0, [0, 1]);
+    c.emit('rebalancing', {});
+    await sleep(20);
+    expect([c.stops, c.runs]).toEqual([0, 1]); // a rebalance may take a while
+    await sleep(60);
+    // Hung: left and joined again; what was in flight is abandoned, to be redelivered from the last commit.
+    expect([c.stops, c.runs]).toEqual([1, 2]);
+    expect(s.stats).toMatchObject({ restarts: 1, inFlight: 0, abandoned: 2 });
+    expect(errors[0]).toMatch(/did not rejoin within 40 ms/);
+    c.emit('join', { memberAssignment: { t: [0] } });
+    await sleep(80);
+    expect(c.stops).toBe(1); // joined: the watchdog rests
+    s.subscription.unsubscribe();
   });
 
   it('abandons the in-flight records of a rebalance and never commits for a partition it lost', async () => {

@@ -232,7 +232,7 @@ describe('fromKafka against a real broker', () => {
     // 20,000 records/s downstream, so the stream is still flowing when the broker goes down.
     const acker = slowAcker(100);
     const { subscription, stopped } = run(
-      (onStop) => fromKafka(k.consumer(group, { retry: { initialRetryTime: 200, maxRetryTime: 2000, retries: 30 } }), eventOptions(stats, { topics: [topic], maxInFlight: 3000, onStop, onError: (e) => errors.push(e.message) })),
+      (onStop) => fromKafka(k.consumer(group, { retry: { initialRetryTime: 200, maxRetryTime: 2000, retries: 30 } }), eventOptions(stats, { topics: [topic], maxInFlight: 3000, stallTimeout: 15_000, onStop, onError: (e) => errors.push(e.message) })),
       (r) => {
         (seen.get(r.partition) ?? seen.set(r.partition, new Set()).get(r.partition)!).add(Number(r.offset));
         acker.queue.push(r);
@@ -249,7 +249,7 @@ describe('fromKafka against a real broker', () => {
     subscription.unsubscribe();
     acker.stop();
     expect(await stopped).toBeUndefined();
-    console.log(`restart: broker stopped after ${receivedAtStop} records and back ${restartMs} ms later (${receivedAtStart} by then); ${stats.received} records received for ${ends.reduce((a, b) => a + b, 0)} (${stats.abandoned} abandoned and redelivered), ${stats.commitErrors} failed commits retried, ${stats.rebalances} rebalances`);
+    console.log(`restart: broker stopped after ${receivedAtStop} records and back ${restartMs} ms later (${receivedAtStart} by then); ${stats.received} records received for ${ends.reduce((a, b) => a + b, 0)} (${stats.abandoned} abandoned and redelivered), ${stats.commitErrors} failed commits retried, ${stats.rebalances} rebalances, ${stats.restarts} consumer restarts after a hung rejoin`);
     for (const [p, end] of ends.entries()) expect(seen.get(p)?.size).toBe(end);
     expect(await k.committed(group, topic)).toEqual(ends);
   }, 180_000);
