@@ -16,7 +16,8 @@ const CHUNK = 500_000;
 const source = sim.generate();
 function nextChunk(): string[] {
   const lines: string[] = [];
-  for (let r = source.next(); !r.done && lines.length < CHUNK; r = lines.length < CHUNK ? source.next() : r) lines.push(formatLogLine(r.value));
+  // Lines arrive as flat strings decoded from bytes (a file, a socket, Kafka), not as the rope a template literal builds.
+  for (let r = source.next(); !r.done && lines.length < CHUNK; r = lines.length < CHUNK ? source.next() : r) lines.push(Buffer.from(formatLogLine(r.value)).toString());
   return lines;
 }
 
