@@ -61,9 +61,13 @@ export async function provisionKafka(log: (line: string) => void = console.log):
   try {
     await run('mvn', ['-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`], 'fetching the Kafka jars');
     writeFileSync(join(staging, 'READY'), `${KAFKA_VERSION}\n`);
-    if (!existsSync(join(libs, 'READY'))) {
-      rmSync(libs, { recursive: true, force: true });
+    // A folder without READY is what a killed fetch left: clear it. Then the first rename wins; a
+    // concurrent fetch that finds the folder in place (ENOTEMPTY) uses it and drops its own copy.
+    if (existsSync(libs) && !existsSync(join(libs, 'READY'))) rmSync(libs, { recursive: true, force: true });
+    try {
       renameSync(staging, libs);
+    } catch (err) {
+      if (!existsSync(join(libs, 'READY'))) throw err;
     }
   } finally {
     rmSync(staging, { recursive: true, force: true });
