@@ -366,7 +366,7 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
         const release = ack && step < size ? () => --holders === 0 && ack() : ack;
         let added = false;
         let missedAny = false;
-        const retained: Win<K, A>[] = [];
+        let retained: Win<K, A>[] | undefined; // allocated only for late events
         for (let start = alignedStart(t, step, offset); start > t - size; start -= step) {
           const end = start + size;
           let m = byStart.get(start);
@@ -379,7 +379,7 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
           } else if (end + grace <= watermark) {
             missedAny = true;
             if (w) {
-              retained.push(w);
+              (retained ??= []).push(w);
               if (late === 'update') holders++;
             }
           } else {
@@ -389,7 +389,7 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
             added = true;
           }
         }
-        if (missedAny) missed(value, retained, added, release);
+        if (missedAny) missed(value, retained ?? [], added, release);
         if (release !== ack) release!();
       };
 

@@ -87,6 +87,12 @@ export class WatermarkTracker {
    */
   current(now: number): number {
     if (this.expected) this.followAssignment(now);
+    else if (this.partitions.size === 1 && this.last && now - this.last.seenAt < this.idleTimeout) {
+      // One active partition, the common case: no scan.
+      const candidate = this.last.max - this.outOfOrderness;
+      if (candidate > this.floor) this.floor = candidate;
+      return this.floor;
+    }
     let min = Number.POSITIVE_INFINITY;
     let active = 0;
     for (const p of this.partitions.values()) {
