@@ -25,7 +25,7 @@ function run(title, cmd, args, env = {}) {
 }
 
 function prepare() {
-  run('install dependencies (pinned pnpm via npx)', pnpm[0], [...pnpm.slice(1), 'install', '--frozen-lockfile', '--reporter=append-only']);
+  run('install dependencies (pinned pnpm via npx)', pnpm[0], [...pnpm.slice(1), 'install', '--frozen-lockfile', '--reporter=append-only'], { npm_config_update_notifier: 'false' });
   run('build the packages (tsc -b)', bin('tsc'), ['-b']);
 }
 
