@@ -1,4 +1,5 @@
 import type { ParseErrorCode } from './parse-error.js';
+import { describeValue as describe } from './internal/describe-value.js';
 import { MAX_EVENT_TIME } from './timestamp.js';
 
 /**
@@ -125,14 +126,6 @@ function checkRecommendation(e: Record<string, unknown>): RuleViolation | undefi
       return violation('bad-result', 'error', `error must be a non-empty single-line string, got ${describe(error)}`);
   }
   return undefined;
-}
-
-/** A short, safe rendering of any value for an error message. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
-  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
 
 /** Names a character for an error message: `'x'`, or its code point when it is not printable. */

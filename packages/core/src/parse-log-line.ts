@@ -1,7 +1,8 @@
-import { describe, describeChar, firstControlChar, isIdChar, MAX_ID_LENGTH, MAX_MINUTE } from './event-rules.js';
+import { describeChar, firstControlChar, isIdChar, MAX_ID_LENGTH, MAX_MINUTE } from './event-rules.js';
 import type { RateEvent, RecommendationEvent, TelemetryEvent, WatchEvent } from './events.js';
 import { parseError, type ParseError, type ParseErrorCode } from './parse-error.js';
 import { scanTimestamp, type ScannedTimestamp } from './timestamp.js';
+import { describeValue as describe } from './internal/describe-value.js';
 import { decodeUtf8 } from './utf8.js';
 
 /**

@@ -1,16 +1,10 @@
 // Input checks shared by the accumulators: each failure is a RangeError that
 // names the accumulator, the field and what was wrong, so a corrupt snapshot
 // or a bad value is refused before it touches any state.
+import { describeValue as show } from '../internal/describe-value.js';
 
 /** A JSON object read by a `fromJSON`. */
 export type JsonObject = Readonly<Record<string, unknown>>;
-
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (value === null || typeof value !== 'object') return String(value);
-  return 'an object';
-}
 
 /** Throws unless `value` is a finite number. */
 export function requireFinite(value: number, where: string): void {

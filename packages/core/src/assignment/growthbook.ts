@@ -8,16 +8,8 @@
  *
  * @module
  */
+import { fnv1a32 } from '../internal/fnv1a.js';
 
-/** FNV-1a, 32 bits, over the UTF-16 code units of `text` (what GrowthBook's SDKs hash). */
-function fnv1a32(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
 
 /**
  * A unit's position in [0, 1) under GrowthBook's hash: version 1 is

@@ -165,17 +165,22 @@ export function attributeExposures(options: AttributionOptions): OperatorFunctio
         }
       };
 
-      const touch = (user: string, list: Pending[]): void => {
-        byUser.delete(user);
-        byUser.set(user, list);
-      };
+      // Moves a user to the back of the Map's order (most recently active); only needed to bound users.
+      const touch =
+        options.maxUsers === undefined
+          ? (): void => undefined
+          : (user: string, list: Pending[]): void => {
+              byUser.delete(user);
+              byUser.set(user, list);
+            };
 
       const expose = (e: RecommendationEvent): void => {
         stats.exposures++;
         stats.pending++;
         const n = e.movies.length;
         const p: Pending = { exposure: e, end: e.time + horizon, seq: seq++, minutes: new Array<number>(n).fill(0), firstWatchAt: new Array(n), ratings: new Array(n), others: undefined, done: false };
-        const list = byUser.get(e.user) ?? [];
+        let list = byUser.get(e.user);
+        if (!list) byUser.set(e.user, (list = []));
         // Kept in event-time order, so the first match is the earliest exposure.
         let at = list.length;
         while (at > 0 && list[at - 1]!.exposure.time > e.time) at--;

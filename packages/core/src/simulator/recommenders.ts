@@ -1,3 +1,4 @@
+import { fnv1a32 } from '../internal/fnv1a.js';
 import { SeededRandom } from '../random.js';
 import type { World } from './world.js';
 
@@ -105,7 +106,7 @@ export function latentFactorRecommender(world: World, options: LatentFactorOptio
     if (hit) return hit;
     const u = world.user(user);
     if (!u) return (fallback ??= popularityRecommender(world))({ user, time: 0, k });
-    const random = new SeededRandom(seed * 1_000_003 + stringHash(user));
+    const random = new SeededRandom(seed * 1_000_003 + fnv1a32(user));
     for (let i = 0; i < movies.length; i++) {
       const m = movies[i]!;
       scores[i] = world.affinity(u, m) + popularityWeight * Math.log(m.popularity) + noise * random.normal();
@@ -114,11 +115,4 @@ export function latentFactorRecommender(world: World, options: LatentFactorOptio
     cache.set(key, list);
     return list;
   };
-}
-
-/** FNV-1a over UTF-16 code units: a cheap, stable seed from an id. */
-function stringHash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
 }
