@@ -14,21 +14,30 @@ import type { UserAttributes, UserLookup } from '../events.js';
  */
 export function groupKey(lookup: UserLookup, attributes: readonly string[], unknownGroup = 'unknown'): (event: { readonly user: string }) => string {
   if (attributes.length === 0) throw new RangeError('name at least one attribute to group by, such as gender');
-  // Names are built once per attributes object (a lookup usually returns the same one for a user),
-  // so the hot path does one lookup and one WeakMap read instead of concatenating strings per event.
-  const names = new WeakMap<UserAttributes, string>();
+  // Names are built once per combination of values and found again through a small map per
+  // attribute, so the hot path does no string building and no lookup in a map as large as the user base.
+  const root: GroupNode = new Map();
+  const last = attributes.length - 1;
   return (event) => {
     const a = lookup(event.user);
     if (!a) return unknownGroup;
-    let key = names.get(a);
-    if (key === undefined) {
-      key = '';
-      for (let i = 0; i < attributes.length; i++) {
-        const name = attributes[i]!;
-        key += `${i > 0 ? ',' : ''}${name}=${a[name] ?? unknownGroup}`;
-      }
-      names.set(a, key);
+    let node = root;
+    for (let i = 0; i < last; i++) {
+      const value = a[attributes[i]!] ?? unknownGroup;
+      let next = node.get(value) as GroupNode | undefined;
+      if (next === undefined) node.set(value, (next = new Map()));
+      node = next;
     }
-    return key;
+    const value = a[attributes[last]!] ?? unknownGroup;
+    let name = node.get(value) as string | undefined;
+    if (name === undefined) node.set(value, (name = nameOf(a, attributes, unknownGroup)));
+    return name;
   };
+}
+
+/** Values of the attributes so far → the next level, or at the last attribute the group's name. */
+type GroupNode = Map<string, GroupNode | string>;
+
+function nameOf(a: UserAttributes, attributes: readonly string[], unknownGroup: string): string {
+  return attributes.map((name) => `${name}=${a[name] ?? unknownGroup}`).join(',');
 }

@@ -228,6 +228,24 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
       const expiring = new MinHeap<HeapEntry<K, A>>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
       // Aligned windows by start then key; sessions by key. Closed windows kept for updates live here too.
       const byStart = new Map<number, Map<K, Win<K, A>>>();
+      // The windows of the start looked up last: in-order events mostly share it, which saves a lookup by number.
+      let lastStart = Number.NaN;
+      let lastWindows: Map<K, Win<K, A>> | undefined;
+      const windowsAt = (start: number): Map<K, Win<K, A>> | undefined => {
+        if (start !== lastStart) {
+          lastStart = start;
+          lastWindows = byStart.get(start);
+        }
+        return lastWindows;
+      };
+      /** Files a new window under its start and key. */
+      const fileAt =
+        (start: number) =>
+        (w: Win<K, A>): void => {
+          let m = windowsAt(start);
+          if (!m) byStart.set(start, (m = lastWindows = new Map()));
+          m.set(w.key, w);
+        };
       const sessions = new Map<K, Win<K, A>[]>();
       // Keys with open windows → how many, in least-recently-active order (only kept when maxKeys is set).
       const liveKeys = options.maxKeys !== undefined ? new Map<K, number>() : undefined;
@@ -260,10 +278,13 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
             if (list.length === 0) sessions.delete(w.key);
           }
         } else {
-          const m = byStart.get(w.start);
+          const m = windowsAt(w.start);
           if (m && m.get(w.key) === w) {
             m.delete(w.key);
-            if (m.size === 0) byStart.delete(w.start);
+            if (m.size === 0) {
+              byStart.delete(w.start);
+              lastWindows = undefined;
+            }
           }
         }
       };
@@ -326,13 +347,17 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
         }
       };
 
-      const open = (key: K, start: number, end: number, value: T, ack: (() => void) | undefined): Win<K, A> => {
+      /**
+       * Opens a window for `value` after `register` has filed it, so that the
+       * key eviction its opening may cause cannot unfile it.
+       */
+      const open = (key: K, start: number, end: number, register: (w: Win<K, A>) => void, value: T, ack: (() => void) | undefined): void => {
         const w: Win<K, A> = { key, start, end, acc: options.create(), count: 0, revision: 0, seq: seq++, open: true, expiresAt: 0, acks: undefined };
         stats.openWindows++;
         closing.push({ at: end + grace, seq: w.seq, win: w, end });
+        register(w);
         touchKey(key, true);
         addTo(w, value, ack);
-        return w;
       };
 
       const addTo = (w: Win<K, A>, value: T, ack: (() => void) | undefined): void => {
@@ -369,7 +394,7 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
         let retained: Win<K, A>[] | undefined; // allocated only for late events
         for (let start = alignedStart(t, step, offset); start > t - size; start -= step) {
           const end = start + size;
-          let m = byStart.get(start);
+          let m = windowsAt(start);
           const w = m?.get(key);
           if (w?.open) {
             holders++;
@@ -383,9 +408,8 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
               if (late === 'update') holders++;
             }
           } else {
-            if (!m) byStart.set(start, (m = new Map()));
             holders++;
-            m.set(key, open(key, start, end, value, release));
+            open(key, start, end, fileAt(start), value, release);
             added = true;
           }
         }
@@ -403,9 +427,7 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
           return;
         }
         if (live.length === 0) {
-          const w = open(key, t, t + gap, value, ack);
-          list.push(w);
-          sessions.set(key, list);
+          open(key, t, t + gap, (w) => sessions.set(key, [...list, w]), value, ack);
           return;
         }
         const [into, ...rest] = live.sort((a, b) => a.start - b.start) as [Win<K, A>, ...Win<K, A>[]];

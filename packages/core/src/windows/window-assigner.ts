@@ -64,5 +64,8 @@ export function session(gap: number): WindowAssigner {
 
 /** Start of the aligned window of length `step` holding `t`. */
 export function alignedStart(t: number, step: number, offset: number): number {
-  return t - ((((t - offset) % step) + step) % step);
+  // Division and floor rather than `%`, which V8 computes with a slow fmod for times beyond 32 bits;
+  // the checks correct a quotient that rounded across a boundary.
+  const start = Math.floor((t - offset) / step) * step + offset;
+  return start > t ? start - step : start + step <= t ? start + step : start;
 }

@@ -164,6 +164,16 @@ describe('eventTimeWindow', () => {
     });
   });
 
+  it('keeps counting a key whose arrival evicted the only other key of its window', () => {
+    marbles(({ cold, expectObservable }, s) => {
+      const src = cold('a-b-c|', { a: at(0, 'x'), b: at(1, 'y'), c: at(2, 'y') });
+      expectObservable(src.pipe(windowed({ assigner: tumbling(1000), key: (e) => e.key!, maxKeys: 1 }, s))).toBe('--e--(y|)', {
+        e: { ...w(0, 1000, [0]), key: 'x', evicted: true },
+        y: { ...w(0, 1000, [1, 2]), key: 'y' },
+      });
+    });
+  });
+
   it('puts each event in size/advance hopping windows', () => {
     marbles(({ cold, expectObservable }, s) => {
       const src = cold('a-b-----|', { a: at(250), b: at(1200) });
