@@ -90,7 +90,7 @@ function parseText(line: string, raw: string | Uint8Array, maxLength: number): T
   if (s.charCodeAt(i) !== 44 /* , */) return fieldError(s, raw, 'bad-timestamp', i, `expected ',' after the time`);
 
   const userStart = ++i;
-  while (i < end && isIdChar(s.charCodeAt(i), false)) i++;
+  i = scanId(s, i, ANY_ID);
   if (i === userStart || i - userStart > MAX_ID_LENGTH)
     return fieldError(s, raw, 'bad-user', userStart, `the user id must be 1 to ${MAX_ID_LENGTH} printable characters without spaces or ','`);
   if (i === end) return parseError('bad-request', `the line ends after the user id: expected <time>,<user>,<request>; ${FORMS}`, i, raw);
@@ -98,9 +98,9 @@ function parseText(line: string, raw: string | Uint8Array, maxLength: number): T
   const user = s.slice(userStart, i);
   i++;
 
-  if (s.startsWith(WATCH, i)) return parseWatch(s, raw, i + WATCH.length, time, user);
-  if (s.startsWith(RATE, i)) return parseRate(s, raw, i + RATE.length, time, user);
-  if (s.startsWith(RECOMMENDATION, i)) return parseRecommendation(s, raw, i + RECOMMENDATION.length, time, user);
+  if (textAt(s, i, WATCH)) return parseWatch(s, raw, i + WATCH.length, time, user);
+  if (textAt(s, i, RATE)) return parseRate(s, raw, i + RATE.length, time, user);
+  if (textAt(s, i, RECOMMENDATION)) return parseRecommendation(s, raw, i + RECOMMENDATION.length, time, user);
   return parseError('bad-request', `unknown request ${describe(s.slice(i))}: ${FORMS}`, i, raw);
 }
 
@@ -112,11 +112,30 @@ function fieldError(s: string, raw: string | Uint8Array, code: ParseErrorCode, a
   return parseError(code, `${what}; found ${describeChar(c)} at ${at}`, at, raw);
 }
 
+/** Whether `text` stands in `s` at `at`. A short slice and `===` beat `startsWith` in V8 on this hot path. */
+function textAt(s: string, at: number, text: string): boolean {
+  return s.slice(at, at + text.length) === text;
+}
+
+const MOVIE_ID = 1;
+const ANY_ID = 2;
+/** Per code unit below 128, the ids it may stand in: bit MOVIE_ID and bit ANY_ID (user ids and instances also take '/' and '='). */
+const ID_CHARS = new Uint8Array(128).map((_, c) => (isIdChar(c, true) ? MOVIE_ID : 0) | (isIdChar(c, false) ? ANY_ID : 0));
+
+/** Scans an id of the given kind from `start`; returns its end index (== start when empty). A table beats the comparisons. */
+function scanId(s: string, start: number, kind: typeof MOVIE_ID | typeof ANY_ID): number {
+  const n = s.length;
+  let i = start;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127 || (ID_CHARS[c]! & kind) === 0) break;
+  }
+  return i;
+}
+
 /** Scans a movie id from `start`; returns its end index (== start when empty). */
 function scanMovie(s: string, start: number): number {
-  let i = start;
-  while (i < s.length && isIdChar(s.charCodeAt(i), true)) i++;
-  return i;
+  return scanId(s, start, MOVIE_ID);
 }
 
 function badMovie(s: string, raw: string | Uint8Array, start: number, stop: number, after: string): ParseError {
@@ -150,7 +169,7 @@ function parseWatch(s: string, raw: string | Uint8Array, start: number, time: nu
   const minute = scanWhole(s, stop + 1, MAX_MINUTE, cursor);
   if (minute < 0) return fieldError(s, raw, 'bad-minute', stop + 1, `the minute must be a whole number from 0 to ${MAX_MINUTE}`);
   const i = cursor.end;
-  if (!s.startsWith('.mpg', i) || i + 4 !== s.length) return fieldError(s, raw, 'bad-minute', i, "expected '.mpg' to end the line after the minute");
+  if (!textAt(s, i, '.mpg') || i + 4 !== s.length) return fieldError(s, raw, 'bad-minute', i, "expected '.mpg' to end the line after the minute");
   return { kind: 'watch', time, user, movie: s.slice(start, stop), minute };
 }
 
@@ -164,18 +183,17 @@ function parseRate(s: string, raw: string | Uint8Array, start: number, time: num
 }
 
 function parseRecommendation(s: string, raw: string | Uint8Array, start: number, time: number, user: string): RecommendationEvent | ParseError {
-  let i = start;
-  while (i < s.length && isIdChar(s.charCodeAt(i), false)) i++;
+  let i = scanId(s, start, ANY_ID);
   if (i === start || i - start > MAX_ID_LENGTH || s.charCodeAt(i) !== 44)
     return fieldError(s, raw, 'bad-instance', i === start ? start : i, `the serving instance must be 1 to ${MAX_ID_LENGTH} printable characters followed by ', status <code>'`);
   const instance = s.slice(start, i);
   i++;
-  if (!s.startsWith(STATUS, i)) return fieldError(s, raw, 'bad-status', i, "expected ' status <code>' after the instance");
+  if (!textAt(s, i, STATUS)) return fieldError(s, raw, 'bad-status', i, "expected ' status <code>' after the instance");
   const statusAt = i + STATUS.length;
   const status = scanWhole(s, statusAt, 999, cursor);
   if (status < 0) return fieldError(s, raw, 'bad-status', statusAt, 'the status must be a whole number from 0 to 999');
   i = cursor.end;
-  if (s.charCodeAt(i) !== 44 || !s.startsWith(RESULT, i + 1)) return fieldError(s, raw, 'bad-result', i, "expected ', result: ' after the status");
+  if (s.charCodeAt(i) !== 44 || !textAt(s, i + 1, RESULT)) return fieldError(s, raw, 'bad-result', i, "expected ', result: ' after the status");
   const resultAt = i + 1 + RESULT.length;
   const lastComma = s.lastIndexOf(', ');
   if (lastComma < resultAt || !s.endsWith(' ms'))

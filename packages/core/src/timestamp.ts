@@ -44,6 +44,9 @@ function digits(s: string, at: number, n: number): number {
   return v;
 }
 
+let lastDate = -1;
+let lastDays = 0;
+
 /** Result of {@link scanTimestamp}: the time, and where parsing stopped or failed. */
 export interface ScannedTimestamp {
   /** Epoch ms, or -1 when the text is not a valid timestamp. */
@@ -64,7 +67,13 @@ export function scanTimestamp(s: string, start: number, out: ScannedTimestamp): 
   const month = digits(s, start + 5, 2);
   if (month < 1 || month > 12 || s.charCodeAt(start + 7) !== 45) return fail(out, start + 5);
   const day = digits(s, start + 8, 2);
-  if (day < 1 || day > daysInMonth(year, month)) return fail(out, start + 8);
+  // Consecutive lines mostly share a date: reuse the last one's day number, checked already.
+  const date = (year * 100 + month) * 100 + day;
+  if (date !== lastDate) {
+    if (day < 1 || day > daysInMonth(year, month)) return fail(out, start + 8);
+    lastDays = daysFromCivil(year, month, day);
+    lastDate = date;
+  }
   const t = s.charCodeAt(start + 10);
   if (t !== 84 /* T */ && t !== 32 /* space */) return fail(out, start + 10);
   const hour = digits(s, start + 11, 2);
@@ -89,7 +98,7 @@ export function scanTimestamp(s: string, start: number, out: ScannedTimestamp): 
     for (; n < 3; n++) ms *= 10;
   }
   if (s.charCodeAt(i) === 90 /* Z */) i++;
-  out.time = daysFromCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
+  out.time = lastDays * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
   out.end = i;
   return out;
 }
