@@ -173,10 +173,17 @@ export function createWorld(options: WorldOptions): World {
     });
   }
 
-  // Ids are 1, 2, 3, ...: a user is found by index, cheaper than a map as large as the user base.
+  // Ids are 1, 2, 3, ... without leading zeros: a user is found by index, read digit by digit,
+  // which is cheaper than a map as large as the user base or Number() on a fresh string.
   const userById = (id: string): SimUser | undefined => {
-    const u = users[Number(id) - 1];
-    return u?.id === id ? u : undefined;
+    if (id.length > 9 || id.charCodeAt(0) === 48 /* 0 */) return undefined;
+    let n = 0;
+    for (let i = 0; i < id.length; i++) {
+      const d = id.charCodeAt(i) - 48;
+      if (!(d >= 0 && d <= 9)) return undefined;
+      n = n * 10 + d;
+    }
+    return users[n - 1];
   };
   const movieById = new Map(movies.map((m) => [m.id, m]));
   return {

@@ -249,7 +249,8 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
       const sessions = new Map<K, Win<K, A>[]>();
       // Keys with open windows → how many, in least-recently-active order (only kept when maxKeys is set).
       const liveKeys = options.maxKeys !== undefined ? new Map<K, number>() : undefined;
-      let watermark = Number.NEGATIVE_INFINITY;
+      // The watermark lives in an object field, which V8 updates in place; a closure variable holding a double is re-boxed on every write.
+      const progress = { watermark: Number.NEGATIVE_INFINITY };
       let seq = 0;
       let timer: Subscription | undefined;
 
@@ -309,14 +310,14 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
 
       const advance = (now: number): void => {
         const next = tracker.current(now);
-        if (next <= watermark) return;
-        watermark = next;
+        if (next <= progress.watermark) return;
+        progress.watermark = next;
         stats.watermark = next;
-        for (let top = closing.peek(); top && top.at <= watermark; top = closing.peek()) {
+        for (let top = closing.peek(); top && top.at <= progress.watermark; top = closing.peek()) {
           closing.pop();
           if (top.win.open && top.win.end === top.end) close(top.win);
         }
-        for (let top = expiring.peek(); top && top.at <= watermark; top = expiring.peek()) {
+        for (let top = expiring.peek(); top && top.at <= progress.watermark; top = expiring.peek()) {
           expiring.pop();
           forget(top.win);
         }
@@ -401,7 +402,7 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
             addTo(w, value, release);
             touchKey(key, false);
             added = true;
-          } else if (end + grace <= watermark) {
+          } else if (end + grace <= progress.watermark) {
             missedAny = true;
             if (w) {
               (retained ??= []).push(w);
@@ -422,7 +423,7 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
         // Sessions (open, or retained for updates) that an event at t touches: [start - gap, end).
         const touched = list.filter((w) => t >= w.start - gap && t < w.end);
         const live = touched.filter((w) => w.open);
-        if (live.length === 0 && t + gap + grace <= watermark) {
+        if (live.length === 0 && t + gap + grace <= progress.watermark) {
           missed(value, touched.slice(0, 1), false, ack);
           return;
         }
@@ -457,7 +458,7 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
           if (stats.openWindows === 0 && late !== 'update') return;
           // Wake when the next partition turns idle, or (all idle) when the next window is due.
           const due = closing.peek();
-          const wake = tracker.nextIdleAt(now) ?? (due ? now + Math.max(1, due.at - watermark) : undefined);
+          const wake = tracker.nextIdleAt(now) ?? (due ? now + Math.max(1, due.at - progress.watermark) : undefined);
           if (wake !== undefined) timer = scheduler.schedule(check, wake - now);
         }, options.idleTimeout);
       };
