@@ -175,22 +175,30 @@ export function createWorld(options: WorldOptions): World {
 
   // Ids are 1, 2, 3, ... without leading zeros: a user is found by index, read digit by digit,
   // which is cheaper than a map as large as the user base or Number() on a fresh string.
-  const userById = (id: string): SimUser | undefined => {
-    if (id.length > 9 || id.charCodeAt(0) === 48 /* 0 */) return undefined;
+  // Attributes sit in their own array, so a lookup reaches them without loading the user.
+  const attributes = users.map((u) => u.attributes);
+  const indexOf = (id: string): number => {
+    if (id.length > 9 || id.charCodeAt(0) === 48 /* 0 */) return -1;
     let n = 0;
     for (let i = 0; i < id.length; i++) {
       const d = id.charCodeAt(i) - 48;
-      if (!(d >= 0 && d <= 9)) return undefined;
+      if (!(d >= 0 && d <= 9)) return -1;
       n = n * 10 + d;
     }
-    return users[n - 1];
+    return n - 1;
   };
   const movieById = new Map(movies.map((m) => [m.id, m]));
   return {
     users,
     movies,
-    lookup: (id) => userById(id)?.attributes,
-    user: userById,
+    lookup: (id) => {
+      const i = indexOf(id);
+      return i >= 0 ? attributes[i] : undefined;
+    },
+    user: (id) => {
+      const i = indexOf(id);
+      return i >= 0 ? users[i] : undefined;
+    },
     movie: (id) => movieById.get(id),
     affinity(user, movie) {
       let s = user.bias + movie.bias;

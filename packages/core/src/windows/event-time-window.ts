@@ -395,7 +395,7 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
         let retained: Win<K, A>[] | undefined; // allocated only for late events
         for (let start = alignedStart(t, step, offset); start > t - size; start -= step) {
           const end = start + size;
-          let m = windowsAt(start);
+          const m = windowsAt(start);
           const w = m?.get(key);
           if (w?.open) {
             holders++;
