@@ -129,6 +129,11 @@ export class CardinalityGuard {
     return folded as L;
   }
 
+  /** Gives back the slot of a series that is no longer exported (its gauges were removed), so a new combination may take it. */
+  release(metric: string, labels: Readonly<Record<string, string>>): void {
+    this.series.get(metric)?.delete(seriesKey(labels));
+  }
+
   /** How many times a series of `metric` was folded into `other`. */
   overflows(metric: string): number {
     return this.folded.get(metric) ?? 0;

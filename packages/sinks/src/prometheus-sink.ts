@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { tap, type MonoTypeOperatorFunction } from 'rxjs';
 import { CardinalityGuard, checkBoundedLabels, type BoundedLabels } from './cardinality-guard.js';
 import { subjectLabels } from './subject-labels.js';
+import { WindowSeries } from './window-series.js';
 
 /**
  * Options of {@link createPrometheusSink}.
@@ -35,6 +36,14 @@ export interface WindowMetricOptions<K> {
   readonly window: string;
   /** Labels for a window key; default none (one overall series). */
   readonly labels?: (key: K) => BoundedLabels;
+  /**
+   * After how many window lengths without a new window a series' gauges are
+   * removed (a retired serving instance, a group that stopped rating), so a
+   * scrape does not keep reporting its last value. Measured in event time
+   * against the newest window of the same metric and size. Default 2;
+   * `Infinity` keeps every series.
+   */
+  readonly staleAfter?: number;
 }
 
 /**
@@ -81,7 +90,8 @@ const QUANTILES = [0.5, 0.9, 0.95, 0.99] as const;
  * prefix, base units (seconds), `_total` on counters, ratios from 0 to 1.
  * Labels come only from bounded sets, capped per metric by a
  * {@link CardinalityGuard}. Window gauges show the latest window per series:
- * a late revision of an older window does not overwrite a newer one.
+ * a late revision of an older window does not overwrite a newer one, and a
+ * series without a window for `staleAfter` window lengths is removed.
  *
  * @example
  * ```ts
@@ -186,14 +196,33 @@ export function createPrometheusSink(options: PrometheusSinkOptions): Prometheus
     },
   });
 
-  // Latest window start per (admitted, so bounded) series, so a late revision of an old window does not overwrite a newer one.
-  const latestStart = new Map<string, number>();
-  const windowSeries = <K>(metric: string, window: string, labels: ((key: K) => BoundedLabels) | undefined, w: WindowResult<K, unknown>): Record<string, string> | undefined => {
-    const l = admit(metric, { ...(labels ? checkBoundedLabels(labels(w.key)) : {}), window });
-    const key = `${metric}${JSON.stringify(l)}`;
-    if ((latestStart.get(key) ?? Number.NEGATIVE_INFINITY) > w.window.start) return undefined;
-    latestStart.set(key, w.window.start);
+  // The latest window per (admitted, so bounded) series, so a late revision of an old window does not
+  // overwrite a newer one and a series that stopped receiving windows is removed.
+  const series = new WindowSeries();
+  const windowSeries = <K>(
+    metric: string,
+    o: WindowMetricOptions<K> & { readonly staleAfter: number },
+    labels: ((key: K) => BoundedLabels) | undefined,
+    w: WindowResult<K, unknown>,
+    remove: (labels: Record<string, string>) => void,
+  ): Record<string, string> | undefined => {
+    const l = admit(metric, { ...(labels ? checkBoundedLabels(labels(w.key)) : {}), window: o.window });
+    const family = `${metric}/${o.window}`;
+    if (!series.accept(family, l, w.window)) return undefined;
+    for (const gone of series.stale(family, o.staleAfter)) {
+      remove(gone);
+      guard.release(metric, gone);
+    }
     return l;
+  };
+  const removeRatingSeries = (l: Record<string, string>): void => {
+    ratingMean.remove(l);
+    ratingCount.remove(l);
+    for (let stars = 1; stars <= 5; stars++) ratingShare.remove({ ...l, rating: String(stars) });
+  };
+  const removeServingSeries = (l: Record<string, string>): void => {
+    for (const g of [availability, compliance, windowRequests]) g.remove(l);
+    for (const q of QUANTILES) latencyQuantile.remove({ ...l, quantile: String(q) });
   };
 
   return {
@@ -209,19 +238,22 @@ export function createPrometheusSink(options: PrometheusSinkOptions): Prometheus
         requestErrors.inc(l, isSuccess(e) ? 0 : 1);
         latency.observe(l, e.latencyMs / 1000);
       }),
-    ratingWindows: <K>(o: WindowMetricOptions<K>) =>
-      tap((w: WindowResult<K, IntegerHistogram>) => {
-        const l = windowSeries('modelwatch_rating_mean', o.window, o.labels, w);
+    ratingWindows: <K>(options: WindowMetricOptions<K>) => {
+      const o = withStaleAfter(options);
+      return tap((w: WindowResult<K, IntegerHistogram>) => {
+        const l = windowSeries('modelwatch_rating_mean', o, o.labels, w, removeRatingSeries);
         if (!l) return;
         const r = w.value.result();
         ratingCount.set(l, r.total);
         if (r.total === 0) return;
         ratingMean.set(l, r.mean);
         r.values.forEach((stars, i) => ratingShare.set({ ...l, rating: String(stars) }, r.proportions[i]!));
-      }),
-    servingWindows: (o) =>
-      tap((w: WindowResult<string, ServingSummary>) => {
-        const l = windowSeries('modelwatch_availability_ratio', o.window, (instance) => ({ serving_instance: instance }), w);
+      });
+    },
+    servingWindows: (options) => {
+      const o = withStaleAfter(options);
+      return tap((w: WindowResult<string, ServingSummary>) => {
+        const l = windowSeries('modelwatch_availability_ratio', o, (instance: string) => ({ serving_instance: instance }), w, removeServingSeries);
         if (!l) return;
         const s = w.value;
         windowRequests.set(l, s.requests);
@@ -229,7 +261,8 @@ export function createPrometheusSink(options: PrometheusSinkOptions): Prometheus
         availability.set(l, s.availability);
         compliance.set(l, s.latencyCompliance);
         for (const q of QUANTILES) latencyQuantile.set({ ...l, quantile: String(q) }, s.latency.quantile(q) / 1000);
-      }),
+      });
+    },
     findings: () =>
       tap((f: Finding) => {
         const { subject, labels } = subjectLabels(f.subject);
@@ -254,6 +287,13 @@ export function createPrometheusSink(options: PrometheusSinkOptions): Prometheus
       windowSources.push({ stats, window: checkBoundedLabels({ window: o.window }).window ?? o.window, seen: new Map() });
     },
   };
+}
+
+/** The options with `staleAfter` checked and defaulted. */
+function withStaleAfter<O extends { readonly staleAfter?: number }>(o: O): O & { readonly staleAfter: number } {
+  const staleAfter = o.staleAfter ?? 2;
+  if (!(staleAfter > 0)) throw new RangeError(`staleAfter must be a positive number of window lengths (or Infinity to keep every series), got ${o.staleAfter}`);
+  return { ...o, staleAfter };
 }
 
 /** Moves a counter up to a running total read at scrape time, remembering what it has already counted. */

@@ -93,7 +93,7 @@ describe('createPrometheusSink', () => {
   it('folds series beyond the cap into "other" and counts them', async () => {
     const registry = new Registry();
     const sink = createPrometheusSink({ registry, maxSeriesPerMetric: 2 });
-    const windows = ['a', 'b', 'c', 'd'].map((group, i) => window(group, i, [5, 5, 4]));
+    const windows = ['a', 'b', 'c', 'd'].map((group) => window(group, 0, [5, 5, 4]));
     await lastValueFrom(from(windows).pipe(sink.ratingWindows({ window: '1h', labels: (group) => ({ group }) }), toArray()));
     expect((await seriesOf(registry, 'modelwatch_rating_mean')).map((l) => l['group'])).toEqual(['a', 'b', 'other']);
     expect(await value(registry, 'modelwatch_label_overflow_total', { metric: 'modelwatch_rating_mean' })).toBe(2);
@@ -111,6 +111,32 @@ describe('createPrometheusSink', () => {
     await lastValueFrom(from([finding]).pipe(sink.findings()));
     expect(await registry.metrics()).not.toContain('matrix');
     expect(await value(registry, 'modelwatch_finding_p_value', { kind: 'drift', subject: 'rating', detector: 'ks' })).toBe(1e-5);
+  });
+
+  it('removes the gauges of a series that stopped receiving windows, and frees its slot under the cap', async () => {
+    const registry = new Registry();
+    const sink = createPrometheusSink({ registry, maxSeriesPerMetric: 2 });
+    const byGroup = { window: '1h', labels: (group: string) => ({ group }) };
+    // b rates only in the first hour; c turns up in the fourth, when b has been silent for two hours.
+    const windows = [window('a', 0, [4]), window('b', 0, [2]), window('a', 1, [4]), window('a', 2, [5]), window('c', 3, [3])];
+    await lastValueFrom(from(windows).pipe(sink.ratingWindows(byGroup), toArray()));
+    expect((await seriesOf(registry, 'modelwatch_rating_mean')).map((l) => l['group'])).toEqual(['a', 'c']);
+    expect((await seriesOf(registry, 'modelwatch_rating_share_ratio')).some((l) => l['group'] === 'b')).toBe(false);
+    expect(sink.guard.overflows('modelwatch_rating_mean')).toBe(0);
+
+    // Serving instances: rec-2 answers for ten minutes only, rec-1 all along.
+    const requests = Array.from({ length: 60 }, (_, minute) => ['rec-1:8082', ...(minute < 10 ? ['rec-2:8082'] : [])].map((instance) => ({ kind: 'recommendation' as const, time: start + minute * 60_000, user: '1', instance, status: 200, movies: ['m'], latencyMs: 20 }))).flat();
+    await lastValueFrom(from(requests).pipe(servingWindows({ assigner: tumbling(60_000) }), sink.servingWindows({ window: '1m' }), toArray()));
+    expect((await seriesOf(registry, 'modelwatch_availability_ratio')).map((l) => l['serving_instance'])).toEqual(['rec-1:8082']);
+    expect((await seriesOf(registry, 'modelwatch_latency_quantile_seconds')).every((l) => l['serving_instance'] === 'rec-1:8082')).toBe(true);
+  });
+
+  it('keeps every series with staleAfter Infinity, and refuses a staleAfter that is not positive', async () => {
+    const registry = new Registry();
+    const sink = createPrometheusSink({ registry });
+    await lastValueFrom(from([window('b', 0, [2]), window('a', 5, [4])]).pipe(sink.ratingWindows({ window: '1h', labels: (group) => ({ group }), staleAfter: Infinity }), toArray()));
+    expect((await seriesOf(registry, 'modelwatch_rating_mean')).map((l) => l['group'])).toEqual(['b', 'a']);
+    expect(() => sink.ratingWindows({ window: '1h', staleAfter: 0 })).toThrow(/staleAfter must be a positive number of window lengths/);
   });
 
   it('keeps the newest window when a late revision of an older one arrives', async () => {
