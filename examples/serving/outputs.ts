@@ -18,7 +18,8 @@ export interface Outputs {
   finish(): Promise<void>;
 }
 
-export function outputsFromFlags(argv: readonly string[], decodeStats: DecodeStats): Outputs {
+/** `objective` is the availability SLO that the pipeline's burn-rate alerts use, exported for the Prometheus rules. */
+export function outputsFromFlags(argv: readonly string[], decodeStats: DecodeStats, objective: number): Outputs {
   const { values } = parseArgs({
     args: argv.slice(2),
     options: { 'metrics-port': { type: 'string' }, smtp: { type: 'string' }, 'mail-to': { type: 'string' }, 'mail-from': { type: 'string' } },
@@ -30,6 +31,7 @@ export function outputsFromFlags(argv: readonly string[], decodeStats: DecodeSta
   const prometheus = typeof port === 'string' ? createPrometheusSink({ registry: new Registry() }) : undefined;
   if (prometheus) {
     prometheus.decodeStats(decodeStats);
+    prometheus.sloObjective('availability', objective);
     createServer(metricsHandler(prometheus.registry)).listen(Number(port), '127.0.0.1');
   }
   let email: ReturnType<typeof createEmailSink> | undefined;

@@ -55,7 +55,9 @@ const corrupt = (line: string): string => {
 const deadLetters: ParseError[] = [];
 const decodeStats = createDecodeStats();
 // One pass over the stream feeds every pipeline: subscribe them all, then connect.
-const outputs = outputsFromFlags(process.argv, decodeStats);
+// The availability SLO: burnRateAlerts applies it here, and the Prometheus rules read it from the sink.
+const objective = 0.995;
+const outputs = outputsFromFlags(process.argv, decodeStats, objective);
 const events$ = connectable<TelemetryEvent>(
   sim.events().pipe(
     map((e) => corrupt(formatLogLine(e))),
@@ -78,7 +80,7 @@ const serving$ = events$.pipe(
 );
 // Burn-rate alerts for a 99.5% availability SLO, from per-minute windows.
 const alerts: Finding[] = [];
-events$.pipe(servingWindows({ assigner: tumbling(60_000) }), burnRateAlerts({ objective: 0.995 }), outputs.findings).subscribe((f) => alerts.push(f));
+events$.pipe(servingWindows({ assigner: tumbling(60_000) }), burnRateAlerts({ objective }), outputs.findings).subscribe((f) => alerts.push(f));
 
 // One table row per hour, printed as soon as every window of that hour has closed.
 type Row = { ratings?: IntegerHistogramResult; serving: Map<string, ServingSummary> };

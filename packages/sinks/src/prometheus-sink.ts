@@ -77,6 +77,20 @@ export interface PrometheusSink {
   decodeStats(stats: DecodeStats): void;
   /** Exports an `eventTimeWindow` operator's counters at every scrape: late, dropped and evicted counts, open windows, the watermark. */
   windowStats(stats: WindowStats, options: { readonly window: string }): void;
+  /**
+   * Exports an SLO's objective (`modelwatch_slo_objective_ratio{slo}`), from
+   * which the shipped burn-rate rules take the error budget, so the pipeline's
+   * `burnRateAlerts` and Prometheus' alerts share one setting. Without it the
+   * rules assume 0.995.
+   *
+   * @example
+   * ```ts
+   * const objective = 0.999;
+   * sink.sloObjective('availability', objective);
+   * serving$.pipe(burnRateAlerts({ objective }), sink.findings()).subscribe();
+   * ```
+   */
+  sloObjective(indicator: 'availability' | 'latency', objective: number): void;
 }
 
 const DEFAULT_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -141,6 +155,7 @@ export function createPrometheusSink(options: PrometheusSinkOptions): Prometheus
   const effectSize = gauge('modelwatch_finding_effect_size', 'Effect size (PSI, Jensen-Shannon, shift in SDs, gap) of the latest finding.', FINDING_LABELS);
   const statistic = gauge('modelwatch_finding_statistic', 'Test statistic or detector score of the latest finding.', FINDING_LABELS);
   const fairnessGap = gauge('modelwatch_fairness_gap', 'Gap between a group and the reference in the latest fairness finding (its effect size).', ['subject', 'detector', 'group']);
+  const objectives = gauge('modelwatch_slo_objective_ratio', 'Target share of good requests of an SLO, 0-1; the burn-rate rules take the error budget (1 - objective) from it.', ['slo']);
   const burnRate = gauge('modelwatch_slo_burn_rate', 'Error-budget burn rate over a window, at the latest burn-rate finding (1 spends the budget exactly over the SLO period).', ['subject', 'serving_instance', 'window']);
 
   // Decode and window statistics are running totals read at every scrape, from every source registered.
@@ -282,6 +297,10 @@ export function createPrometheusSink(options: PrometheusSinkOptions): Prometheus
       }),
     decodeStats: (stats) => {
       decodeSources.push({ stats, seen: new Map() });
+    },
+    sloObjective: (indicator, objective) => {
+      if (!(objective > 0 && objective < 1)) throw new RangeError(`an SLO objective is a share of good requests strictly between 0 and 1, such as 0.995; got ${objective}`);
+      objectives.set({ slo: indicator }, objective);
     },
     windowStats: (stats, o) => {
       windowSources.push({ stats, window: checkBoundedLabels({ window: o.window }).window ?? o.window, seen: new Map() });

@@ -139,6 +139,14 @@ describe('createPrometheusSink', () => {
     expect(() => sink.ratingWindows({ window: '1h', staleAfter: 0 })).toThrow(/staleAfter must be a positive number of window lengths/);
   });
 
+  it('exports an SLO objective for the burn-rate rules, and refuses one outside (0, 1)', async () => {
+    const registry = new Registry();
+    const sink = createPrometheusSink({ registry });
+    sink.sloObjective('availability', 0.999);
+    expect(await value(registry, 'modelwatch_slo_objective_ratio', { slo: 'availability' })).toBe(0.999);
+    expect(() => sink.sloObjective('latency', 99.5)).toThrow(/strictly between 0 and 1, such as 0.995; got 99.5/);
+  });
+
   it('keeps the newest window when a late revision of an older one arrives', async () => {
     const registry = new Registry();
     const sink = createPrometheusSink({ registry });
