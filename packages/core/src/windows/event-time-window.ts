@@ -106,7 +106,9 @@ export interface EventTimeWindowOptions<T, K, A, R> extends Aggregation<T, A, R>
    * The partitions owned now, read as the watermark advances (a Kafka
    * source's assignment: `() => stats.assignment[topic] ?? []`). A listed
    * partition with no event yet holds the watermark back until `idleTimeout`,
-   * so its first batch is not late; an unlisted one stops counting.
+   * so its first batch is not late; an unlisted one stops counting. Return a
+   * new iterable when the assignment changes: the same object as last time is
+   * taken to mean the same partitions, so an unchanged assignment costs nothing per event.
    */
   readonly partitions?: () => Iterable<string | number>;
   /** How far behind the largest event time seen an event may arrive and still count as on time, ms. Default 0. */

@@ -32,13 +32,16 @@ export class WatermarkTracker {
   lastSeenAt = Number.NEGATIVE_INFINITY;
 
   private readonly expected: (() => Iterable<string | number>) | undefined;
+  private lastListed: Iterable<string | number> | undefined;
 
   /**
    * @param options.partitions the partitions this consumer owns now (a Kafka
    * source's assignment). A listed partition not yet seen holds the watermark
    * back (until `idleTimeout` after it was first listed), so the first batch
    * of a slow partition is not late; a partition no longer listed stops
-   * counting, which follows rebalances.
+   * counting, which follows rebalances. Return a new iterable when the
+   * assignment changes (a Kafka source's `stats.assignment` does): the same
+   * object as last time is taken to mean the same partitions.
    */
   constructor(options: { readonly outOfOrderness?: number; readonly idleTimeout?: number; readonly partitions?: () => Iterable<string | number> } = {}) {
     this.expected = options.partitions;
@@ -106,9 +109,16 @@ export class WatermarkTracker {
     return this.floor;
   }
 
-  /** Adds listed partitions not yet seen (at −∞, so they hold the watermark) and forgets unlisted ones. */
+  /**
+   * Adds listed partitions not yet seen (at −∞, so they hold the watermark)
+   * and forgets unlisted ones. The list is compared by identity first: an
+   * assignment that has not changed costs nothing per event.
+   */
   private followAssignment(now: number): void {
-    const listed = new Set(this.expected!());
+    const current = this.expected!();
+    if (current === this.lastListed) return;
+    this.lastListed = current;
+    const listed = new Set(current);
     for (const id of listed) if (!this.partitions.has(id)) this.partitions.set(id, { id, max: Number.NEGATIVE_INFINITY, seenAt: now });
     for (const id of this.partitions.keys()) if (!listed.has(id)) this.partitions.delete(id);
     if (this.last && !listed.has(this.last.id)) this.last = undefined;

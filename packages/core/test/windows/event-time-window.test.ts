@@ -139,6 +139,15 @@ describe('eventTimeWindow', () => {
     });
   });
 
+  it('reads an unchanged assignment once, not per event', async () => {
+    let reads = 0;
+    const owned = { *[Symbol.iterator]() { reads++; yield 0; } };
+    const events = Array.from({ length: 1000 }, (_, i) => at(i * 10, undefined, 0));
+    const results = await lastValueFrom(from(events).pipe(windowed({ assigner: tumbling(1000), partition: (e) => e.p!, partitions: () => owned }), toArray()));
+    expect(results).toHaveLength(10);
+    expect(reads).toBe(1);
+  });
+
   it('keeps windows per key', () => {
     marbles(({ cold, expectObservable }, s) => {
       const src = cold('a-b-c-----|', { a: at(0, 'x'), b: at(10, 'y'), c: at(1000, 'x') });
