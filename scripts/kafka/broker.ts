@@ -34,6 +34,8 @@ export interface KafkaBroker {
   readonly logFile: string;
   /** Stops the broker (SIGTERM, a clean shutdown) and keeps its data, then starts it again on the same ports after `downFor` ms (default 0). */
   restart(downFor?: number): Promise<void>;
+  /** Suspends the broker's process (SIGSTOP) for `ms`, then resumes it: a broker that hangs with its connections open, as under a long GC pause. */
+  freeze(ms: number): Promise<void>;
   /** Stops the broker and removes its data. */
   stop(): Promise<void>;
 }
@@ -174,6 +176,16 @@ export async function startKafka(options: { port?: number; log?: (line: string) 
       await halt();
       await new Promise((resolve) => setTimeout(resolve, downFor));
       await launch();
+    },
+    async freeze(ms) {
+      const java = child;
+      if (!java) throw new Error('the broker is not running: start or restart it before freezing it');
+      java.kill('SIGSTOP');
+      try {
+        await new Promise((resolve) => setTimeout(resolve, ms));
+      } finally {
+        java.kill('SIGCONT');
+      }
     },
     async stop() {
       await halt();

@@ -303,6 +303,55 @@ describe('fromKafka against a real broker', () => {
     expect(await k.committed(group, topic)).toEqual(ends);
   }, 180_000);
 
+  it('restarts a consumer whose group does not rejoin within stallTimeout (the broker hangs mid-rebalance), losing nothing', async () => {
+    const topic = 'stall';
+    const group = 'g-stall';
+    await k.createTopic(topic, 3);
+    await k.produce(topic, movieLog(30_000, 31, true).lines);
+    const ends = await k.endOffsets(topic);
+    const seen = new Map<number, Set<number>>();
+    const see = (r: KafkaRecord<unknown>) => (seen.get(r.partition) ?? seen.set(r.partition, new Set()).get(r.partition)!).add(Number(r.offset));
+    // When the first member learns that the group rebalances (a second member joins), the broker hangs for
+    // 12 s: the rejoin cannot finish, so after stallTimeout (3 s) the watchdog stops and runs the consumer again.
+    let freeze: Promise<void> | undefined;
+    let armed = false;
+    const kafkajs = k.consumer(group);
+    const watched: KafkaConsumerLike = {
+      ...kafkajs,
+      on: (event, listener) =>
+        kafkajs.on(event as typeof kafkajs.events.REBALANCING, (e) => {
+          if (event === kafkajs.events.REBALANCING && armed && !freeze) freeze = k.broker.freeze(12_000);
+          listener(e);
+        }),
+    };
+    const first = createKafkaSourceStats();
+    const errors: string[] = [];
+    const acker = slowAcker(50);
+    const a = run(
+      (onStop) => fromKafka(watched, eventOptions(first, { topics: [topic], maxInFlight: 3000, stallTimeout: 3000, onStop, onError: (e) => errors.push(e.message) })),
+      (r) => {
+        see(r);
+        acker.queue.push(r);
+      },
+    );
+    await until(() => first.received >= 5000, 60_000, () => first);
+    armed = true;
+    const second = createKafkaSourceStats();
+    const b = run((onStop) => fromKafka(k.consumer(group), eventOptions(second, { topics: [topic], onStop })).pipe(tap((r) => r.ack())), see);
+    await until(() => freeze !== undefined, 30_000, () => ({ first, second }));
+    await freeze;
+    await until(() => ends.every((end, p) => seen.get(p)?.size === end) && first.inFlight === 0 && second.inFlight === 0, 120_000, () => ({ first, second, errors }));
+    a.subscription.unsubscribe();
+    b.subscription.unsubscribe();
+    acker.stop();
+    expect(await a.stopped).toBeUndefined();
+    expect(await b.stopped).toBeUndefined();
+    console.log(`stall: the first member restarted ${first.restarts} time(s) (${errors.filter((e) => e.includes('did not rejoin')).length} reported), read ${first.received} and abandoned ${first.abandoned}; the second read ${second.received}`);
+    expect(first.restarts).toBeGreaterThan(0);
+    expect(errors.some((e) => e.includes('did not rejoin within 3000 ms'))).toBe(true);
+    expect(await k.committed(group, topic)).toEqual(ends);
+  }, 180_000);
+
   it('keeps in-flight records under the bound with a slow downstream, pausing and resuming', async () => {
     const topic = 'slow';
     await k.createTopic(topic, 3);
