@@ -52,6 +52,7 @@ export * from './experiments/sample-ratio-mismatch.js';
 export * from './experiments/multiple-testing.js';
 export * from './experiments/sequential.js';
 export { cuped } from './experiments/cuped.js';
+export { ratioCovariates, compareRatiosCuped, type RatioCovariates } from './experiments/ratio-cuped.js';
 export * from './experiments/user-tally.js';
 export * from './experiments/arm-summary.js';
 export * from './experiments/compare-arms.js';

@@ -1,6 +1,7 @@
 import type { SampleMoments } from '../summaries.js';
 import { pairedMoments, type PairedMoments } from './paired-moments.js';
 import type { Proportion } from './proportions.js';
+import { ratioCovariates, type RatioCovariates } from './ratio-cuped.js';
 import type { UserTally } from './user-tally.js';
 
 /**
@@ -34,8 +35,17 @@ export interface ArmSummary {
   readonly availability?: PairedMoments;
   /** Total latency (y) over answers (x), ms; absent with fewer than 2 users with exposure events. */
   readonly latency?: PairedMoments;
-  /** With pre-exposure data: each user's pre-exposure value (x) paired with the metric (y), for CUPED. */
-  readonly preExposure?: { readonly conversion: PairedMoments; readonly minutesPerUser: PairedMoments };
+  /**
+   * With pre-exposure data, for CUPED: each user's pre-exposure value (x)
+   * paired with the metric (y), and for the ratio metrics the numerator and
+   * denominator during and before the experiment.
+   */
+  readonly preExposure?: {
+    readonly conversion: PairedMoments;
+    readonly minutesPerUser: PairedMoments;
+    readonly hitRate: RatioCovariates;
+    readonly minutesPerExposure: RatioCovariates;
+  };
 }
 
 function column(tallies: readonly UserTally[], f: (t: UserTally) => number): Float64Array {
@@ -96,6 +106,18 @@ export function summariseArm(arm: string, tallies: readonly UserTally[], pre?: r
       minutesPerUser: pairedMoments(
         column(pre, (t) => t.minutes),
         minutes,
+      ),
+      hitRate: ratioCovariates(
+        column(tallies, (t) => t.conversions),
+        exposures,
+        column(pre, (t) => t.conversions),
+        column(pre, (t) => t.exposures),
+      ),
+      minutesPerExposure: ratioCovariates(
+        minutes,
+        exposures,
+        column(pre, (t) => t.minutes),
+        column(pre, (t) => t.exposures),
       ),
     },
   };

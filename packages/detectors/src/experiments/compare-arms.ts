@@ -5,6 +5,7 @@ import { compareMeans } from './means.js';
 import type { PairedMoments } from './paired-moments.js';
 import { compareProportions } from './proportions.js';
 import { compareRatios } from './ratio-metric.js';
+import { compareRatiosCuped } from './ratio-cuped.js';
 import { alwaysValid, type AlwaysValidResult, type SequentialTuning } from './sequential.js';
 
 /**
@@ -55,7 +56,7 @@ export interface MetricComparison {
 export interface CompareArmsOptions {
   /** Default 0.05. */
   readonly alpha?: number;
-  /** Adjust per-user metrics with the arms' pre-exposure data when they have it. Default false. */
+  /** Adjust conversion, minutes per user, hit rate and minutes per exposure with the arms' pre-exposure data (CUPED) when they have it. Default false. */
   readonly cuped?: boolean;
   readonly sequential?: SequentialTuning;
 }
@@ -67,7 +68,8 @@ const ratioReady = (m: PairedMoments): boolean => m.meanX > 0;
  * (a metric is left out while the control's value is 0 or a ratio has no
  * denominator yet): conversion by the two-proportion z-test (Welch on
  * CUPED-adjusted values with `cuped`), minutes per user by Welch's t-test,
- * ratio metrics by the delta method; each with its mSPRT look.
+ * ratio metrics by the delta method (hit rate and minutes per exposure
+ * CUPED-adjusted with `cuped`, by {@link compareRatiosCuped}); each with its mSPRT look.
  *
  * @example
  * ```ts
@@ -107,8 +109,13 @@ export function compareArms(control: ArmSummary, treatment: ArmSummary, options:
     push('minutes per user', compareMeans(control.minutesPerUser, treatment.minutesPerUser, { alpha }));
   }
   if (ratioReady(control.minutesPerExposure) && ratioReady(treatment.minutesPerExposure)) {
-    push('hit rate', compareRatios(control.hitRate, treatment.hitRate, { alpha }));
-    push('minutes per exposure', compareRatios(control.minutesPerExposure, treatment.minutesPerExposure, { alpha }));
+    if (adjusted) {
+      push('hit rate', compareRatiosCuped(pc.hitRate, pt.hitRate, { alpha }), { cuped: true });
+      push('minutes per exposure', compareRatiosCuped(pc.minutesPerExposure, pt.minutesPerExposure, { alpha }), { cuped: true });
+    } else {
+      push('hit rate', compareRatios(control.hitRate, treatment.hitRate, { alpha }));
+      push('minutes per exposure', compareRatios(control.minutesPerExposure, treatment.minutesPerExposure, { alpha }));
+    }
   }
   if (ratioReady(control.rating) && ratioReady(treatment.rating)) push('mean rating', compareRatios(control.rating, treatment.rating, { alpha }));
   if (control.availability && treatment.availability) {
