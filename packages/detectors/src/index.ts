@@ -56,6 +56,7 @@ export { ratioCovariates, compareRatiosCuped, type RatioCovariates } from './exp
 export * from './experiments/user-tally.js';
 export * from './experiments/arm-summary.js';
 export * from './experiments/compare-arms.js';
+export * from './experiments/experiment-tallies.js';
 export * from './experiments/experiment-report.js';
 export { bootstrapReplicates, stratifiedBootstrap, simultaneousConfidence, type BootstrapInterval, type BootstrapOptions, type BootstrapReplicates } from './fairness/bootstrap.js';
 export { metricFrame, bootstrapMetricFrame, DEFAULT_MIN_GROUP_SIZE, type GroupMetric, type RatioMetric, type MetricFrameOptions, type GroupValue, type GapPair, type MetricFrameResult, type BootstrappedGroupValue, type BootstrappedMetricFrame } from './fairness/metric-frame.js';

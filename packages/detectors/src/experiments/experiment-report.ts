@@ -1,24 +1,13 @@
-import { assignVariant, eventTimeWindow, tumbling, type Experiment, type ExposureEvent, type ExposureOutcome, type Finding, type WindowBounds, type WindowResult } from '@modelwatch/core';
-import { connect, defer, filter, ignoreElements, map, merge, tap, type OperatorFunction } from 'rxjs';
+import { assignVariant, type Finding, type WindowBounds, type WindowResult } from '@modelwatch/core';
+import { defer, filter, map, type OperatorFunction } from 'rxjs';
 import { summariseArm, type ArmSummary } from './arm-summary.js';
 import { compareArms, type CompareArmsOptions, type MetricComparison } from './compare-arms.js';
 import { checkAlpha } from './lift.js';
 import { adjustPValues, type Correction } from './multiple-testing.js';
 import { sampleRatioMismatch, type SampleRatioResult } from './sample-ratio-mismatch.js';
 import type { SequentialTuning } from './sequential.js';
-import { addExposure, addOutcome, emptyTally, mergeTally, type UserTally } from './user-tally.js';
-
-/**
- * What {@link experimentReport} reads: exposure outcomes from
- * `attributeExposures` (the metrics) and, optionally, exposure events from
- * `exposures` (the availability and latency guardrails), merged.
- *
- * @example
- * ```ts
- * const input$: Observable<ExperimentInput> = merge(events$.pipe(attributeExposures({ horizon })), events$.pipe(exposures({ experiment })));
- * ```
- */
-export type ExperimentInput = ExposureOutcome | ExposureEvent;
+import { experimentTallies, ExperimentTallies, type ExperimentInput, type ExperimentTalliesOptions } from './experiment-tallies.js';
+import { emptyTally } from './user-tally.js';
 
 /**
  * Options of {@link experimentReport}.
@@ -28,14 +17,9 @@ export type ExperimentInput = ExposureOutcome | ExposureEvent;
  * const options: ExperimentReportOptions = { experiment, window: 3_600_000, start: Date.UTC(2026, 0, 1, 6), cuped: true };
  * ```
  */
-export interface ExperimentReportOptions extends Omit<CompareArmsOptions, 'sequential'> {
-  readonly experiment: Experiment;
+export interface ExperimentReportOptions extends Omit<CompareArmsOptions, 'sequential'>, ExperimentTalliesOptions {
   /** The arm the others are compared with. Default: the first variant. */
   readonly control?: string;
-  /** Length of the report windows, ms: one report per window, on everything since `start`. */
-  readonly window: number;
-  /** When the experiment started, epoch ms; outcomes before it are pre-exposure data (for CUPED), not results. Default: from the first. */
-  readonly start?: number;
   /** Sample-ratio mismatch is flagged below this p-value. Default 0.001. */
   readonly srmThreshold?: number;
   /** Correction over the win/loss metrics of all arms (guardrails are not corrected, to stay sensitive to harm). Default `'holm'`. */
@@ -46,8 +30,6 @@ export interface ExperimentReportOptions extends Omit<CompareArmsOptions, 'seque
    * report is read once, at a sample size fixed in advance.
    */
   readonly sequential?: SequentialTuning | false;
-  /** How far behind the latest exposure time an outcome may arrive, ms. Default 0 (outcomes of one horizon arrive in exposure order). */
-  readonly outOfOrderness?: number;
 }
 
 /**
@@ -107,13 +89,6 @@ export interface ExperimentReport {
   readonly findings: readonly Finding[];
 }
 
-interface WindowPart {
-  readonly post: Map<string, UserTally>;
-  readonly pre: Map<string, UserTally>;
-}
-
-const isExposureEvent = (x: ExperimentInput): x is ExposureEvent => 'kind' in x;
-
 /**
  * The per-window experiment report: reads exposure outcomes (and exposure
  * events, for guardrails), assigns each user to its arm with
@@ -129,7 +104,9 @@ const isExposureEvent = (x: ExperimentInput): x is ExposureEvent => 'kind' in x;
  * Windows follow the exposure time of outcomes, which alone close them;
  * exposure events, which run a horizon ahead of their outcomes, wait until
  * their window closes. Memory: one tally per user; each report reads every
- * user once.
+ * user once. It is {@link experimentTallies} followed by
+ * {@link experimentReportFromTallies}: run them apart to scale out over a
+ * Kafka consumer group.
  *
  * @example
  * ```ts
@@ -141,6 +118,26 @@ const isExposureEvent = (x: ExperimentInput): x is ExposureEvent => 'kind' in x;
  * ```
  */
 export function experimentReport(options: ExperimentReportOptions): OperatorFunction<ExperimentInput, ExperimentReport> {
+  const report = experimentReportFromTallies(options);
+  return (source) => source.pipe(experimentTallies(options), report);
+}
+
+/**
+ * The second half of {@link experimentReport}: reports from the windows of
+ * {@link experimentTallies}, in window order. In a scaled-out pipeline each
+ * consumer runs `experimentTallies` and publishes the windows
+ * (`windowSummaries`); the reducer merges them (`mergeWindowSummaries` with
+ * `ExperimentTallies.fromJSON`) and reports here, exactly as one consumer
+ * reading every partition would.
+ *
+ * @example
+ * ```ts
+ * fromKafka(consumer, { topics: ['experiment.tallies'], decode: parseWindowSummary, deadLetter })
+ *   .pipe(mergeWindowSummaries({ instances: ['consumer-1', 'consumer-2'], fromJSON: ExperimentTallies.fromJSON }), experimentReportFromTallies(options))
+ *   .subscribe((report) => report.findings.forEach((f) => console.log(f.subject)));
+ * ```
+ */
+export function experimentReportFromTallies(options: ExperimentReportOptions): OperatorFunction<WindowResult<unknown, ExperimentTallies>, ExperimentReport> {
   const { experiment } = options;
   const control = options.control ?? experiment.variants[0]?.name;
   if (control === undefined || !experiment.variants.some((v) => v.name === control)) {
@@ -153,43 +150,18 @@ export function experimentReport(options: ExperimentReportOptions): OperatorFunc
   return (source) =>
     defer(() => {
       const report = new ReportState(options, control, start);
-      // Outcomes alone drive the windows; exposure events, a horizon ahead of them, wait in buckets until their window closes.
       return source.pipe(
-        connect((shared) =>
-          merge(
-            shared.pipe(
-              filter(isExposureEvent),
-              tap((e) => report.serve(e)),
-              ignoreElements(),
-            ),
-            shared.pipe(
-              filter((x): x is ExposureOutcome => !isExposureEvent(x)),
-              eventTimeWindow<ExposureOutcome, WindowPart, WindowPart>({
-                assigner: tumbling(options.window),
-                time: (o) => o.exposure.time,
-                outOfOrderness: options.outOfOrderness ?? 0,
-                create: () => ({ post: new Map(), pre: new Map() }),
-                add: (part, o) => report.add(part, o),
-                result: (part) => part,
-              }),
-              map((w) => report.next(w)),
-              filter((r): r is ExperimentReport => r !== undefined),
-            ),
-          ),
-        ),
+        map((w) => report.next(w)),
+        filter((r): r is ExperimentReport => r !== undefined),
       );
     });
 }
 
-/** The cumulative state of one subscription to {@link experimentReport}. */
+/** The cumulative state of one subscription to {@link experimentReportFromTallies}. */
 class ReportState {
-  /** Arms by the configured split, and arms that exposure events say served the user (these win). */
+  /** Arms by the configured split; the arms that exposure events say served a user (in `total.served`) win. */
   private readonly assigned = new Map<string, string | undefined>();
-  private readonly served = new Map<string, string | undefined>();
-  private readonly post = new Map<string, UserTally>();
-  private readonly pre = new Map<string, UserTally>();
-  /** Exposure events by the start of their window, until it closes. */
-  private readonly serving = new Map<number, Map<string, UserTally>>();
+  private readonly total = new ExperimentTallies();
   private readonly runningP = new Map<string, number>();
   private readonly declared = new Map<string, number>();
   private srmFlagged = false;
@@ -204,44 +176,21 @@ class ReportState {
     this.alpha = options.alpha ?? 0.05;
   }
 
-  add(part: WindowPart, o: ExposureOutcome): void {
-    const user = o.exposure.user;
-    if (this.armOf(user) === undefined) return;
-    addOutcome(tallyOf(o.exposure.time >= this.start ? part.post : part.pre, user), o);
-  }
-
-  /** Exposure events say which arm really served a user: that arm, not the configured split, is the user's. */
-  serve(e: ExposureEvent): void {
-    if (e.experiment !== this.options.experiment.key || e.time < this.start) return;
-    if (!this.served.has(e.user)) this.served.set(e.user, this.options.experiment.variants.some((v) => v.name === e.variant) ? e.variant : undefined);
-    if (this.served.get(e.user) === undefined) return;
-    const bucket = Math.floor(e.time / this.options.window) * this.options.window;
-    let tallies = this.serving.get(bucket);
-    if (!tallies) this.serving.set(bucket, (tallies = new Map()));
-    addExposure(tallyOf(tallies, e.user), e);
-  }
-
-  next({ window, value }: WindowResult<null, WindowPart>): ExperimentReport | undefined {
-    mergeInto(this.pre, value.pre);
-    mergeInto(this.post, value.post);
-    for (const [bucket, tallies] of this.serving) {
-      if (bucket >= window.end) continue;
-      mergeInto(this.post, tallies);
-      this.serving.delete(bucket);
-    }
+  next({ window, value }: WindowResult<unknown, ExperimentTallies>): ExperimentReport | undefined {
+    this.total.merge(value);
     if (value.post.size > 0) this.since = Math.min(this.since, Math.max(window.start, this.start));
-    if (this.post.size === 0) return undefined;
+    if (this.total.post.size === 0) return undefined;
     const { experiment } = this.options;
     const byArm = new Map<string, string[]>(experiment.variants.map((v) => [v.name, []]));
-    for (const user of this.post.keys()) {
+    for (const user of this.total.post.keys()) {
       const arm = this.armOf(user);
       if (arm !== undefined) byArm.get(arm)!.push(user);
     }
     const arms = experiment.variants.map(({ name }): ArmReport => {
       const users = byArm.get(name)!;
       if (users.length < 2) return { arm: name, users: users.length };
-      const pre = this.options.cuped ? users.map((u) => this.pre.get(u) ?? emptyTally()) : undefined;
-      return { arm: name, users: users.length, summary: summariseArm(name, users.map((u) => this.post.get(u)!), pre) };
+      const pre = this.options.cuped ? users.map((u) => this.total.pre.get(u) ?? emptyTally()) : undefined;
+      return { arm: name, users: users.length, summary: summariseArm(name, users.map((u) => this.total.post.get(u)!), pre) };
     });
     const sampleRatio = sampleRatioMismatch(
       Object.fromEntries(arms.map((a) => [a.arm, a.users])),
@@ -254,7 +203,7 @@ class ReportState {
   }
 
   private armOf(user: string): string | undefined {
-    if (this.served.has(user)) return this.served.get(user);
+    if (this.total.served.has(user)) return this.total.served.get(user) ?? undefined;
     if (!this.assigned.has(user)) this.assigned.set(user, assignVariant(user, this.options.experiment));
     return this.assigned.get(user);
   }
@@ -338,19 +287,5 @@ class ReportState {
       });
     }
     return out;
-  }
-}
-
-function tallyOf(tallies: Map<string, UserTally>, user: string): UserTally {
-  let tally = tallies.get(user);
-  if (!tally) tallies.set(user, (tally = emptyTally()));
-  return tally;
-}
-
-function mergeInto(into: Map<string, UserTally>, from: ReadonlyMap<string, UserTally>): void {
-  for (const [user, tally] of from) {
-    const existing = into.get(user);
-    if (existing) mergeTally(existing, tally);
-    else into.set(user, tally);
   }
 }
