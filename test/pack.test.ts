@@ -35,10 +35,11 @@ beforeAll(() => {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('packed packages', () => {
-  it('ship only what a user needs, with the licence', () => {
+  it('ship only what a user needs, with the licence and a README', () => {
     for (const p of packages) {
       const files = sh('tar', ['-tzf', readdirSync(scratch).find((f) => f.startsWith(`modelwatch-${p}-`))!], scratch).split('\n');
       expect(files).toContain('package/LICENSE');
+      expect(files).toContain('package/README.md');
       expect(files).toContain('package/dist/index.js');
       expect(files).toContain('package/dist/index.d.ts');
       expect(files.some((f) => f.includes('/test/'))).toBe(false);
