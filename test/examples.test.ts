@@ -1,6 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSimulation, formatLogLine } from '../packages/core/src/index.js';
 import { startKafka, type KafkaBroker } from '../scripts/kafka/broker.js';
 
 // The examples are documentation that runs: check what the built examples print.
@@ -12,6 +16,17 @@ describe('examples', () => {
     const lines = run('examples/dist/quick-start/quick-start.js').trim().split('\n');
     expect(lines).toHaveLength(6);
     expect(lines[0]).toMatch(/^00:00 +\d+ ratings, mean \d\.\d\d$/);
+  });
+
+  it('quick start reads a log file too, and the same lines give the same statistics', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelwatch-quick-start-'));
+    try {
+      const file = join(dir, 'movielog.txt');
+      writeFileSync(file, `${[...createSimulation({ seed: 1, duration: 6 * 3_600_000 }).generate()].map(formatLogLine).join('\n')}\n`);
+      expect(run('examples/dist/quick-start/quick-start.js', [file])).toBe(run('examples/dist/quick-start/quick-start.js'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the demo tour shows each part: outage and drop, drift, experiment, fairness', () => {

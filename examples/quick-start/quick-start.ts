@@ -1,10 +1,14 @@
 // The README's code, runnable: log lines in, hourly rating statistics out.
-//   npx tsc -b && node examples/dist/quick-start/quick-start.js
-import { createSimulation, decode, formatLogLine, parseLogLine, ratingWindows, tumbling } from '@modelwatch/core';
-import { from, map } from 'rxjs';
+//   npx tsc -b && node examples/dist/quick-start/quick-start.js [movielog.txt]
+// With a file (or `-` for standard input, as in `tail -F movielog.txt | node quick-start.js -`) it reads
+// the lines from there; without one it makes six simulated hours of them.
+import { createReadStream } from 'node:fs';
+import { createSimulation, decode, formatLogLine, fromLines, parseLogLine, ratingWindows, tumbling } from '@modelwatch/core';
+import { from, map, type Observable } from 'rxjs';
 
-// Any source of log lines will do: a file, a socket, Kafka. Here, six simulated hours.
-const lines$ = from(createSimulation({ seed: 1, duration: 6 * 3_600_000 }).generate()).pipe(map(formatLogLine));
+const file = process.argv[2];
+const lines$: Observable<string | Uint8Array> =
+  file === undefined ? from(createSimulation({ seed: 1, duration: 6 * 3_600_000 }).generate()).pipe(map(formatLogLine)) : fromLines(file === '-' ? process.stdin : createReadStream(file));
 
 lines$
   .pipe(
