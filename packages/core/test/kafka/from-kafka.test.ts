@@ -102,6 +102,23 @@ function slowAcker(perTick: number, onTick: () => void = () => undefined): { que
   return { queue, stop: () => clearInterval(timer) };
 }
 
+/** Creates a 3-partition topic holding `n` clean movie-log lines; returns each partition's end offset. */
+async function filledTopic(topic: string, n: number, seed: number): Promise<number[]> {
+  await k.createTopic(topic, 3);
+  await k.produce(topic, movieLog(n, seed, true).lines);
+  return k.endOffsets(topic);
+}
+
+/** Records the offsets consumers deliver, by partition, and says when all up to `ends` have come. */
+function offsetsSeen(): { seen: Map<number, Set<number>>; see: (r: KafkaRecord<unknown>) => void; all: (ends: readonly number[]) => boolean } {
+  const seen = new Map<number, Set<number>>();
+  return {
+    seen,
+    see: (r) => void (seen.get(r.partition) ?? seen.set(r.partition, new Set()).get(r.partition)!).add(Number(r.offset)),
+    all: (ends) => ends.every((end, p) => seen.get(p)?.size === end),
+  };
+}
+
 /** Offsets seen, by partition. */
 const bySeen = (records: readonly { partition: number; offset: number }[]): Map<number, number[]> => {
   const m = new Map<number, number[]>();
@@ -222,19 +239,17 @@ describe('fromKafka against a real broker', () => {
   it('goes on without loss when the broker restarts mid-stream', async () => {
     const topic = 'restart';
     const group = 'g-restart';
-    await k.createTopic(topic, 3);
-    await k.produce(topic, movieLog(60_000, 13, true).lines);
-    const ends = await k.endOffsets(topic);
+    const ends = await filledTopic(topic, 60_000, 13);
     const stats = createKafkaSourceStats();
     const errors: string[] = [];
-    const seen = new Map<number, Set<number>>();
+    const { seen, see, all } = offsetsSeen();
     let restarted = false;
     // 20,000 records/s downstream, so the stream is still flowing when the broker goes down.
     const acker = slowAcker(100);
     const { subscription, stopped } = run(
       (onStop) => fromKafka(k.consumer(group, { retry: { initialRetryTime: 200, maxRetryTime: 2000, retries: 30 } }), eventOptions(stats, { topics: [topic], maxInFlight: 3000, stallTimeout: 15_000, onStop, onError: (e) => errors.push(e.message) })),
       (r) => {
-        (seen.get(r.partition) ?? seen.set(r.partition, new Set()).get(r.partition)!).add(Number(r.offset));
+        see(r);
         acker.queue.push(r);
       },
     );
@@ -245,7 +260,7 @@ describe('fromKafka against a real broker', () => {
     restarted = true;
     const restartMs = Date.now() - t0;
     const receivedAtStart = stats.received;
-    await until(() => ends.every((end, p) => seen.get(p)?.size === end) && stats.inFlight === 0, 120_000, () => ({ stats, restarted }));
+    await until(() => all(ends) && stats.inFlight === 0, 120_000, () => ({ stats, restarted }));
     subscription.unsubscribe();
     acker.stop();
     expect(await stopped).toBeUndefined();
@@ -257,11 +272,8 @@ describe('fromKafka against a real broker', () => {
   it('hands partitions over when a second consumer joins mid-stream, committing only what it owns and losing nothing', async () => {
     const topic = 'rebalance';
     const group = 'g-rebalance';
-    await k.createTopic(topic, 3);
-    await k.produce(topic, movieLog(60_000, 29, true).lines);
-    const ends = await k.endOffsets(topic);
-    const seen = new Map<number, Set<number>>();
-    const see = (r: KafkaRecord<unknown>) => (seen.get(r.partition) ?? seen.set(r.partition, new Set()).get(r.partition)!).add(Number(r.offset));
+    const ends = await filledTopic(topic, 60_000, 29);
+    const { see, all } = offsetsSeen();
     // The first member acknowledges slowly, so it has records in flight when the second one joins.
     const first = createKafkaSourceStats();
     const acker = slowAcker(50);
@@ -284,7 +296,7 @@ describe('fromKafka against a real broker', () => {
     await until(() => first.received >= 10_000, 60_000, () => first);
     const second = createKafkaSourceStats();
     const b = run((onStop) => fromKafka(k.consumer(group), eventOptions(second, { topics: [topic], onStop })).pipe(tap((r) => r.ack())), see);
-    await until(() => ends.every((end, p) => seen.get(p)?.size === end), 120_000, () => ({ first, second }));
+    await until(() => all(ends), 120_000, () => ({ first, second }));
     // Let the last acknowledgements be committed, then stop both.
     await until(() => first.inFlight === 0 && second.inFlight === 0, 30_000, () => ({ first, second }));
     a.subscription.unsubscribe();
@@ -306,11 +318,8 @@ describe('fromKafka against a real broker', () => {
   it('restarts a consumer whose group does not rejoin within stallTimeout (the broker hangs mid-rebalance), losing nothing', async () => {
     const topic = 'stall';
     const group = 'g-stall';
-    await k.createTopic(topic, 3);
-    await k.produce(topic, movieLog(30_000, 31, true).lines);
-    const ends = await k.endOffsets(topic);
-    const seen = new Map<number, Set<number>>();
-    const see = (r: KafkaRecord<unknown>) => (seen.get(r.partition) ?? seen.set(r.partition, new Set()).get(r.partition)!).add(Number(r.offset));
+    const ends = await filledTopic(topic, 30_000, 31);
+    const { see, all } = offsetsSeen();
     // When the first member learns that the group rebalances (a second member joins), the broker hangs for
     // 12 s: the rejoin cannot finish, so after stallTimeout (3 s) the watchdog stops and runs the consumer again.
     let freeze: Promise<void> | undefined;
@@ -340,7 +349,7 @@ describe('fromKafka against a real broker', () => {
     const b = run((onStop) => fromKafka(k.consumer(group), eventOptions(second, { topics: [topic], onStop })).pipe(tap((r) => r.ack())), see);
     await until(() => freeze !== undefined, 30_000, () => ({ first, second }));
     await freeze;
-    await until(() => ends.every((end, p) => seen.get(p)?.size === end) && first.inFlight === 0 && second.inFlight === 0, 120_000, () => ({ first, second, errors }));
+    await until(() => all(ends) && first.inFlight === 0 && second.inFlight === 0, 120_000, () => ({ first, second, errors }));
     a.subscription.unsubscribe();
     b.subscription.unsubscribe();
     acker.stop();
