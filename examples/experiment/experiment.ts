@@ -34,15 +34,18 @@ function lift(c: ComparisonReport | undefined): string {
 function print(r: ExperimentReport): void {
   const arms = r.arms.map((a) => `${a.users}`).join('/');
   const find = (metric: string): ComparisonReport | undefined => r.comparisons.find((c) => c.metric === metric);
-  const srm = `${r.sampleRatio.pValue.toFixed(3)}${r.sampleRatio.mismatch ? ' ⚠' : ''}`;
-  console.log(`${hhmm(r.window.end)}  ${arms.padEnd(9)}  ${lift(find('hit rate'))}  ${lift(find('minutes per exposure'))}  ${lift(find('latency'))}  ${srm}`);
+  const srm = `${r.sampleRatio.pValue.toFixed(3)}${r.sampleRatio.mismatch ? ' ⚠' : ''}`.padEnd(7);
+  const hitRate = find('hit rate');
+  const chance = hitRate ? `${(100 * hitRate.bayesian.chanceToWin).toFixed(1)}%` : '—';
+  console.log(`${hhmm(r.window.end)}  ${arms.padEnd(9)}  ${lift(hitRate)}  ${lift(find('minutes per exposure'))}  ${lift(find('latency'))}  ${srm}  ${chance}`);
   for (const f of r.findings) console.log(`       ↳ ${f.severity}: ${f.subject} ${String(f.evidence['verdict'] ?? 'mismatch')} (p = ${f.pValue?.toPrecision(2)})`);
 }
 
 console.log(`${hhmm(start)}: ${sim.truth.changes.map((c) => c.description).join('; ')}`);
 console.log('relative lift, treatment vs control, with its 95% confidence sequence (valid at every hour at once);');
-console.log('✔/✘ = declared: always-valid p ≤ 0.05 after Holm over the five win/loss metrics (guardrails uncorrected)');
-console.log(`until  users c/t  hit rate (per exposure)         minutes per exposure            latency (guardrail)             SRM p`);
+console.log('✔/✘ = declared: always-valid p ≤ 0.05 after Holm over the five win/loss metrics (guardrails uncorrected);');
+console.log('chance to win: the Bayesian reading of the hit-rate lift (flat prior), as GrowthBook shows it; read once, it does not allow for peeking');
+console.log(`until  users c/t  hit rate (per exposure)         minutes per exposure            latency (guardrail)             SRM p    chance to win`);
 sim
   .events()
   .pipe(

@@ -53,6 +53,7 @@ export * from './experiments/multiple-testing.js';
 export * from './experiments/sequential.js';
 export { cuped } from './experiments/cuped.js';
 export { ratioCovariates, compareRatiosCuped, type RatioCovariates } from './experiments/ratio-cuped.js';
+export { bayesianLift, type BayesianLift, type LiftPrior } from './experiments/bayesian.js';
 export * from './experiments/user-tally.js';
 export * from './experiments/arm-summary.js';
 export * from './experiments/compare-arms.js';

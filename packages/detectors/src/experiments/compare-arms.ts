@@ -1,4 +1,5 @@
 import type { ArmSummary } from './arm-summary.js';
+import { bayesianLift, type BayesianLift, type LiftPrior } from './bayesian.js';
 import { cuped } from './cuped.js';
 import type { Interval, Lift } from './lift.js';
 import { compareMeans } from './means.js';
@@ -43,6 +44,8 @@ export interface MetricComparison {
   readonly lift: Lift;
   /** The mSPRT at this look: always-valid p-value candidate and confidence sequences for the absolute and relative lift. */
   readonly sequential: { readonly absolute: AlwaysValidResult; readonly relative: Interval };
+  /** The relative lift read the Bayesian way: chance to win, risk of each choice, credible interval. */
+  readonly bayesian: BayesianLift;
 }
 
 /**
@@ -59,6 +62,8 @@ export interface CompareArmsOptions {
   /** Adjust conversion, minutes per user, hit rate and minutes per exposure with the arms' pre-exposure data (CUPED) when they have it. Default false. */
   readonly cuped?: boolean;
   readonly sequential?: SequentialTuning;
+  /** Prior of the relative lift for the Bayesian reading. Default flat (the data alone). */
+  readonly prior?: LiftPrior;
 }
 
 const ratioReady = (m: PairedMoments): boolean => m.meanX > 0;
@@ -69,7 +74,8 @@ const ratioReady = (m: PairedMoments): boolean => m.meanX > 0;
  * denominator yet): conversion by the two-proportion z-test (Welch on
  * CUPED-adjusted values with `cuped`), minutes per user by Welch's t-test,
  * ratio metrics by the delta method (hit rate and minutes per exposure
- * CUPED-adjusted with `cuped`, by {@link compareRatiosCuped}); each with its mSPRT look.
+ * CUPED-adjusted with `cuped`, by {@link compareRatiosCuped}); each with its
+ * mSPRT look and its Bayesian reading ({@link bayesianLift}: chance to win, risk).
  *
  * @example
  * ```ts
@@ -96,6 +102,7 @@ export function compareArms(control: ArmSummary, treatment: ArmSummary, options:
         absolute: alwaysValid(lift.absolute.estimate, lift.standardError, units, tuning),
         relative: alwaysValid(lift.relative.estimate, lift.relativeStandardError, units, tuning).interval,
       },
+      bayesian: bayesianLift(lift.relative.estimate, lift.relativeStandardError, { alpha, higherIsBetter: flags.higherIsBetter ?? true, ...(options.prior && { prior: options.prior }) }),
     });
   };
   const pc = control.preExposure;

@@ -211,9 +211,9 @@ class ReportState {
   private decide(arms: readonly ArmReport[], at: number): ComparisonReport[] {
     const controlArm = arms.find((a) => a.arm === this.control)?.summary;
     if (!controlArm) return [];
-    const { sequential = {}, correction = 'holm', cuped = false } = this.options;
+    const { sequential = {}, correction = 'holm', cuped = false, prior } = this.options;
     const compared = arms.flatMap((a) =>
-      a.arm === this.control || !a.summary ? [] : compareArms(controlArm, a.summary, { alpha: this.alpha, cuped, ...(sequential && { sequential }) }),
+      a.arm === this.control || !a.summary ? [] : compareArms(controlArm, a.summary, { alpha: this.alpha, cuped, ...(sequential && { sequential }), ...(prior && { prior }) }),
     );
     const decisionP = compared.map((c) => {
       if (sequential === false) return c.lift.pValue;

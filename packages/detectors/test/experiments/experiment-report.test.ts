@@ -46,6 +46,9 @@ describe('experimentReport on the simulator', () => {
     const hitRate = last.comparisons.find((c) => c.metric === 'hit rate')!;
     console.log(`true hit-rate lift ${truth.toFixed(3)}; estimated ${hitRate.lift.relative.estimate.toFixed(3)}, sequential [${hitRate.sequential.relative.lower.toFixed(3)}, ${hitRate.sequential.relative.upper.toFixed(3)}], fixed [${hitRate.lift.relative.lower.toFixed(3)}, ${hitRate.lift.relative.upper.toFixed(3)}], declared at ${new Date(hitRate.declaredAt ?? 0).toISOString()}`);
     expect(hitRate.verdict).toBe('win');
+    // The Bayesian reading agrees: near-certain chance to win, almost no risk in shipping.
+    expect(hitRate.bayesian.chanceToWin).toBeGreaterThan(0.99);
+    expect(hitRate.bayesian.risk).toBeLessThan(0.001);
     for (const r of all) {
       const c = r.comparisons.find((x) => x.metric === 'hit rate');
       if (c) expect(truth >= c.sequential.relative.lower && truth <= c.sequential.relative.upper, `at ${new Date(r.window.end).toISOString()}`).toBe(true);
@@ -69,6 +72,15 @@ describe('experimentReport on the simulator', () => {
     expect(srm[0]!).toMatchObject({ severity: 'critical', detector: 'sample-ratio-mismatch', threshold: 0.001 });
     expect(srm[0]!.pValue!).toBeLessThan(0.001);
     expect(all.at(-1)!.sampleRatio.observedShares['control']).toBeGreaterThan(0.55);
+  });
+
+  it('passes a prior on to the Bayesian reading, which then shrinks the lift towards it', async () => {
+    const scenario = { kind: 'experiment', at: start, experiment, arms: { treatment: { clickLift: 1.5 } } } as const;
+    const [flat, sceptical] = await Promise.all([reports(7, scenario, {}, 12 * HOUR), reports(7, scenario, { prior: { mean: 0, standardDeviation: 0.05 } }, 12 * HOUR)]);
+    const hit = (r: ExperimentReport[]) => r.at(-1)!.comparisons.find((c) => c.metric === 'hit rate')!;
+    expect(hit(flat).bayesian.credible.estimate).toBeCloseTo(hit(flat).lift.relative.estimate, 12);
+    expect(hit(sceptical).bayesian.credible.estimate).toBeLessThan(hit(flat).bayesian.credible.estimate);
+    expect(hit(sceptical).bayesian.credible.estimate).toBeGreaterThan(0);
   });
 
   it('declares nothing in an A/A run', async () => {
