@@ -20,6 +20,11 @@ export interface PrometheusSinkOptions {
   readonly maxSeriesPerMetric?: number;
   /** Buckets of `modelwatch_request_latency_seconds`, seconds. Default 5 ms to 10 s. */
   readonly latencyBuckets?: readonly number[];
+  /**
+   * A 2xx answer within this many ms counts in `modelwatch_requests_fast_total`,
+   * the good events of the shipped latency SLO rules. Default 300, as `servingWindows`.
+   */
+  readonly latencyObjectiveMs?: number;
 }
 
 /**
@@ -62,8 +67,9 @@ export interface PrometheusSink {
   readonly guard: CardinalityGuard;
   /**
    * Counts events by kind (`modelwatch_events_total`), recommendation
-   * requests and non-2xx answers per instance (`modelwatch_requests_total`,
-   * `modelwatch_request_errors_total`, what the SLO rules rate) and observes
+   * requests, non-2xx answers and fast 2xx answers per instance
+   * (`modelwatch_requests_total`, `modelwatch_request_errors_total`,
+   * `modelwatch_requests_fast_total`, what the SLO rules rate) and observes
    * latencies (`modelwatch_request_latency_seconds`).
    */
   events(): MonoTypeOperatorFunction<TelemetryEvent>;
@@ -132,6 +138,9 @@ export function createPrometheusSink(options: PrometheusSinkOptions): Prometheus
   const events = counter('modelwatch_events_total', 'Telemetry events seen, by kind.', ['kind']);
   const requests = counter('modelwatch_requests_total', 'Recommendation requests answered, per serving instance.', ['serving_instance']);
   const requestErrors = counter('modelwatch_request_errors_total', 'Recommendation requests answered with a non-2xx status, per serving instance.', ['serving_instance']);
+  const latencyObjectiveMs = options.latencyObjectiveMs ?? 300;
+  if (!(latencyObjectiveMs > 0)) throw new RangeError(`latencyObjectiveMs must be a positive number of ms, such as 300; got ${options.latencyObjectiveMs}`);
+  const requestsFast = counter('modelwatch_requests_fast_total', `Recommendation requests answered 2xx within the latency objective (${latencyObjectiveMs} ms), per serving instance.`, ['serving_instance']);
   const latency = new Histogram({
     name: 'modelwatch_request_latency_seconds',
     help: 'Recommendation response time, seconds, per serving instance.',
@@ -249,8 +258,9 @@ export function createPrometheusSink(options: PrometheusSinkOptions): Prometheus
         if (e.kind !== 'recommendation') return;
         const l = admit('modelwatch_requests_total', { serving_instance: e.instance });
         requests.inc(l);
-        // Counted from 0, so an instance without errors still has an error ratio (0) for the SLO rules.
+        // Counted from 0, so an instance without errors (or without fast answers) still has a ratio for the SLO rules.
         requestErrors.inc(l, isSuccess(e) ? 0 : 1);
+        requestsFast.inc(l, isSuccess(e) && e.latencyMs <= latencyObjectiveMs ? 1 : 0);
         latency.observe(l, e.latencyMs / 1000);
       }),
     ratingWindows: <K>(options: WindowMetricOptions<K>) => {

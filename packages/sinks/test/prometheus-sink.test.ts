@@ -63,6 +63,9 @@ describe('createPrometheusSink', () => {
     const errors = recs.reduce((n, w) => n + w.value.requests - w.value.successes, 0);
     expect(await value(registry, 'modelwatch_requests_total', { serving_instance: 'rec-2:8082' })).toBe(requests);
     expect(await value(registry, 'modelwatch_request_errors_total', { serving_instance: 'rec-2:8082' })).toBe(errors);
+    // Fast 2xx answers, the latency SLO's good events, agree with the windows' count at the same 300 ms objective.
+    expect(await value(registry, 'modelwatch_requests_fast_total', { serving_instance: 'rec-2:8082' })).toBe(recs.reduce((n, w) => n + w.value.fast, 0));
+    expect(recs.reduce((n, w) => n + w.value.fast, 0)).toBeLessThan(requests - errors); // the degradation made some answers slow
     expect(decodeStats.errors).toBeGreaterThan(0);
     expect(await value(registry, 'modelwatch_parse_errors_total', { code: 'bad-timestamp' })).toBe(decodeStats.byCode['bad-timestamp']);
     expect(await value(registry, 'modelwatch_decoded_lines_total')).toBe(decodeStats.decoded);
@@ -82,6 +85,10 @@ describe('createPrometheusSink', () => {
     expect(text).toMatch(/^# TYPE modelwatch_request_latency_seconds histogram$/m);
     expect(text).not.toMatch(/user|movie=/);
     expect(globalRegistry.getMetricsAsArray()).toEqual([]);
+  });
+
+  it('refuses a latency objective that is not a positive number of ms', () => {
+    expect(() => createPrometheusSink({ registry: new Registry(), latencyObjectiveMs: 0 })).toThrow(/latencyObjectiveMs must be a positive number of ms, such as 300; got 0/);
   });
 
   it('refuses a second sink on the same registry, saying to share the first', () => {
