@@ -177,7 +177,7 @@ interface HeapEntry<K, A> {
   readonly at: number;
   readonly seq: number;
   readonly win: Win<K, A>;
-  /** The window's end when the entry was pushed; a session that grew leaves a stale entry. */
+  /** The window's end when the entry was pushed; a session that grew since is filed again when the entry comes due. */
   readonly end: number;
 }
 
@@ -317,7 +317,12 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
         stats.watermark = next;
         for (let top = closing.peek(); top && top.at <= progress.watermark; top = closing.peek()) {
           closing.pop();
-          if (top.win.open && top.win.end === top.end) close(top.win);
+          const w = top.win;
+          if (!w.open) continue;
+          // A session that grew since its entry was filed is due later: file it again. So each open
+          // window has one entry, rather than a session one per event.
+          if (w.end !== top.end) closing.push({ at: w.end + grace, seq: w.seq, win: w, end: w.end });
+          else close(w);
         }
         for (let top = expiring.peek(); top && top.at <= progress.watermark; top = expiring.peek()) {
           expiring.pop();
@@ -422,6 +427,15 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
 
       const assignSession = (value: T, t: number, key: K, gap: number, ack: (() => void) | undefined): void => {
         const list = sessions.get(key) ?? [];
+        // The common case, an event within the key's one open session: extend it without allocating.
+        const only = list.length === 1 ? list[0]! : undefined;
+        if (only?.open && t >= only.start - gap && t < only.end) {
+          if (t < only.start) only.start = t;
+          if (t + gap > only.end) only.end = t + gap;
+          touchKey(key, false);
+          addTo(only, value, ack);
+          return;
+        }
         // Sessions (open, or retained for updates) that an event at t touches: [start - gap, end).
         const touched = list.filter((w) => t >= w.start - gap && t < w.end);
         const live = touched.filter((w) => w.open);
@@ -446,7 +460,6 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
         }
         into.start = Math.min(into.start, t);
         if (t + gap > into.end) into.end = t + gap;
-        closing.push({ at: into.end + grace, seq: into.seq, win: into, end: into.end });
         touchKey(key, false);
         addTo(into, value, ack);
       };
@@ -493,8 +506,10 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
         },
         error: (err: unknown) => subscriber.error(err),
         complete() {
+          // Each open window has one entry; a session's may predate its growth, so order by the windows' own ends.
           const rest: Win<K, A>[] = [];
-          for (let e = closing.pop(); e; e = closing.pop()) if (e.win.open && e.win.end === e.end) rest.push(e.win);
+          for (let e = closing.pop(); e; e = closing.pop()) if (e.win.open) rest.push(e.win);
+          rest.sort((a, b) => a.end - b.end || a.seq - b.seq);
           for (const w of rest) {
             w.open = false;
             stats.openWindows--;
