@@ -20,6 +20,20 @@
 import { regularizedBeta } from './incomplete-beta.js';
 import { regularizedGammaQ } from './incomplete-gamma.js';
 
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/**
+ * The standard normal density at `z`.
+ *
+ * @example
+ * ```ts
+ * normalPdf(0); // 0.3989422804014327
+ * ```
+ */
+export function normalPdf(z: number): number {
+  return INV_SQRT_2PI * Math.exp(-0.5 * z * z);
+}
+
 /**
  * P(Z > z) for a standard normal Z, from erfc(t) = Q(½, t²).
  *

@@ -1,4 +1,4 @@
-import { normalSf } from '../distributions/tails.js';
+import { normalPdf, normalSf } from '../distributions/tails.js';
 import { checkAlpha, type Interval } from './lift.js';
 import { normalQuantile } from './quantiles.js';
 
@@ -41,13 +41,11 @@ export interface BayesianLift {
   readonly credible: Interval;
 }
 
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-
 /** E[max(0, X)] for X ~ N(mean, sd²). */
 function expectedPositivePart(mean: number, sd: number): number {
   if (sd === 0) return Math.max(0, mean);
   const z = mean / sd;
-  return sd * INV_SQRT_2PI * Math.exp(-0.5 * z * z) + mean * normalSf(-z);
+  return sd * normalPdf(z) + mean * normalSf(-z);
 }
 
 /**

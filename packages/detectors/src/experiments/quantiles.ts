@@ -1,5 +1,5 @@
 import { logBeta } from '../distributions/log-gamma.js';
-import { normalSf, studentTSf } from '../distributions/tails.js';
+import { normalPdf, normalSf, studentTSf } from '../distributions/tails.js';
 
 /**
  * Solves `sf(x) = q` for a decreasing upper tail `sf` with density
@@ -46,7 +46,7 @@ export function normalQuantile(p: number): number {
   const q = Math.min(p, 1 - p);
   const t = Math.sqrt(-2 * Math.log(q));
   const guess = t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t);
-  const upper = invertSf(normalSf, (x) => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI), q, guess);
+  const upper = invertSf(normalSf, normalPdf, q, guess);
   return p < 0.5 ? -upper : upper;
 }
 
