@@ -201,15 +201,16 @@ export function attributeExposures(options: AttributionOptions): OperatorFunctio
         let credited = false;
         for (const p of list) {
           if (time < p.exposure.time || time >= p.end) continue;
-          const i = credited ? -1 : p.exposure.movies.indexOf(movie);
-          if (i >= 0) {
+          const i = p.exposure.movies.indexOf(movie);
+          if (i < 0) (p.others ??= new Set()).add(movie);
+          else if (!credited) {
             credited = true;
             stats.attributed++;
             if (rating === undefined) {
               p.minutes[i]!++;
               if (p.firstWatchAt[i] === undefined || time < p.firstWatchAt[i]!) p.firstWatchAt[i] = time;
             } else p.ratings[i] = rating;
-          } else if (!p.exposure.movies.includes(movie)) (p.others ??= new Set()).add(movie);
+          }
         }
         touch(user, list);
       };
