@@ -45,6 +45,7 @@ export interface ArmSummary {
     readonly minutesPerUser: PairedMoments;
     readonly hitRate: RatioCovariates;
     readonly minutesPerExposure: RatioCovariates;
+    readonly rating: RatioCovariates;
   };
 }
 
@@ -118,6 +119,12 @@ export function summariseArm(arm: string, tallies: readonly UserTally[], pre?: r
         exposures,
         column(pre, (t) => t.minutes),
         column(pre, (t) => t.exposures),
+      ),
+      rating: ratioCovariates(
+        column(tallies, (t) => t.ratingSum),
+        column(tallies, (t) => t.ratings),
+        column(pre, (t) => t.ratingSum),
+        column(pre, (t) => t.ratings),
       ),
     },
   };

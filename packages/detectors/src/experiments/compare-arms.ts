@@ -59,7 +59,7 @@ export interface MetricComparison {
 export interface CompareArmsOptions {
   /** Default 0.05. */
   readonly alpha?: number;
-  /** Adjust conversion, minutes per user, hit rate and minutes per exposure with the arms' pre-exposure data (CUPED) when they have it. Default false. */
+  /** Adjust conversion, minutes per user, hit rate, minutes per exposure and mean rating with the arms' pre-exposure data (CUPED) when they have it. Default false. */
   readonly cuped?: boolean;
   readonly sequential?: SequentialTuning;
   /** Prior of the relative lift for the Bayesian reading. Default flat (the data alone). */
@@ -73,8 +73,8 @@ const ratioReady = (m: PairedMoments): boolean => m.meanX > 0;
  * (a metric is left out while the control's value is 0 or a ratio has no
  * denominator yet): conversion by the two-proportion z-test (Welch on
  * CUPED-adjusted values with `cuped`), minutes per user by Welch's t-test,
- * ratio metrics by the delta method (hit rate and minutes per exposure
- * CUPED-adjusted with `cuped`, by {@link compareRatiosCuped}); each with its
+ * ratio metrics by the delta method (CUPED-adjusted with `cuped`, by
+ * {@link compareRatiosCuped}); each with its
  * mSPRT look and its Bayesian reading ({@link bayesianLift}: chance to win, risk).
  *
  * @example
@@ -124,7 +124,9 @@ export function compareArms(control: ArmSummary, treatment: ArmSummary, options:
       push('minutes per exposure', compareRatios(control.minutesPerExposure, treatment.minutesPerExposure, { alpha }));
     }
   }
-  if (ratioReady(control.rating) && ratioReady(treatment.rating)) push('mean rating', compareRatios(control.rating, treatment.rating, { alpha }));
+  if (ratioReady(control.rating) && ratioReady(treatment.rating)) {
+    push('mean rating', adjusted ? compareRatiosCuped(pc.rating, pt.rating, { alpha }) : compareRatios(control.rating, treatment.rating, { alpha }), { cuped: adjusted });
+  }
   if (control.availability && treatment.availability) {
     push('availability', compareRatios(control.availability, treatment.availability, { alpha }), { guardrail: true });
   }

@@ -87,7 +87,7 @@ describe('experimentReport on the simulator', () => {
     const all = await reports(12, { kind: 'experiment', at: start, experiment }, { cuped: true }, 12 * HOUR);
     expect(all.length).toBeGreaterThan(4);
     expect(all.flatMap((r) => r.findings)).toEqual([]);
-    expect(all.at(-1)!.comparisons.filter((c) => c.cuped).map((c) => c.metric)).toEqual(['conversion', 'minutes per user', 'hit rate', 'minutes per exposure']);
+    expect(all.at(-1)!.comparisons.filter((c) => c.cuped).map((c) => c.metric)).toEqual(['conversion', 'minutes per user', 'hit rate', 'minutes per exposure', 'mean rating']);
   });
 
   it('says what is wrong with its options', () => {

@@ -52,7 +52,7 @@ describe('experimentReport guardrails and windows', () => {
     expect(latency.sequential.relative.lower).toBeLessThan(0.4); // true lift: 40% slower
     expect(latency.sequential.relative.upper).toBeGreaterThan(0.4);
     // Pre-launch outcomes are the CUPED covariates, not results.
-    expect(last.comparisons.filter((c) => c.cuped).map((c) => c.metric)).toEqual(['conversion', 'minutes per user', 'hit rate', 'minutes per exposure']);
+    expect(last.comparisons.filter((c) => c.cuped).map((c) => c.metric)).toEqual(['conversion', 'minutes per user', 'hit rate', 'minutes per exposure']); // no ratings in this stream, so no mean rating
     expect(last.arms.every((a) => a.summary!.preExposure!.minutesPerUser.count === a.users)).toBe(true);
   });
 
