@@ -10,6 +10,8 @@ export default defineConfig({
       '@modelwatch/core': src('core'),
       '@modelwatch/detectors': src('detectors'),
       '@modelwatch/sinks': src('sinks'),
+      // Helpers the packages' tests share (test/support), without ../../../ paths.
+      '#test-support': fileURLToPath(new URL('./test/support/index.ts', import.meta.url)),
     },
   },
   test: {

@@ -13,6 +13,7 @@ export { parseJsonEvent, formatJsonEvent } from './json-event.js';
 export { formatTimestamp, MAX_EVENT_TIME } from './timestamp.js';
 export { MAX_ID_LENGTH, MAX_MINUTE } from './event-rules.js';
 export * from './decode.js';
+export { operate, operatorSubscriber, type OperatorHandlers } from './operate.js';
 export * from './sources/from-lines.js';
 export * from './random.js';
 export * from './assignment/assign-variant.js';

@@ -1,0 +1,1 @@
+export { pulledByTakeOne, generate } from './pulled.js';
