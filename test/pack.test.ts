@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -139,7 +139,12 @@ describe('packed packages', () => {
       const lint = run(bin('publint'), ['run', tarball, '--strict'], scratch);
       expect(lint.output, `publint ${tarball}`).toContain('All good!');
       expect(lint.status).toBe(0);
-      const attw = JSON.parse(run(bin('attw'), [tarball, '--format', 'json'], scratch).output) as { problems?: Record<string, { kind: string; entrypoint: string; resolutionKind: string }[]> };
+      // Into a file: attw exits (status 1 on any problem) right after writing, which can cut a pipe's output short.
+      const report = join(scratch, 'attw.json');
+      const fd = openSync(report, 'w');
+      spawnSync(bin('attw'), [tarball, '--format', 'json'], { cwd: scratch, stdio: ['ignore', fd, 'inherit'] });
+      closeSync(fd);
+      const attw = JSON.parse(readFileSync(report, 'utf8')) as { problems?: Record<string, { kind: string; entrypoint: string; resolutionKind: string }[]> };
       // Implied by shipping ES modules only: TypeScript's node16 mode does not know that require() loads them (nodenext does),
       // and the legacy node10 resolution does not read `exports`, so it finds only the main entry.
       const unexpected = Object.values(attw.problems ?? {})
