@@ -114,7 +114,7 @@ beforeAll(() => {
   sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], scratch);
   writeFileSync(join(scratch, 'use.mts'), program('import'));
   writeFileSync(join(scratch, 'use.cts'), program('require'));
-}, 300_000);
+}, 600_000);
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -163,7 +163,7 @@ describe('packed packages', () => {
 
   it('type-check and run from ESM and CommonJS, under node16, nodenext and bundler, with prom-client 15', () => {
     checkConsumers();
-  }, 120_000);
+  }, 300_000);
 
   it('and with prom-client 14', () => {
     sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', 'prom-client@^14.2.0'], scratch);
@@ -171,5 +171,5 @@ describe('packed packages', () => {
     rmSync(join(scratch, 'out'), { recursive: true, force: true });
     mkdirSync(join(scratch, 'out'));
     checkConsumers();
-  }, 180_000);
+  }, 300_000);
 });
