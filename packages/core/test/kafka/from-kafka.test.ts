@@ -178,9 +178,9 @@ describe('fromKafka against a real broker', () => {
     expect(await stopped).toBeUndefined();
     console.log(`100k: ${Date.now() - started} ms, ${counted.length} windows, max in flight ${stats.maxInFlightSeen}, ${stats.commits} commits`);
     expect(stats.received).toBe(100_000);
-    expect(stats.deadLettered).toBe(1000);
+    expect(stats.decode.errors).toBe(1000);
     expect(new Set(poison)).toEqual(malformed);
-    expect(stats.decoded).toBe(99_000);
+    expect(stats.decode.decoded).toBe(99_000);
     expect(windowStats.dropped).toBe(0);
     expect(counted.reduce((a, b) => a + b, 0)).toBe(99_000);
     expect(stats.inFlight).toBe(0);
@@ -386,7 +386,7 @@ describe('fromKafka against a real broker', () => {
     expect(stats.pauses).toBeGreaterThan(3);
     expect(stats.resumes).toBeGreaterThan(3);
     // 1% of the lines are malformed and went to the dead letter; the rest came through once each.
-    expect(stats.deadLettered).toBe(200);
+    expect(stats.decode.errors).toBe(200);
     expect(new Set(offsets).size).toBe(19_800);
     expect(offsets.length).toBe(19_800);
     expect(await k.committed('g-slow', topic)).toEqual(await k.endOffsets(topic));
@@ -406,7 +406,7 @@ describe('fromKafka against a real broker', () => {
     await until(() => stats.received >= 10_000 && stats.inFlight === 0, 60_000, () => stats);
     subscription.unsubscribe();
     expect(await stopped).toBeUndefined();
-    expect(stats.deadLettered).toBe(100);
+    expect(stats.decode.errors).toBe(100);
     expect(await k.committed('g-dirty', topic)).toEqual(await k.endOffsets(topic));
 
     const letters: { value: string; code: string; reason: string; source: string }[] = [];
