@@ -3,11 +3,11 @@
 // With a file (or `-` for standard input, as in `tail -F movielog.txt | node quick-start.js -`) it reads
 // the lines from there; without one it makes six simulated hours of them.
 import { createReadStream } from 'node:fs';
-import { createSimulation, decode, formatLogLine, fromLines, parseLogLine, ratingWindows, tumbling } from '@modelwatch/core';
+import { createSimulation, decode, formatLogLine, fromLines, parseLogLine, ratingWindows, tumbling, type ParseError } from '@modelwatch/core';
 import { from, map, type Observable } from 'rxjs';
 
 const file = process.argv[2];
-const lines$: Observable<string | Uint8Array> =
+const lines$: Observable<string | Uint8Array | ParseError> =
   file === undefined ? from(createSimulation({ seed: 1, duration: 6 * 3_600_000 }).generate()).pipe(map(formatLogLine)) : fromLines(file === '-' ? process.stdin : createReadStream(file));
 
 lines$
