@@ -1,12 +1,12 @@
 // fromKafka, toKafka and the window-summary reducer against a real Apache
-// Kafka broker (KRaft, on 127.0.0.1), which beforeAll provisions and starts.
+// Kafka broker (KRaft, on 127.0.0.1), which useTestKafka provisions and starts.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Subject, take, takeUntil, tap, type Observable, type Subscription } from 'rxjs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { IntegerHistogram } from '../../src/accumulators/integer-histogram.js';
 import type { TelemetryEvent } from '../../src/events.js';
 import { formatLogLine } from '../../src/format-log-line.js';
@@ -20,18 +20,11 @@ import { parseLogLine } from '../../src/parse-log-line.js';
 import { createSimulation } from '../../src/simulator/simulate.js';
 import { createWindowStats, eventTimeWindow, type WindowResult, type WindowStats } from '../../src/windows/event-time-window.js';
 import { tumbling } from '../../src/windows/window-assigner.js';
-import { startTestKafka, type TestKafka } from './broker.js';
+import { useTestKafka, type TestKafka } from './broker.js';
 
 const TEN_MINUTES = 600_000;
 let k: TestKafka;
-
-beforeAll(async () => {
-  k = await startTestKafka();
-}, 600_000);
-
-afterAll(async () => {
-  await k?.stop();
-}, 60_000);
+useTestKafka((started) => (k = started));
 
 /** `n` simulator log lines; unless `clean`, every 100th (from the 50th) is broken in one of four ways. */
 function movieLog(n: number, seed: number, clean = false): { lines: string[]; malformed: Set<string> } {

@@ -64,7 +64,7 @@ describe('window summaries', () => {
   it('isolates a summary from an instance it was not told about, or one fromJSON refuses: dead letter, counted, acknowledged, the stream goes on (marbles)', () => {
     new TestScheduler((x, y) => expect(x).toEqual(y)).run(({ cold, expectObservable }) => {
       const window = { start: 0, end: 10 };
-      const good = (instance: string, ...ratings: number[]): WindowSummaryMessage => ({ type: 'window', instance, key: null, window, count: ratings.length, revision: 0, summary: histogram(...ratings).toJSON() });
+      const good = (instance: string, ...ratings: number[]): Extract<WindowSummaryMessage, { type: 'window' }> => ({ type: 'window', instance, key: null, window, count: ratings.length, revision: 0, summary: histogram(...ratings).toJSON() });
       const stranger = good('c', 1);
       const altered: WindowSummaryMessage = { ...good('a', 2), revision: 1, summary: { min: 1, max: 5, counts: [1, 2] } };
       const done = (instance: string): WindowSummaryMessage => ({ type: 'progress', instance, before: null });

@@ -1,17 +1,12 @@
 // The Kafka source's figures in Prometheus, against a real Apache Kafka broker.
 import { createKafkaSourceStats, fromKafka, parseLogLine, type KafkaRecord, type TelemetryEvent } from '@modelwatch/core';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestKafka, type TestKafka } from '../../../core/test/kafka/broker.js';
+import { describe, expect, it } from 'vitest';
+import { useTestKafka, type TestKafka } from '../../../core/test/kafka/broker.js';
 import { createPrometheusSink, registerKafkaSourceMetrics } from '../../src/index.js';
 
 let k: TestKafka;
-beforeAll(async () => {
-  k = await startTestKafka();
-}, 600_000);
-afterAll(async () => {
-  await k?.stop();
-}, 60_000);
+useTestKafka((started) => (k = started));
 
 const line = (i: number): string => `2026-11-26T04:54:${String(i % 60).padStart(2, '0')},${i},GET /rate/m${i}=4`;
 
