@@ -81,7 +81,7 @@ async function modelwatch(): Promise<number> {
     });
   });
   await stopped;
-  if (stats.deadLettered > 0) throw new Error(`${stats.deadLettered} lines did not parse`);
+  if (stats.decode.errors > 0) throw new Error(`${stats.decode.errors} lines did not parse`);
   return total / seconds;
 }
 

@@ -107,4 +107,4 @@ await finished;
 clearInterval(poll);
 await producer.disconnect();
 await admin.disconnect();
-console.log(`\nConsumed ${stats.received.toLocaleString()} records: ${stats.deadLettered} dead-lettered to ${deadTopic}, ${stats.acked.toLocaleString()} acknowledged, ${stats.commits} commits, ${stats.pauses} pauses.`);
+console.log(`\nConsumed ${stats.received.toLocaleString()} records: ${stats.decode.errors} dead-lettered to ${deadTopic}, ${stats.acked.toLocaleString()} acknowledged, ${stats.commits} commits, ${stats.pauses} pauses.`);

@@ -5,7 +5,7 @@
 // reported with its line number and its start; at the end a summary counts lines, events, dead letters
 // and late ratings, those older than the window's watermark allows (raise --out-of-orderness for them).
 import { createReadStream } from 'node:fs';
-import { createDecodeStats, createSimulation, createWindowStats, decode, formatLogLine, fromLines, parseLogLine, ratingWindows, tumbling } from '@modelwatch/core';
+import { createDecodeStats, createSimulation, createWindowStats, decode, formatLogLine, fromLines, parseLogLine, ratingWindows, tumbling, type ParseError } from '@modelwatch/core';
 import { from, map, tap, type Observable } from 'rxjs';
 import { commandLine, wholeNumber } from '../command-line.js';
 import { describeDeadLetter } from '../dead-letter-report.js';
@@ -20,7 +20,7 @@ const { values, positionals } = commandLine(usage, { 'out-of-orderness': { type:
 const file = positionals[0];
 const outOfOrderness = wholeNumber(values['out-of-orderness'], '--out-of-orderness', 60_000);
 
-const lines$: Observable<string | Uint8Array> =
+const lines$: Observable<string | Uint8Array | ParseError> =
   file === undefined ? from(createSimulation({ seed: 1, duration: 6 * 3_600_000 }).generate()).pipe(map(formatLogLine)) : fromLines(file === '-' ? process.stdin : createReadStream(file));
 
 let lineNumber = 0; // decode reports a bad line while it handles it, so this is that line's number

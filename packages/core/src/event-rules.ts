@@ -19,23 +19,68 @@ import { MAX_EVENT_TIME } from './timestamp.js';
 export const MAX_ID_LENGTH = 256;
 
 /**
- * Whether a UTF-16 code unit may appear in an id: printable ASCII without
- * space or `,`; a movie id also excludes `/` and `=`, which its request path uses.
+ * Whether a UTF-16 code unit may appear in an id: any text but whitespace
+ * (as JavaScript's `\s` counts it), control characters (C0, DEL, C1) and
+ * `,`, the field separator; a movie id also excludes `/` and `=`, which its
+ * request path uses. U+FFFD, the mark of bytes that were not UTF-8, is
+ * refused too. Surrogates are refused here: {@link idEnd} takes them in
+ * valid pairs.
  */
 export function isIdChar(c: number, movie: boolean): boolean {
-  if (c < 0x21 || c > 0x7e || c === 0x2c /* , */) return false;
-  return !movie || (c !== 0x2f /* / */ && c !== 0x3d /* = */);
+  if (c < 0x80) {
+    if (c < 0x21 || c === 0x7f || c === 0x2c /* , */) return false;
+    return !movie || (c !== 0x2f /* / */ && c !== 0x3d /* = */);
+  }
+  if (c <= 0xa0) return false; // C1 controls, U+0085 and the no-break space
+  if (c < 0x1680) return true;
+  return !(c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff || c === 0xfffd || (c >= 0xd800 && c <= 0xdfff));
+}
+
+/**
+ * The end of the id that starts at `start` in `s`: the index of the first
+ * code unit that may not stand in it ({@link isIdChar}), or `s.length`. A
+ * character outside the BMP is taken as its surrogate pair; a lone surrogate
+ * ends the id.
+ */
+export function idEnd(s: string, start: number, movie: boolean): number {
+  const n = s.length;
+  let i = start;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (!(d >= 0xdc00 && d <= 0xdfff)) return i;
+      i += 2;
+    } else if (isIdChar(c, movie)) i++;
+    else return i;
+  }
+  return n;
 }
 
 /** Index of the first character that may not stand in an id, or -1. */
 export function findBadIdChar(s: string, movie: boolean): number {
-  for (let i = 0; i < s.length; i++) if (!isIdChar(s.charCodeAt(i), movie)) return i;
-  return -1;
+  const end = idEnd(s, 0, movie);
+  return end === s.length ? -1 : end;
 }
 
-/** Index of the first control character (below U+0020), or -1: such text cannot stand in one log line. */
+/**
+ * What an id may hold, for error messages: `field` is the id's name as the
+ * sentence starts ("the movie id", "movies[2]").
+ */
+export function idRule(field: string, movie: boolean): string {
+  return `${field} must be 1 to ${MAX_ID_LENGTH} characters of any text except whitespace, control characters and ${movie ? "',', '/' or '='" : "','"}`;
+}
+
+/**
+ * Index of the first control character other than tab (below U+0020), or
+ * -1: such text cannot stand in one log line. Free text (a failed answer's
+ * error) may hold tabs, as Java's stack traces do.
+ */
 export function firstControlChar(s: string): number {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) < 0x20) return i;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 && c !== 0x09) return i;
+  }
   return -1;
 }
 
@@ -52,11 +97,9 @@ function violation(code: ParseErrorCode, field: string, reason: string): RuleVio
 
 function checkId(value: unknown, field: string, code: ParseErrorCode, movie: boolean): RuleViolation | undefined {
   if (typeof value !== 'string') return violation(code, field, `${field} must be a string, got ${describe(value)}`);
-  if (value.length === 0 || value.length > MAX_ID_LENGTH)
-    return violation(code, field, `${field} must be 1 to ${MAX_ID_LENGTH} characters long, got ${value.length}`);
+  if (value.length === 0 || value.length > MAX_ID_LENGTH) return violation(code, field, `${idRule(field, movie)}; got ${value.length} characters`);
   const bad = findBadIdChar(value, movie);
-  if (bad >= 0)
-    return violation(code, field, `${field} may hold printable ASCII without spaces${movie ? ", ',', '/' or '='" : " or ','"}; found ${describeChar(value.charCodeAt(bad))} at ${bad}`);
+  if (bad >= 0) return violation(code, field, `${idRule(field, movie)}; found ${describeChar(value.charCodeAt(bad))} at ${bad}`);
   return undefined;
 }
 
@@ -123,7 +166,7 @@ function checkRecommendation(e: Record<string, unknown>): RuleViolation | undefi
   if (error !== undefined) {
     if (ok) return violation('bad-result', 'error', `a successful answer (status ${status}) has no 'error'`);
     if (typeof error !== 'string' || error.length === 0 || firstControlChar(error) >= 0)
-      return violation('bad-result', 'error', `error must be a non-empty single-line string, got ${describe(error)}`);
+      return violation('bad-result', 'error', `error must be a non-empty single-line string (tabs allowed, no other control characters), got ${describe(error)}`);
   }
   return undefined;
 }

@@ -9,6 +9,9 @@
 export type { KafkaConsumerLike, KafkaProducerLike, KafkaEachBatchPayloadLike, KafkaMessageLike, KafkaOutgoingMessage, KafkaTopicPartitions, KafkaConsumerEventLike } from './kafka/kafka-client.js';
 export { PartitionOffsets } from './kafka/partition-offsets.js';
 export { deadLetterMessage, DEAD_LETTER_HEADERS, type KafkaPoisonRecord } from './kafka/dead-letter.js';
-export { fromKafka, createKafkaSourceStats, type KafkaRecord, type KafkaDeadLetter, type KafkaSourceStats, type FromKafkaOptions } from './kafka/from-kafka.js';
+export { fromKafka, createKafkaSourceStats, type KafkaRecord, type KafkaDeadLetter, type KafkaSourceStats, type KafkaPartitionStats, type FromKafkaOptions } from './kafka/from-kafka.js';
 export { toKafka, type ToKafkaOptions, type KafkaPublished } from './kafka/to-kafka.js';
-export { windowSummaries, parseWindowSummary, mergeWindowSummaries, type WindowSummaryMessage, type MergeWindowSummariesOptions } from './kafka/window-summaries.js';
+export {
+  windowSummaries, parseWindowSummary, mergeWindowSummaries, createWindowSummaryStats,
+  type WindowSummaryMessage, type MergeWindowSummariesOptions, type WindowSummaryStats, type RejectedWindowSummary,
+} from './kafka/window-summaries.js';

@@ -44,8 +44,10 @@ export interface ParseError {
   readonly reason: string;
   /** Index in `raw` (UTF-16 code units, or bytes for binary input) where the problem starts. */
   readonly position: number;
-  /** The input exactly as received, so nothing is lost on the dead-letter path. */
+  /** The input exactly as received, so nothing is lost on the dead-letter path (a too-long line from a source keeps its first bytes). */
   readonly raw: string | Uint8Array;
+  /** The input's line number (from 1) in its file or stream, when the source that rejected it counts lines ({@link fromLines}). */
+  readonly line?: number;
 }
 
 /**

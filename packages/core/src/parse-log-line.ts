@@ -1,4 +1,4 @@
-import { describeChar, firstControlChar, isIdChar, MAX_ID_LENGTH, MAX_MINUTE } from './event-rules.js';
+import { describeChar, firstControlChar, idEnd, idRule, isIdChar, MAX_ID_LENGTH, MAX_MINUTE } from './event-rules.js';
 import type { RateEvent, RecommendationEvent, TelemetryEvent, WatchEvent } from './events.js';
 import { parseError, type ParseError, type ParseErrorCode } from './parse-error.js';
 import { scanTimestamp, type ScannedTimestamp } from './timestamp.js';
@@ -36,6 +36,8 @@ const RESULT = ' result: ';
 const FORMS =
   'expected "GET /data/m/<movie>/<minute>.mpg", "GET /rate/<movie>=<1-5>" or "recommendation request <instance>, status <code>, result: <movies>, <n> ms"';
 
+const TIME_RULE = "the time must be YYYY-MM-DD, a space or 'T', then HH:MM:SS with an optional fraction of 1 to 9 digits and an optional 'Z', in UTC, as in 2026-11-26T04:53:58 or 2026-11-26 04:53:58.250Z";
+
 // One scratch object reused by every call: parsing allocates only the event.
 const scratch: ScannedTimestamp = { time: -1, end: 0 };
 
@@ -50,8 +52,13 @@ const scratch: ScannedTimestamp = { time: -1, end: 0 };
  * 2026-11-26T04:54:02,8212,GET /rate/the+matrix+1999=4
  * 2026-11-26T04:54:03,8212,recommendation request rec-1:8082, status 200, result: m1, m2, m3, 87 ms
  * ```
- * Times are UTC with an optional fraction; a trailing `\n` or `\r\n` is
- * ignored. Binary input (a Kafka message value) is decoded as strict UTF-8.
+ * Times are UTC (`T` or a space between date and time, an optional fraction
+ * of 1 to 9 digits, an optional `Z`); numbers have no leading zeros; ids are
+ * any text but whitespace, control characters and the delimiters around
+ * them (`,` everywhere, `/` and `=` in movie ids); a failed answer's error
+ * text may hold anything but control characters other than tab. A
+ * trailing `\n` or `\r\n` is ignored. Binary input (a Kafka message value)
+ * is decoded as strict UTF-8.
  *
  * @example
  * ```ts
@@ -84,17 +91,16 @@ function parseText(line: string, raw: string | Uint8Array, maxLength: number): T
   const s = end === line.length ? line : line.slice(0, end);
 
   const ts = scanTimestamp(s, 0, scratch);
-  if (ts.time < 0) return fieldError(s, raw, 'bad-timestamp', ts.end, 'the time must be YYYY-MM-DDTHH:MM:SS[.fff] in UTC, as in 2026-11-26T04:53:58');
+  if (ts.time < 0) return fieldError(s, raw, 'bad-timestamp', ts.end, TIME_RULE);
   const time = ts.time;
   let i = ts.end;
   if (s.charCodeAt(i) !== 44 /* , */) return fieldError(s, raw, 'bad-timestamp', i, `expected ',' after the time`);
 
   const userStart = ++i;
   i = scanId(s, i, ANY_ID);
-  if (i === userStart || i - userStart > MAX_ID_LENGTH)
-    return fieldError(s, raw, 'bad-user', userStart, `the user id must be 1 to ${MAX_ID_LENGTH} printable characters without spaces or ','`);
+  if (i === userStart || i - userStart > MAX_ID_LENGTH) return fieldError(s, raw, 'bad-user', userStart, idRule('the user id', false));
   if (i === end) return parseError('bad-request', `the line ends after the user id: expected <time>,<user>,<request>; ${FORMS}`, i, raw);
-  if (s.charCodeAt(i) !== 44) return fieldError(s, raw, 'bad-user', i, 'the user id may hold printable ASCII without spaces or commas');
+  if (s.charCodeAt(i) !== 44) return fieldError(s, raw, 'bad-user', i, `${idRule('the user id', false)}, followed by ','`);
   const user = s.slice(userStart, i);
   i++;
 
@@ -122,15 +128,18 @@ const ANY_ID = 2;
 /** Per code unit below 128, the ids it may stand in: bit MOVIE_ID and bit ANY_ID (user ids and instances also take '/' and '='). */
 const ID_CHARS = new Uint8Array(128).map((_, c) => (isIdChar(c, true) ? MOVIE_ID : 0) | (isIdChar(c, false) ? ANY_ID : 0));
 
-/** Scans an id of the given kind from `start`; returns its end index (== start when empty). A table beats the comparisons. */
+/**
+ * Scans an id of the given kind from `start`; returns its end index (== start when empty). A table beats the
+ * comparisons on ASCII; from the first other character on, the event rules' own scan decides.
+ */
 function scanId(s: string, start: number, kind: typeof MOVIE_ID | typeof ANY_ID): number {
   const n = s.length;
-  let i = start;
-  for (; i < n; i++) {
+  for (let i = start; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c > 127 || (ID_CHARS[c]! & kind) === 0) break;
+    if (c > 127) return idEnd(s, i, kind === MOVIE_ID);
+    if ((ID_CHARS[c]! & kind) === 0) return i;
   }
-  return i;
+  return n;
 }
 
 /** Scans a movie id from `start`; returns its end index (== start when empty). */
@@ -140,12 +149,17 @@ function scanMovie(s: string, start: number): number {
 
 function badMovie(s: string, raw: string | Uint8Array, start: number, stop: number, after: string): ParseError {
   if (stop === start || stop - start > MAX_ID_LENGTH)
-    return fieldError(s, raw, 'bad-movie', start, `the movie id must be 1 to ${MAX_ID_LENGTH} printable characters without spaces, ',', '/' or '='`);
-  return fieldError(s, raw, 'bad-movie', stop, `expected ${after} after the movie id`);
+    return fieldError(s, raw, 'bad-movie', start, idRule('the movie id', true));
+  return fieldError(s, raw, 'bad-movie', stop, `${idRule('the movie id', true)}, followed by ${after}`);
 }
 
-/** Reads a run of ASCII digits as a whole number; -1 when there is none or it exceeds `max`. */
+/** Reads a run of ASCII digits as a whole number; -1 when there is none, it has a leading zero or it exceeds `max`. */
 function scanWhole(s: string, start: number, max: number, out: { end: number }): number {
+  if (s.charCodeAt(start) === 48 /* 0 */) {
+    const c = s.charCodeAt(start + 1) - 48;
+    out.end = start + 1;
+    return c >= 0 && c <= 9 ? -1 : 0;
+  }
   let v = 0;
   let i = start;
   for (; i < s.length; i++) {
@@ -167,7 +181,7 @@ function parseWatch(s: string, raw: string | Uint8Array, start: number, time: nu
   const stop = scanMovie(s, start);
   if (stop === start || stop - start > MAX_ID_LENGTH || s.charCodeAt(stop) !== 47 /* / */) return badMovie(s, raw, start, stop, "'/<minute>.mpg'");
   const minute = scanWhole(s, stop + 1, MAX_MINUTE, cursor);
-  if (minute < 0) return fieldError(s, raw, 'bad-minute', stop + 1, `the minute must be a whole number from 0 to ${MAX_MINUTE}`);
+  if (minute < 0) return fieldError(s, raw, 'bad-minute', stop + 1, `the minute must be a whole number from 0 to ${MAX_MINUTE}, without leading zeros`);
   const i = cursor.end;
   if (!textAt(s, i, '.mpg') || i + 4 !== s.length) return fieldError(s, raw, 'bad-minute', i, "expected '.mpg' to end the line after the minute");
   return { kind: 'watch', time, user, movie: s.slice(start, stop), minute };
@@ -185,13 +199,13 @@ function parseRate(s: string, raw: string | Uint8Array, start: number, time: num
 function parseRecommendation(s: string, raw: string | Uint8Array, start: number, time: number, user: string): RecommendationEvent | ParseError {
   let i = scanId(s, start, ANY_ID);
   if (i === start || i - start > MAX_ID_LENGTH || s.charCodeAt(i) !== 44)
-    return fieldError(s, raw, 'bad-instance', i === start ? start : i, `the serving instance must be 1 to ${MAX_ID_LENGTH} printable characters followed by ', status <code>'`);
+    return fieldError(s, raw, 'bad-instance', i === start ? start : i, `${idRule('the serving instance', false)}, followed by ', status <code>'`);
   const instance = s.slice(start, i);
   i++;
   if (!textAt(s, i, STATUS)) return fieldError(s, raw, 'bad-status', i, "expected ' status <code>' after the instance");
   const statusAt = i + STATUS.length;
   const status = scanWhole(s, statusAt, 999, cursor);
-  if (status < 0) return fieldError(s, raw, 'bad-status', statusAt, 'the status must be a whole number from 0 to 999');
+  if (status < 0) return fieldError(s, raw, 'bad-status', statusAt, 'the status must be a whole number from 0 to 999, without leading zeros');
   i = cursor.end;
   if (s.charCodeAt(i) !== 44 || !textAt(s, i + 1, RESULT)) return fieldError(s, raw, 'bad-result', i, "expected ', result: ' after the status");
   const resultAt = i + 1 + RESULT.length;
@@ -200,13 +214,14 @@ function parseRecommendation(s: string, raw: string | Uint8Array, start: number,
     return parseError('bad-latency', `the line must end with ', <n> ms', the response time; got ${describe(s.slice(Math.max(resultAt, lastComma + 2)))}`, s.length, raw);
   const latencyText = s.slice(lastComma + 2, s.length - 3);
   const latencyMs = parseLatency(latencyText);
-  if (latencyMs < 0) return parseError('bad-latency', `the response time must be a number of milliseconds, got ${describe(latencyText)}`, lastComma + 2, raw);
+  if (latencyMs < 0)
+    return parseError('bad-latency', `the response time must be a number of milliseconds (digits without leading zeros, an optional fraction and exponent, as in 87 or 1.5e3), got ${describe(latencyText)}`, lastComma + 2, raw);
   const resultEnd = lastComma;
   const ok = status >= 200 && status < 300;
   if (!ok) {
     const error = s.slice(resultAt, resultEnd);
     const control = firstControlChar(error);
-    if (control >= 0) return fieldError(s, raw, 'bad-result', resultAt + control, 'the error text of a failed answer must be printable');
+    if (control >= 0) return fieldError(s, raw, 'bad-result', resultAt + control, 'the error text of a failed answer may hold any text on one line: no control characters but tab');
     return error.length > 0
       ? { kind: 'recommendation', time, user, instance, status, movies: [], latencyMs, error }
       : { kind: 'recommendation', time, user, instance, status, movies: [], latencyMs };
@@ -225,9 +240,9 @@ function parseRecommendation(s: string, raw: string | Uint8Array, start: number,
   return { kind: 'recommendation', time, user, instance, status, movies, latencyMs };
 }
 
-/** A non-negative decimal number, optionally with an exponent; -1 when malformed. */
+/** A non-negative decimal number without leading zeros, optionally with an exponent; -1 when malformed. */
 function parseLatency(text: string): number {
-  if (!/^\d+(\.\d+)?(e[+-]?\d+)?$/.test(text)) return -1;
+  if (!/^(0|[1-9]\d*)(\.\d+)?(e[+-]?\d+)?$/.test(text)) return -1;
   const v = Number(text);
   return Number.isFinite(v) ? v : -1;
 }

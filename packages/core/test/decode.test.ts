@@ -1,7 +1,8 @@
+import { generate, pulledByTakeOne } from '#test-support';
 import { Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { createDecodeStats, decode, parseLogLine, type ParseError, type TelemetryEvent } from '../src/index.js';
+import { createDecodeStats, decode, decodeStep, parseError, parseLogLine, type ParseError, type TelemetryEvent } from '../src/index.js';
 
 const good = '2026-11-26T04:54:02,8212,GET /rate/m=4';
 const bad = '2026-11-26T04:54:02,8212,GET /rate/m=9';
@@ -38,6 +39,25 @@ describe('decode', () => {
     lines.forEach((l) => input.next(l));
     expect(out.length + received.length).toBe(lines.length);
     expect(received).toEqual([bad, 'junk']);
+  });
+
+  it('stops a synchronous source as soon as take(1) has its value', () => {
+    expect(pulledByTakeOne(generate(1_000_000, () => good), decode(parseLogLine, { deadLetter: () => undefined }))).toBe(1);
+    // Dead letters do not count as values: it pulls up to the first good line.
+    expect(pulledByTakeOne(generate(1_000_000, (i) => (i < 5 ? bad : good)), decode(parseLogLine, { deadLetter: () => undefined }))).toBe(6);
+  });
+
+  it('sends an input that is a ParseError already to the dead letter as it is, counted by its code', () => {
+    const dead: ParseError[] = [];
+    const stats = createDecodeStats();
+    const out: TelemetryEvent[] = [];
+    const tooLong = { ...parseError('too-long', 'line 2 is longer than maxLineBytes', 10, new Uint8Array(10)), line: 2 };
+    const step = decodeStep(parseLogLine, { emit: (e) => out.push(e), deadLetter: (e) => dead.push(e), stats });
+    step(good, undefined);
+    step(tooLong, undefined);
+    expect(out).toEqual([rate]);
+    expect(dead).toEqual([tooLong]);
+    expect(stats).toEqual({ decoded: 1, errors: 1, byCode: { 'too-long': 1 } });
   });
 
   it('propagates an exception thrown by a custom parser as an error', () => {

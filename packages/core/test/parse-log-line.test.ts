@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatLogLine, isParseError, parseLogLine, type ParseErrorCode } from '../src/index.js';
-import { telemetryEvent } from './arbitraries.js';
+import { nonAsciiDelimiters, nonAsciiIdChars, telemetryEvent } from './arbitraries.js';
 
 const T = Date.UTC(2026, 10, 26, 4, 53, 58);
 
@@ -27,6 +27,49 @@ describe('parseLogLine', () => {
     expect(parseLogLine('2026-11-26T04:54:03,8212,recommendation request rec-2:8082, status 503, result: upstream timeout, after 3 tries, 3001 ms')).toEqual({
       kind: 'recommendation', time: T + 5000, user: '8212', instance: 'rec-2:8082', status: 503, movies: [], latencyMs: 3001, error: 'upstream timeout, after 3 tries',
     });
+  });
+
+  it('reads ids in any script, in every field and in a result list', () => {
+    expect(parseLogLine('2026-11-26T04:53:58,8212,GET /data/m/amélie+2001/12.mpg')).toMatchObject({ kind: 'watch', movie: 'amélie+2001', minute: 12 });
+    expect(parseLogLine('2026-11-26T04:53:58,jürgen,GET /rate/千と千尋の神隠し+2001=5')).toMatchObject({ user: 'jürgen', movie: '千と千尋の神隠し+2001', rating: 5 });
+    expect(parseLogLine('2026-11-26T04:53:58,8212,recommendation request rec-é:8082, status 200, result: m1, amélie+2001, 🎬+2020, léon+1994, 87 ms')).toMatchObject({
+      instance: 'rec-é:8082', movies: ['m1', 'amélie+2001', '🎬+2020', 'léon+1994'],
+    });
+  });
+
+  it('refuses whitespace, control characters, U+FFFD and lone surrogates beyond ASCII in ids, saying what an id may hold', () => {
+    for (const c of nonAsciiDelimiters) {
+      const r = parseLogLine(`2026-11-26T04:53:58,8212,GET /rate/am${c}lie=4`);
+      expect(isParseError(r) && [r.code, r.position]).toEqual([c === '\ufffd' || c === '\ud83c' ? 'invalid-encoding' : 'bad-movie', 37]);
+      if (isParseError(r) && r.code === 'bad-movie') expect(r.reason).toMatch(/any text except whitespace, control characters and ',', '\/' or '='/);
+    }
+  });
+
+  it('rejects leading zeros where the format writes none', () => {
+    for (const [line, code, at] of [
+      ['2026-11-26T04:53:58,1,GET /data/m/m/007.mpg', 'bad-minute', '007'],
+      ['2026-11-26T04:53:58,1,GET /data/m/m/00.mpg', 'bad-minute', '00'],
+      ['2026-11-26T04:53:58,1,recommendation request a, status 0200, result: m1, 5 ms', 'bad-status', '0200'],
+      ['2026-11-26T04:53:58,1,recommendation request a, status 200, result: m1, 05 ms', 'bad-latency', '05 ms'],
+    ] as const) {
+      const r = parseLogLine(line);
+      expect(isParseError(r) && [r.code, r.position]).toEqual([code, line.indexOf(at)]);
+      if (isParseError(r)) expect(r.reason).toMatch(/leading zeros/);
+    }
+    expect(parseLogLine('2026-11-26T04:53:58,1,GET /data/m/m/0.mpg')).toMatchObject({ minute: 0 });
+    expect(parseLogLine('2026-11-26T04:53:58,1,recommendation request a, status 0, result: down, 0.5 ms')).toMatchObject({ status: 0, latencyMs: 0.5 });
+  });
+
+  it('keeps a failed answer whose error text holds tabs, as a Java stack trace does', () => {
+    const error = 'java.lang.IllegalStateException: no model\tat com.example.Recommender.recommend(Recommender.java:42)';
+    expect(parseLogLine(`2026-11-26T04:53:58,1,recommendation request a, status 500, result: ${error}, 12 ms`)).toMatchObject({ status: 500, error });
+    expect(formatLogLine({ kind: 'recommendation', time: T, user: '1', instance: 'a', status: 500, movies: [], latencyMs: 12, error })).toContain(error);
+  });
+
+  it('says in the timestamp error what it takes: a space or T, a fraction, an optional Z', () => {
+    const r = parseLogLine('2026-11-26/04:53:58,1,GET /rate/m=4');
+    expect(isParseError(r) && r.reason).toMatch(/a space or 'T'.*fraction of 1 to 9 digits.*optional 'Z'/);
+    expect(parseLogLine('2026-11-26 04:53:58.250Z,1,GET /rate/m=4')).toMatchObject({ time: T + 250 });
   });
 
   const bad: [string, ParseErrorCode, number][] = [
@@ -123,8 +166,13 @@ describe('parseLogLine', () => {
 });
 
 describe('formatLogLine', () => {
+  it('writes ids with any text beyond ASCII and refuses those no parser could read back', () => {
+    for (const c of nonAsciiIdChars) expect(parseLogLine(formatLogLine({ kind: 'rate', time: T, user: `u${c}`, movie: `m${c}`, rating: 4 }))).toMatchObject({ user: `u${c}`, movie: `m${c}` });
+    for (const c of nonAsciiDelimiters) expect(() => formatLogLine({ kind: 'rate', time: T, user: 'u', movie: `m${c}`, rating: 4 })).toThrow(/movie must be 1 to 256 characters/);
+  });
+
   it('refuses an event it could not read back, naming the field', () => {
-    expect(() => formatLogLine({ kind: 'rate', time: T, user: 'a,b', movie: 'm', rating: 4 })).toThrow(/user may hold printable ASCII/);
+    expect(() => formatLogLine({ kind: 'rate', time: T, user: 'a,b', movie: 'm', rating: 4 })).toThrow(/user must be 1 to 256 characters of any text except whitespace, control characters and ','; found ',' at 1/);
     expect(() => formatLogLine({ kind: 'rate', time: T, user: 'a', movie: 'm', rating: 7 as 4 })).toThrow(/rating must be a whole number from 1 to 5, got 7/);
   });
 });

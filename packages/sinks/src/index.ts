@@ -14,3 +14,4 @@ export * from './alert-email.js';
 export * from './delivery-queue.js';
 export * from './smtp-transport.js';
 export * from './email-sink.js';
+export * from './prometheus/kafka-source.js';

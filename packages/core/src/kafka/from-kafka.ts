@@ -1,5 +1,6 @@
 import { asyncScheduler, interval, Observable, Subject, type SchedulerLike, type Subscription } from 'rxjs';
-import { isParseError, parseError, type ParseError } from '../parse-error.js';
+import { createDecodeStats, decodeStep, type DecodeStats } from '../decode.js';
+import { parseError, type ParseError } from '../parse-error.js';
 import { deadLetterMessage, type KafkaPoisonRecord } from './dead-letter.js';
 import type { KafkaConsumerEventLike, KafkaConsumerLike, KafkaEachBatchPayloadLike, KafkaMessageLike, KafkaProducerLike } from './kafka-client.js';
 import { PartitionOffsets } from './partition-offsets.js';
@@ -49,15 +50,18 @@ export type KafkaDeadLetter = ((poison: KafkaPoisonRecord) => void | Promise<voi
  * ```ts
  * const stats = createKafkaSourceStats();
  * fromKafka(consumer, { ...options, stats }).subscribe();
- * // stats.inFlight, stats.pauses, stats.deadLettered, stats.assignment
+ * // stats.inFlight, stats.pauses, stats.decode.errors, stats.assignment, stats.partitions
  * ```
  */
 export interface KafkaSourceStats {
   /** Records handed to the pipeline or the dead letter. */
   received: number;
-  /** Records decoded and emitted. */
-  decoded: number;
-  deadLettered: number;
+  /**
+   * The decode step's counts: records decoded (`decoded`), dead-lettered
+   * (`errors`) and why (`byCode`), the same {@link DecodeStats} the
+   * `decode` operator fills, so one exporter reads both paths.
+   */
+  readonly decode: DecodeStats;
   acked: number;
   /** Records delivered and not yet acknowledged (of partitions still owned). */
   inFlight: number;
@@ -76,6 +80,43 @@ export interface KafkaSourceStats {
   restarts: number;
   /** Partitions owned, by topic, as of the last group join. */
   assignment: Record<string, readonly number[]>;
+  /**
+   * Offsets of each partition this source is reading, by `topic/partition`:
+   * added at its first batch, removed when it is revoked or rewound.
+   */
+  readonly partitions: Map<string, KafkaPartitionStats>;
+}
+
+/**
+ * Where a {@link fromKafka} source stands on one partition. Its consumer lag
+ * (what a restart would read again, plus what is not read yet) is
+ * `highWatermark - committed`.
+ *
+ * @example
+ * ```ts
+ * for (const p of stats.partitions.values()) console.log(`${p.topic}/${p.partition} lag ${p.highWatermark - p.committed}`);
+ * ```
+ */
+export interface KafkaPartitionStats {
+  readonly topic: string;
+  readonly partition: number;
+  /**
+   * The partition's high watermark as of the last batch fetched (kafkajs
+   * `batch.highWatermark`): the offset the next record written to it will
+   * get. A paused or idle partition fetches nothing, so this is as old as its
+   * last batch. NaN until a client that reports it has fetched a batch.
+   */
+  highWatermark: number;
+  /** The next offset to read: the last offset delivered + 1. */
+  position: number;
+  /**
+   * The offset a restart reads from: the last one this source committed, or
+   * before its first commit the first offset it was handed (where the group
+   * stood).
+   */
+  committed: number;
+  /** Whether the source has paused the partition for backpressure. */
+  paused: boolean;
 }
 
 /**
@@ -88,8 +129,8 @@ export interface KafkaSourceStats {
  */
 export function createKafkaSourceStats(): KafkaSourceStats {
   return {
-    received: 0, decoded: 0, deadLettered: 0, acked: 0, inFlight: 0, maxInFlightSeen: 0, uncommitted: 0, abandoned: 0,
-    pauses: 0, resumes: 0, commits: 0, commitErrors: 0, rebalances: 0, restarts: 0, assignment: {},
+    received: 0, decode: createDecodeStats(), acked: 0, inFlight: 0, maxInFlightSeen: 0, uncommitted: 0, abandoned: 0,
+    pauses: 0, resumes: 0, commits: 0, commitErrors: 0, rebalances: 0, restarts: 0, assignment: {}, partitions: new Map(),
   };
 }
 
@@ -106,7 +147,11 @@ export function createKafkaSourceStats(): KafkaSourceStats {
  */
 export interface FromKafkaOptions<T> {
   readonly topics: readonly string[];
-  /** Decodes a record's value; a {@link ParseError} sends the record to the dead letter. `parseLogLine` and `parseJsonEvent` fit. */
+  /**
+   * Decodes a record's value, through the same {@link decodeStep} as the
+   * `decode` operator: a {@link ParseError} sends the record to the dead
+   * letter, counted in `stats.decode`. `parseLogLine` and `parseJsonEvent` fit.
+   */
   readonly decode: (value: Buffer) => T | ParseError;
   readonly deadLetter: KafkaDeadLetter;
   /** Where a group without committed offsets starts: the earliest record (true) or new ones only (false, the default). */
@@ -147,6 +192,8 @@ interface Owned {
   readonly topic: string;
   readonly partition: number;
   readonly offsets: PartitionOffsets;
+  /** Its entry in `stats.partitions`. */
+  readonly figures: KafkaPartitionStats;
   live: boolean;
 }
 
@@ -157,6 +204,9 @@ interface PausedPartition {
 }
 
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
+/** What a record without a value (a tombstone) decodes to. */
+const TOMBSTONE = parseError('empty', 'the record has no value (a tombstone): producers must send one log line or JSON event per record', 0, new Uint8Array(0));
 
 /**
  * Consumes Kafka topics through a KafkaJS-shaped consumer (kafkajs, or a
@@ -231,7 +281,11 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
       let byPartition = owned.get(topic);
       if (!byPartition) owned.set(topic, (byPartition = new Map()));
       let o = byPartition.get(partition);
-      if (!o) byPartition.set(partition, (o = { topic, partition, offsets: new PartitionOffsets(), live: true }));
+      if (!o) {
+        const figures: KafkaPartitionStats = { topic, partition, highWatermark: Number.NaN, position: Number.NaN, committed: Number.NaN, paused: paused.has(`${topic}/${partition}`) };
+        byPartition.set(partition, (o = { topic, partition, offsets: new PartitionOffsets(), figures, live: true }));
+        stats.partitions.set(`${topic}/${partition}`, figures);
+      }
       return o;
     };
 
@@ -241,6 +295,7 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
       stats.abandoned += o.offsets.pending;
       stats.uncommitted -= o.offsets.uncommitted;
       owned.get(o.topic)?.delete(o.partition);
+      if (stats.partitions.get(`${o.topic}/${o.partition}`) === o.figures) stats.partitions.delete(`${o.topic}/${o.partition}`);
     };
 
     const share = (limit: number): number => {
@@ -253,6 +308,7 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
       const id = `${o.topic}/${o.partition}`;
       if (paused.has(id)) return;
       paused.set(id, { topic: o.topic, partition: o.partition });
+      o.figures.paused = true;
       stats.pauses++;
       consumer.pause([{ topic: o.topic, partitions: [o.partition] }]);
     };
@@ -262,6 +318,8 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
       for (const [id, p] of paused) {
         if (!all && (owned.get(p.topic)?.get(p.partition)?.offsets.pending ?? 0) > limit) continue;
         paused.delete(id);
+        const figures = stats.partitions.get(id);
+        if (figures) figures.paused = false;
         stats.resumes++;
         consumer.resume([{ topic: p.topic, partitions: [p.partition] }]);
       }
@@ -288,6 +346,7 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
         if (!o.live) continue;
         const before = o.offsets.uncommitted;
         o.offsets.committed(offset);
+        o.figures.committed = offset;
         stats.uncommitted -= before - o.offsets.uncommitted;
       }
     };
@@ -330,8 +389,21 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
       reject = (poison, ack) => queue.next({ poison, ack });
     }
 
+    // The record being decoded, for the decode step's emit and dead letter (no object per record).
+    let current!: Owned;
+    let currentMessage!: KafkaMessageLike;
+    const step = decodeStep<Buffer, T, () => void>(options.decode, {
+      stats: stats.decode,
+      emit: (value, ack) => {
+        const m = currentMessage;
+        subscriber.next({ topic: current.topic, partition: current.partition, offset: m.offset, key: m.key, timestamp: Number(m.timestamp), value, ack });
+      },
+      deadLetter: (error, ack) => reject({ topic: current.topic, partition: current.partition, offset: currentMessage.offset, key: currentMessage.key, error }, ack),
+    });
+
     const deliver = (o: Owned, message: KafkaMessageLike): void => {
       const ticket = o.offsets.track(Number(message.offset));
+      if (Number.isNaN(o.figures.committed)) o.figures.committed = Number(message.offset);
       stats.received++;
       stats.uncommitted++;
       if (++stats.inFlight > stats.maxInFlightSeen) stats.maxInFlightSeen = stats.inFlight;
@@ -341,44 +413,40 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
         stats.acked++;
         if (paused.size > 0 && stats.inFlight <= resumeAt && !stopping) resume(false);
       };
-      let value: T | ParseError;
-      if (message.value === null) {
-        value = parseError('empty', 'the record has no value (a tombstone): producers must send one log line or JSON event per record', 0, new Uint8Array(0));
-      } else {
-        try {
-          value = options.decode(message.value);
-        } catch (err) {
-          subscriber.error(new Error(`the decoder threw on ${o.topic}/${o.partition}@${message.offset}: ${asError(err).message}. Decoders must return a ParseError instead`, { cause: err }));
-          return;
-        }
+      current = o;
+      currentMessage = message;
+      try {
+        step(message.value ?? TOMBSTONE, ack);
+      } catch (err) {
+        subscriber.error(new Error(`the decoder threw on ${o.topic}/${o.partition}@${message.offset}: ${asError(err).message}. Decoders must return a ParseError instead`, { cause: err }));
       }
-      if (isParseError(value)) {
-        stats.deadLettered++;
-        reject({ topic: o.topic, partition: o.partition, offset: message.offset, key: message.key, error: value }, ack);
-        return;
-      }
-      stats.decoded++;
-      subscriber.next({ topic: o.topic, partition: o.partition, offset: message.offset, key: message.key, timestamp: Number(message.timestamp), value, ack });
     };
 
     const eachBatch = async (payload: KafkaEachBatchPayloadLike): Promise<void> => {
-      const { topic, partition, messages } = payload.batch;
+      const { topic, partition, messages, highWatermark } = payload.batch;
       let o = own(topic, partition);
       const limit = share(maxInFlight);
-      for (const message of messages) {
-        if (stopping || subscriber.closed || !payload.isRunning() || payload.isStale()) return;
-        if (stats.inFlight >= maxInFlight || o.offsets.pending >= limit) {
-          // Leave the rest unresolved: the client fetches it again after the resume.
-          pause(o);
-          return;
+      try {
+        for (const message of messages) {
+          if (stopping || subscriber.closed || !payload.isRunning() || payload.isStale()) return;
+          if (stats.inFlight >= maxInFlight || o.offsets.pending >= limit) {
+            // Leave the rest unresolved: the client fetches it again after the resume.
+            pause(o);
+            return;
+          }
+          if (Number(message.offset) <= o.offsets.last) {
+            // The client went back (a seek, or a rejoin that kept this partition): start over from here.
+            abandon(o);
+            o = own(topic, partition);
+          }
+          deliver(o, message);
+          payload.resolveOffset(message.offset);
         }
-        if (Number(message.offset) <= o.offsets.last) {
-          // The client went back (a seek, or a rejoin that kept this partition): start over from here.
-          abandon(o);
-          o = own(topic, partition);
+      } finally {
+        if (o.live) {
+          if (highWatermark !== undefined) o.figures.highWatermark = Number(highWatermark);
+          if (o.offsets.last >= 0) o.figures.position = o.offsets.last + 1;
         }
-        deliver(o, message);
-        payload.resolveOffset(message.offset);
       }
     };
 

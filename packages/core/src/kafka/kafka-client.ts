@@ -35,7 +35,13 @@ export interface KafkaMessageLike {
  * ```
  */
 export interface KafkaEachBatchPayloadLike {
-  readonly batch: { readonly topic: string; readonly partition: number; readonly messages: readonly KafkaMessageLike[] };
+  readonly batch: {
+    readonly topic: string;
+    readonly partition: number;
+    /** The partition's high watermark when the batch was fetched, a decimal string (kafkajs has it); the source's consumer lag is read from it. */
+    readonly highWatermark?: string;
+    readonly messages: readonly KafkaMessageLike[];
+  };
   /** Marks an offset as consumed, so the client fetches after it; unresolved messages are fetched again. */
   resolveOffset(offset: string): void;
   isRunning(): boolean;

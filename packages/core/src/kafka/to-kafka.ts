@@ -1,4 +1,5 @@
-import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { operate, operatorSubscriber } from '../operate.js';
 import type { KafkaOutgoingMessage, KafkaProducerLike } from './kafka-client.js';
 
 /**
@@ -51,8 +52,10 @@ const toJson = (value: unknown): string => JSON.stringify(value);
  * summaries as JSON (the default). Values are batched (`batchSize`,
  * `lingerMs`) and sent one batch at a time, in order; each accepted batch is
  * emitted as {@link KafkaPublished}. A failed send errors the stream with the
- * broker's reason (the producer has already retried it). When the source
- * completes, what is buffered is sent, then the stream completes.
+ * broker's reason (the producer has already retried it); an `encode` that
+ * throws errors it too, and stops the source at once, as unsubscribing does.
+ * When the source completes, what is buffered is sent, then the stream
+ * completes.
  *
  * @example
  * ```ts
@@ -70,62 +73,53 @@ export function toKafka<T>(producer: KafkaProducerLike, options: ToKafkaOptions<
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`batchSize must be a whole number of messages, 1 or more, got ${batchSize}`);
   if (!(lingerMs >= 0)) throw new RangeError(`lingerMs must be 0 or more ms, got ${lingerMs}`);
   const encode = options.encode ?? toJson;
-  return (source) =>
-    new Observable<KafkaPublished>((subscriber) => {
-      const scheduler = options.scheduler ?? asyncScheduler;
-      let messages: KafkaOutgoingMessage[] = [];
-      let acks: (() => void)[] = [];
-      let timer: Subscription | undefined;
-      let sends: Promise<void> = Promise.resolve();
+  return operate<T, KafkaPublished>((source, subscriber) => {
+    const scheduler = options.scheduler ?? asyncScheduler;
+    let messages: KafkaOutgoingMessage[] = [];
+    let acks: (() => void)[] = [];
+    let timer: Subscription | undefined;
+    let sends: Promise<void> = Promise.resolve();
 
-      const send = async (batch: KafkaOutgoingMessage[], done: (() => void)[]): Promise<void> => {
-        if (subscriber.closed) return;
-        try {
-          await producer.send(options.acks === undefined ? { topic, messages: batch } : { topic, messages: batch, acks: options.acks });
-        } catch (err) {
-          const reason = err instanceof Error ? err.message : String(err);
-          subscriber.error(new Error(`publishing ${batch.length} messages to Kafka topic "${topic}" failed: ${reason}. Check that the brokers are reachable and the topic exists`, { cause: err }));
-          return;
-        }
-        for (const ack of done) ack();
-        subscriber.next({ topic, count: batch.length });
-      };
+    const send = async (batch: KafkaOutgoingMessage[], done: (() => void)[]): Promise<void> => {
+      if (subscriber.closed) return;
+      try {
+        await producer.send(options.acks === undefined ? { topic, messages: batch } : { topic, messages: batch, acks: options.acks });
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        subscriber.error(new Error(`publishing ${batch.length} messages to Kafka topic "${topic}" failed: ${reason}. Check that the brokers are reachable and the topic exists`, { cause: err }));
+        return;
+      }
+      for (const ack of done) ack();
+      subscriber.next({ topic, count: batch.length });
+    };
 
-      const flush = (): void => {
-        timer?.unsubscribe();
-        timer = undefined;
-        if (messages.length === 0) return;
-        const batch = messages;
-        const done = acks;
-        messages = [];
-        acks = [];
-        sends = sends.then(() => send(batch, done));
-      };
+    const flush = (): void => {
+      timer?.unsubscribe();
+      timer = undefined;
+      if (messages.length === 0) return;
+      const batch = messages;
+      const done = acks;
+      messages = [];
+      acks = [];
+      sends = sends.then(() => send(batch, done));
+    };
 
-      const subscription = source.subscribe({
+    source.subscribe(
+      operatorSubscriber(subscriber, {
         next(value) {
-          let message: string | KafkaOutgoingMessage;
-          try {
-            message = encode(value);
-          } catch (err) {
-            subscriber.error(err);
-            return;
-          }
+          const message = encode(value);
           messages.push(typeof message === 'string' ? { value: message } : message);
           const ack = options.ack?.(value);
           if (ack) acks.push(ack);
           if (messages.length >= batchSize) flush();
           else timer ??= scheduler.schedule(flush, lingerMs);
         },
-        error: (err: unknown) => subscriber.error(err),
         complete() {
           flush();
           void sends.then(() => subscriber.complete());
         },
-      });
-      return () => {
-        timer?.unsubscribe();
-        subscription.unsubscribe();
-      };
-    });
+        finalize: () => timer?.unsubscribe(),
+      }),
+    );
+  });
 }

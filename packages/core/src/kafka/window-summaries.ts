@@ -1,5 +1,7 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { deadLetterFunction, type DeadLetter } from '../decode.js';
 import type { WindowBounds } from '../finding.js';
+import { operate, operatorSubscriber } from '../operate.js';
 import { parseError, type ParseError } from '../parse-error.js';
 import { decodeUtf8 } from '../utf8.js';
 import type { WindowResult } from '../windows/event-time-window.js';
@@ -46,10 +48,10 @@ export type WindowSummaryMessage =
  * ```
  */
 export function windowSummaries<K extends string | number | null, A extends { toJSON(): unknown }>(instance: string): OperatorFunction<WindowResult<K, A>, WindowSummaryMessage> {
-  return (source) =>
-    new Observable<WindowSummaryMessage>((subscriber) => {
-      let reached = Number.NEGATIVE_INFINITY;
-      return source.subscribe({
+  return operate<WindowResult<K, A>, WindowSummaryMessage>((source, subscriber) => {
+    let reached = Number.NEGATIVE_INFINITY;
+    source.subscribe(
+      operatorSubscriber(subscriber, {
         next(r) {
           if (!r.final) return;
           if (r.revision === 0 && !r.evicted && r.window.end > reached) {
@@ -58,13 +60,13 @@ export function windowSummaries<K extends string | number | null, A extends { to
           }
           subscriber.next({ type: 'window', instance, key: r.key, window: r.window, count: r.count, revision: r.revision, summary: r.value.toJSON() });
         },
-        error: (err: unknown) => subscriber.error(err),
         complete() {
           subscriber.next({ type: 'progress', instance, before: null });
           subscriber.complete();
         },
-      });
-    });
+      }),
+    );
+  });
 }
 
 /**
@@ -96,6 +98,49 @@ export function parseWindowSummary(input: string | Uint8Array): WindowSummaryMes
 }
 
 /**
+ * Counts of {@link mergeWindowSummaries}.
+ *
+ * @example
+ * ```ts
+ * const stats = createWindowSummaryStats();
+ * summaries$.pipe(mergeWindowSummaries({ instances, fromJSON: IntegerHistogram.fromJSON, stats })).subscribe();
+ * // later: stats.late, stats.rejected
+ * ```
+ */
+export interface WindowSummaryStats {
+  /** Summaries that arrived for a window already merged (acknowledged and left out). */
+  late: number;
+  /** Summaries sent to the dead letter: from an instance not listed, refused by `fromJSON`, or that would not merge. */
+  rejected: number;
+}
+
+/**
+ * Zeroed {@link WindowSummaryStats}.
+ *
+ * @example
+ * ```ts
+ * const stats = createWindowSummaryStats(); // { late: 0, rejected: 0 }
+ * ```
+ */
+export function createWindowSummaryStats(): WindowSummaryStats {
+  return { late: 0, rejected: 0 };
+}
+
+/**
+ * A summary {@link mergeWindowSummaries} could not use, as it was received,
+ * with the reason.
+ *
+ * @example
+ * ```ts
+ * const onRejected = (r: RejectedWindowSummary) => console.warn(`summary from ${r.message.instance}: ${r.reason}`);
+ * ```
+ */
+export interface RejectedWindowSummary {
+  readonly message: WindowSummaryMessage;
+  readonly reason: string;
+}
+
+/**
  * Options of {@link mergeWindowSummaries}.
  *
  * @example
@@ -106,19 +151,29 @@ export function parseWindowSummary(input: string | Uint8Array): WindowSummaryMes
 export interface MergeWindowSummariesOptions<A> {
   /** Every instance that publishes; a window is merged once all of them have passed it. */
   readonly instances: readonly string[];
-  /** Restores an accumulator from its JSON (the class's static `fromJSON`). */
+  /** Restores an accumulator from its JSON (the class's static `fromJSON`); a summary it throws on is rejected. */
   readonly fromJSON: (json: unknown) => A;
-  /** Counts summaries that arrived for a window already merged (they are acknowledged and left out). */
-  readonly stats?: { late: number };
+  /** Where rejected summaries go, with the reason (they are counted in `stats.rejected` and acknowledged). Default: counted only. */
+  readonly deadLetter?: DeadLetter<RejectedWindowSummary>;
+  readonly stats?: WindowSummaryStats;
 }
 
-interface Pending {
+/** The latest summary of one instance for a window: a later revision replaces an earlier one. */
+interface Held<A> {
+  readonly revision: number;
+  readonly count: number;
+  readonly value: A;
+  readonly message: WindowSummaryMessage;
+}
+
+interface Pending<A> {
   readonly key: string | number | null;
   readonly window: WindowBounds;
-  /** Latest summary per instance: a later revision replaces an earlier one. */
-  readonly byInstance: Map<string, { readonly revision: number; readonly count: number; readonly summary: unknown }>;
+  readonly byInstance: Map<string, Held<A>>;
   readonly acks: (() => void)[];
 }
+
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
  * The reducer of a scaled-out pipeline: merges the per-window summaries that
@@ -129,10 +184,16 @@ interface Pending {
  * when the input completes. Takes decoded Kafka records (or any `{ value }`);
  * their acks are called once the window holding them has been emitted.
  *
+ * A summary it cannot use (from an instance not in `instances`, one that
+ * `fromJSON` refuses, or one that will not merge with the other instances'
+ * summaries of its window) goes to `deadLetter` with the reason, is counted
+ * in `stats.rejected` and acknowledged; the stream and the other pending
+ * windows go on. Unsubscribing stops the source at once.
+ *
  * @example
  * ```ts
  * fromKafka(consumer, { topics: ['movielog.summaries'], decode: parseWindowSummary, deadLetter, fromBeginning: true })
- *   .pipe(mergeWindowSummaries({ instances: ['consumer-1', 'consumer-2'], fromJSON: IntegerHistogram.fromJSON }))
+ *   .pipe(mergeWindowSummaries({ instances: ['consumer-1', 'consumer-2'], fromJSON: IntegerHistogram.fromJSON, deadLetter: (r) => console.warn(r.reason) }))
  *   .subscribe(({ window, value }) => console.log(new Date(window.start), value.result().mean));
  * ```
  */
@@ -142,71 +203,84 @@ export function mergeWindowSummaries<A extends { merge(other: A): void }>(
   const known = new Set(options.instances);
   if (known.size === 0) throw new RangeError('mergeWindowSummaries needs the ids of the instances that publish (options.instances)');
   const idOf = (key: unknown, window: WindowBounds): string => JSON.stringify([window.end, window.start, key]);
+  const toDeadLetter = options.deadLetter ? deadLetterFunction(options.deadLetter) : undefined;
+  const reject = (message: WindowSummaryMessage, reason: string): void => {
+    if (options.stats) options.stats.rejected++;
+    toDeadLetter?.({ message, reason });
+  };
 
-  return (source) =>
-    new Observable<WindowResult<string | number | null, A>>((subscriber) => {
-      const pending = new Map<string, Pending>();
-      const progress = new Map<string, number>();
-      let merged = Number.NEGATIVE_INFINITY;
+  return operate((source, subscriber) => {
+    const pending = new Map<string, Pending<A>>();
+    const progress = new Map<string, number>();
+    let merged = Number.NEGATIVE_INFINITY;
 
-      const emitBefore = (limit: number): void => {
-        const due = [...pending.entries()].filter(([, p]) => p.window.end < limit).sort(([, a], [, b]) => a.window.end - b.window.end || a.window.start - b.window.start);
-        for (const [id, p] of due) {
-          pending.delete(id);
-          let value: A | undefined;
-          let count = 0;
-          for (const s of p.byInstance.values()) {
-            const acc = options.fromJSON(s.summary);
-            if (value) value.merge(acc);
-            else value = acc;
-            count += s.count;
+    const emitBefore = (limit: number): void => {
+      const due = [...pending.entries()].filter(([, p]) => p.window.end < limit).sort(([, a], [, b]) => a.window.end - b.window.end || a.window.start - b.window.start);
+      for (const [id, p] of due) {
+        pending.delete(id);
+        let value: A | undefined;
+        let count = 0;
+        for (const held of p.byInstance.values()) {
+          if (value === undefined) value = held.value;
+          else {
+            try {
+              value.merge(held.value);
+            } catch (err) {
+              reject(held.message, `it does not merge with the other instances' summaries of its window (${messageOf(err)}): every instance must build its accumulators with the same options`);
+              continue;
+            }
           }
-          subscriber.next({ key: p.key, window: p.window, value: value!, count, final: true, revision: 0 });
-          for (const ack of p.acks) ack();
+          count += held.count;
         }
-        if (limit > merged) merged = limit;
-      };
+        subscriber.next({ key: p.key, window: p.window, value: value!, count, final: true, revision: 0 });
+        for (const ack of p.acks) ack();
+      }
+      if (limit > merged) merged = limit;
+    };
 
-      const take = (m: WindowSummaryMessage, ack: (() => void) | undefined): void => {
-        if (!known.has(m.instance)) throw new RangeError(`a summary came from instance "${m.instance}", which is not in options.instances (${[...known].join(', ')}): list every instance that publishes`);
-        if (m.type === 'progress') {
-          progress.set(m.instance, m.before ?? Number.POSITIVE_INFINITY);
-          const low = Math.min(...[...known].map((i) => progress.get(i) ?? Number.NEGATIVE_INFINITY));
-          if (low > merged) emitBefore(low);
-          ack?.();
-          return;
-        }
-        if (m.window.end < merged) {
-          if (options.stats) options.stats.late++;
-          ack?.();
-          return;
-        }
-        const id = idOf(m.key, m.window);
-        let p = pending.get(id);
-        if (!p) pending.set(id, (p = { key: m.key, window: m.window, byInstance: new Map(), acks: [] }));
-        const prior = p.byInstance.get(m.instance);
-        if (!prior || m.revision >= prior.revision) p.byInstance.set(m.instance, { revision: m.revision, count: m.count, summary: m.summary });
-        if (ack) p.acks.push(ack);
-      };
+    const take = (m: WindowSummaryMessage, ack: (() => void) | undefined): void => {
+      if (!known.has(m.instance)) {
+        reject(m, `it comes from instance "${m.instance}", which is not in options.instances (${[...known].join(', ')}): list every instance that publishes`);
+        ack?.();
+        return;
+      }
+      if (m.type === 'progress') {
+        progress.set(m.instance, m.before ?? Number.POSITIVE_INFINITY);
+        const low = Math.min(...[...known].map((i) => progress.get(i) ?? Number.NEGATIVE_INFINITY));
+        if (low > merged) emitBefore(low);
+        ack?.();
+        return;
+      }
+      // Restored first, so that a broken summary is rejected as such even when it comes late.
+      let value: A;
+      try {
+        value = options.fromJSON(m.summary);
+      } catch (err) {
+        reject(m, `fromJSON refused its summary (${messageOf(err)}): the instance publishes a different accumulator, or the message was altered`);
+        ack?.();
+        return;
+      }
+      if (m.window.end < merged) {
+        if (options.stats) options.stats.late++;
+        ack?.();
+        return;
+      }
+      const id = idOf(m.key, m.window);
+      let p = pending.get(id);
+      if (!p) pending.set(id, (p = { key: m.key, window: m.window, byInstance: new Map(), acks: [] }));
+      const prior = p.byInstance.get(m.instance);
+      if (!prior || m.revision >= prior.revision) p.byInstance.set(m.instance, { revision: m.revision, count: m.count, value, message: m });
+      if (ack) p.acks.push(ack);
+    };
 
-      return source.subscribe({
-        next(record) {
-          try {
-            take(record.value, record.ack);
-          } catch (err) {
-            subscriber.error(err);
-          }
-        },
-        error: (err: unknown) => subscriber.error(err),
+    source.subscribe(
+      operatorSubscriber(subscriber, {
+        next: (record) => take(record.value, record.ack),
         complete() {
-          try {
-            emitBefore(Number.POSITIVE_INFINITY);
-          } catch (err) {
-            subscriber.error(err);
-            return;
-          }
+          emitBefore(Number.POSITIVE_INFINITY);
           subscriber.complete();
         },
-      });
-    });
+      }),
+    );
+  });
 }

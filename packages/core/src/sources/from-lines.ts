@@ -1,6 +1,9 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import { Observable } from 'rxjs';
+import { parseError, type ParseError } from '../parse-error.js';
 import { DEFAULT_MAX_LINE_LENGTH } from '../parse-log-line.js';
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /**
  * Counters of a {@link fromLines} source.
@@ -9,16 +12,16 @@ import { DEFAULT_MAX_LINE_LENGTH } from '../parse-log-line.js';
  * ```ts
  * const stats = createLineSourceStats();
  * fromLines(process.stdin, { stats }).subscribe();
- * // stats.lines, stats.bytes, stats.truncated
+ * // stats.lines, stats.bytes, stats.tooLong
  * ```
  */
 export interface LineSourceStats {
-  /** Lines emitted. */
+  /** Lines emitted (too-long ones included). */
   lines: number;
-  /** Bytes read. */
+  /** Bytes read (a byte order mark included). */
   bytes: number;
-  /** Lines longer than `maxLineBytes`, emitted cut short. */
-  truncated: number;
+  /** Lines longer than `maxLineBytes`, emitted as `too-long` ParseErrors. */
+  tooLong: number;
 }
 
 /**
@@ -30,7 +33,7 @@ export interface LineSourceStats {
  * ```
  */
 export function createLineSourceStats(): LineSourceStats {
-  return { lines: 0, bytes: 0, truncated: 0 };
+  return { lines: 0, bytes: 0, tooLong: 0 };
 }
 
 /**
@@ -43,11 +46,12 @@ export function createLineSourceStats(): LineSourceStats {
  */
 export interface FromLinesOptions {
   /**
-   * Longest line kept, in bytes. A longer line is emitted cut to this length
-   * (a parser then reports it as too long, so it reaches the dead letter) and
-   * the rest of it, up to its newline, is skipped and counted in
-   * `stats.truncated`: one endless line cannot exhaust memory. Default
-   * 262,144 (four times the parser's longest line, in bytes).
+   * Longest line kept, in bytes. A longer line is emitted whole as one
+   * `too-long` {@link ParseError} (with its line number, and its first
+   * `maxLineBytes` bytes as `raw`), never cut into a piece a parser could take
+   * for a shorter, valid line; the rest of it, up to its newline, is skipped,
+   * so one endless line cannot exhaust memory. Counted in `stats.tooLong`.
+   * Default 262,144 (four times the parser's longest line, in bytes).
    */
   readonly maxLineBytes?: number;
   readonly stats?: LineSourceStats;
@@ -60,7 +64,10 @@ export interface FromLinesOptions {
  * emitted at the end; empty lines are emitted too, so a parser can count
  * them. A line that is valid UTF-8 comes as a string; one that is not comes
  * as its bytes, untouched, so `parseLogLine` reports `invalid-encoding` with
- * the raw input instead of text with replacement characters. Chunks are read
+ * the raw input instead of text with replacement characters. A line over
+ * `maxLineBytes` comes as a `too-long` {@link ParseError}, which `decode`
+ * sends to its dead letter as it is. A UTF-8 byte order mark at the start of
+ * the stream is dropped. Chunks are read
  * one at a time as the subscriber takes the lines, so a file is not read
  * faster than it is processed; unsubscribing stops reading and closes a Node
  * stream. A read error ends the observable with that error.
@@ -74,7 +81,7 @@ export interface FromLinesOptions {
  * // Or live: tail -F movielog.txt | node monitor.js, with fromLines(process.stdin).
  * ```
  */
-export function fromLines(input: AsyncIterable<Uint8Array | string>, options: FromLinesOptions = {}): Observable<string | Uint8Array> {
+export function fromLines(input: AsyncIterable<Uint8Array | string>, options: FromLinesOptions = {}): Observable<string | Uint8Array | ParseError> {
   const maxLineBytes = options.maxLineBytes ?? 4 * DEFAULT_MAX_LINE_LENGTH;
   if (!(Number.isInteger(maxLineBytes) && maxLineBytes >= 1)) throw new RangeError(`maxLineBytes must be a whole number of bytes, at least 1; got ${maxLineBytes}`);
   return new Observable((subscriber) => {
@@ -85,6 +92,9 @@ export function fromLines(input: AsyncIterable<Uint8Array | string>, options: Fr
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     let skipping = false;
+    let lineNumber = 0;
+    // Until the stream's first three bytes are known: what has come of them, to drop a byte order mark.
+    let head: Buffer | undefined = Buffer.alloc(0);
 
     const gather = (part: Buffer, copy: boolean): void => {
       if (skipping || part.length === 0) return;
@@ -92,7 +102,6 @@ export function fromLines(input: AsyncIterable<Uint8Array | string>, options: Fr
       if (part.length > room) {
         part = part.subarray(0, room);
         skipping = true;
-        stats.truncated++;
       }
       // A part left waiting for the next chunk is copied: a source may reuse its chunk's memory.
       pending.push(copy ? Buffer.from(part) : part);
@@ -101,18 +110,38 @@ export function fromLines(input: AsyncIterable<Uint8Array | string>, options: Fr
 
     const emitLine = (): void => {
       let line = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-      if (line.length > 0 && line[line.length - 1] === 13 && !skipping) line = line.subarray(0, line.length - 1);
+      const tooLong = skipping;
       pending = [];
       pendingBytes = 0;
       skipping = false;
+      lineNumber++;
       stats.lines++;
+      if (tooLong) {
+        stats.tooLong++;
+        subscriber.next({
+          ...parseError('too-long', `line ${lineNumber} is longer than maxLineBytes (${maxLineBytes} bytes); it is dead-lettered whole, with its first ${maxLineBytes} bytes: split the producer's records or raise maxLineBytes`, maxLineBytes, new Uint8Array(line)),
+          line: lineNumber,
+        });
+        return;
+      }
+      if (line.length > 0 && line[line.length - 1] === 13) line = line.subarray(0, line.length - 1);
       subscriber.next(isUtf8(line) ? line.toString('utf8') : new Uint8Array(line));
     };
 
     (async () => {
       for (let r = await iterator.next(); !r.done && !closed; r = await iterator.next()) {
-        const chunk = typeof r.value === 'string' ? Buffer.from(r.value) : Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
+        let chunk = typeof r.value === 'string' ? Buffer.from(r.value) : Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
         stats.bytes += chunk.length;
+        if (head) {
+          chunk = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+          if (chunk.length < 3 && BOM.subarray(0, chunk.length).equals(chunk)) {
+            // Perhaps the start of a byte order mark: wait for more.
+            head = Buffer.from(chunk);
+            continue;
+          }
+          head = undefined;
+          if (chunk.subarray(0, 3).equals(BOM)) chunk = chunk.subarray(3);
+        }
         let from = 0;
         for (let nl = chunk.indexOf(10); nl !== -1 && !closed; nl = chunk.indexOf(10, from)) {
           gather(chunk.subarray(from, nl), false);
@@ -122,6 +151,7 @@ export function fromLines(input: AsyncIterable<Uint8Array | string>, options: Fr
         gather(chunk.subarray(from), true);
       }
       if (closed) return;
+      if (head) gather(head, true);
       if (pendingBytes > 0 || skipping) emitLine();
       subscriber.complete();
     })().catch((err: unknown) => {

@@ -1,6 +1,7 @@
 // The real Kafka broker for the integration tests (scripts/kafka/broker.ts
 // fetches it on first use and starts it on 127.0.0.1), and small kafkajs helpers.
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type ConsumerConfig, type Producer } from 'kafkajs';
+import { afterAll, beforeAll } from 'vitest';
 import { startKafka, type KafkaBroker } from '#test-support';
 
 export interface TestKafka {
@@ -69,4 +70,16 @@ export async function startTestKafka(): Promise<TestKafka> {
       await broker.stop();
     },
   };
+}
+
+/** Starts the broker before a test file's tests (handing it to `started`) and stops it after them. */
+export function useTestKafka(started: (kafka: TestKafka) => void): void {
+  let k: TestKafka | undefined;
+  beforeAll(async () => {
+    k = await startTestKafka();
+    started(k);
+  }, 600_000);
+  afterAll(async () => {
+    await k?.stop();
+  }, 60_000);
 }

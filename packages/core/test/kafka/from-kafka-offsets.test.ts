@@ -190,7 +190,7 @@ describe('fromKafka with a scripted consumer', () => {
       ['1', 'empty'],
     ]);
     expect(poison[1]!.error.reason).toMatch(/tombstone/);
-    expect(s.stats).toMatchObject({ received: 3, decoded: 1, deadLettered: 2, inFlight: 0 });
+    expect(s.stats).toMatchObject({ received: 3, decode: { decoded: 1, errors: 2 }, inFlight: 0 });
     expect(c.committed()).toEqual(['0:3']);
     s.subscription.unsubscribe();
   });

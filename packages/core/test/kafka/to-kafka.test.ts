@@ -1,4 +1,5 @@
-import { from, lastValueFrom, Subject, toArray } from 'rxjs';
+import { generate, pulledByTakeOne } from '#test-support';
+import { catchError, from, lastValueFrom, of, pipe, Subject, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { KafkaOutgoingMessage, KafkaProducerLike } from '../../src/kafka/kafka-client.js';
 import { toKafka } from '../../src/kafka/to-kafka.js';
@@ -52,6 +53,22 @@ describe('toKafka', () => {
     const error = await lastValueFrom(from([1, 2, 3]).pipe(toKafka(producer, { topic: 'out', batchSize: 2, ack: (n) => () => acked.push(n) }))).catch((e: Error) => e);
     expect((error as Error).message).toMatch(/publishing 1 messages to Kafka topic "out" failed: Topic authorization failed\. Check/);
     expect(acked).toEqual([1, 2]);
+  });
+
+  it('stops a synchronous source at once when encode throws, as unsubscribing does', () => {
+    const failing = toKafka(recordingProducer(), { topic: 'out', encode: (n: number) => (n < 3 ? String(n) : JSON.stringify(BigInt(n))) });
+    expect(pulledByTakeOne(generate(1_000_000, (i) => i), pipe(failing, catchError(() => of('failed'))))).toBe(4);
+  });
+
+  it('stops sending when unsubscribed: nothing buffered is published after', async () => {
+    const producer = recordingProducer();
+    const input = new Subject<number>();
+    const subscription = input.pipe(toKafka(producer, { topic: 'out', encode: String, lingerMs: 5 })).subscribe();
+    input.next(1);
+    subscription.unsubscribe();
+    expect(input.observed).toBe(false);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(producer.sends).toEqual([]);
   });
 
   it('refuses a batch size that is not a whole number', () => {

@@ -28,7 +28,7 @@ describe('fromLines', () => {
     const stats = createLineSourceStats();
     const read = await lastValueFrom(fromLines(createReadStream(file, { highWaterMark: 7 }), { stats }).pipe(toArray()));
     expect(read).toEqual(lines);
-    expect(stats).toEqual({ lines: lines.length, bytes: Buffer.byteLength(text), truncated: 0 });
+    expect(stats).toEqual({ lines: lines.length, bytes: Buffer.byteLength(text), tooLong: 0 });
   });
 
   it('splits any text into the same lines as split("\\n"), for any chunking (property)', async () => {
@@ -54,14 +54,41 @@ describe('fromLines', () => {
     expect(dead[0]!.raw).toEqual(bad);
   });
 
-  it('cuts an endless line at maxLineBytes, counts it, and goes on with the next line', async () => {
+  it('emits an endless line as one too-long ParseError with its line number, counts it, and goes on with the next line', async () => {
     const stats = createLineSourceStats();
     const bytes = Buffer.from(`${'x'.repeat(100)}\nshort\n${'y'.repeat(30)}`);
     const read = await lastValueFrom(fromLines(chunks(bytes, [10, 50, 103]), { maxLineBytes: 20, stats }).pipe(toArray()));
-    expect(read).toEqual(['x'.repeat(20), 'short', 'y'.repeat(20)]);
-    expect(stats.truncated).toBe(2);
-    const tooLong = parseLogLine(read[0]!, { maxLength: 10 });
-    expect(isParseError(tooLong) && tooLong.code).toBe('too-long');
+    expect(read.map((r) => (isParseError(r) ? [r.code, r.line, Buffer.from(r.raw).toString()] : r))).toEqual([['too-long', 1, 'x'.repeat(20)], 'short', ['too-long', 3, 'y'.repeat(20)]]);
+    expect(stats.tooLong).toBe(2);
+    const first = read[0];
+    expect(isParseError(first) && first.reason).toMatch(/line 1 is longer than maxLineBytes \(20 bytes\).*raise maxLineBytes/);
+  });
+
+  it('never cuts an over-long line into a valid, wrong event: decode dead-letters it whole as too long', async () => {
+    // Cut at 40 bytes, '.../rate/m=45' would read as movie m rated 4.
+    const line = '2026-11-26T04:54:02,8212,GET /rate/m=45';
+    const good = '2026-11-26T04:54:02,8212,GET /rate/m=3';
+    const dead: ParseError[] = [];
+    const stats = createDecodeStats();
+    const events = await lastValueFrom(fromLines(chunks(Buffer.from(`${good}\n${line}\n${good}\n`), [7])).pipe(decode(parseLogLine, { deadLetter: (e) => dead.push(e), stats }), toArray()));
+    expect(Buffer.byteLength(line)).toBe(39);
+    const cut = await lastValueFrom(fromLines(chunks(Buffer.from(`${good}\n${line}\n${good}\n`), [7]), { maxLineBytes: 38 }).pipe(decode(parseLogLine, { deadLetter: (e) => dead.push(e), stats }), toArray()));
+    expect(events.map((e) => e.kind === 'rate' && e.rating)).toEqual([3, 3]);
+    expect(cut.map((e) => e.kind === 'rate' && e.rating)).toEqual([3, 3]);
+    expect(dead.map((e) => [e.code, e.line])).toEqual([['bad-rating', undefined], ['too-long', 2]]);
+    expect(stats).toEqual({ decoded: 4, errors: 2, byCode: { 'bad-rating': 1, 'too-long': 1 } });
+  });
+
+  it('drops a UTF-8 byte order mark at the start of the stream, however the first chunks are cut', async () => {
+    const good = '2026-11-26T04:54:02,8212,GET /rate/m=3';
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${good}\n${good}\n`)]);
+    for (const cuts of [[], [1], [2], [1, 2], [3], [4]]) {
+      expect(await lastValueFrom(fromLines(chunks(bytes, cuts)).pipe(toArray()))).toEqual([good, good]);
+    }
+    expect(await lastValueFrom(fromLines(Readable.from(['\uFEFFa\n\uFEFFb'])).pipe(toArray()))).toEqual(['a', '\uFEFFb']);
+    // A stream shorter than a byte order mark still gives its bytes.
+    expect(await lastValueFrom(fromLines(chunks(Buffer.from([0xef, 0xbb]), [1])).pipe(toArray()))).toEqual([Uint8Array.from([0xef, 0xbb])]);
+    expect(await lastValueFrom(fromLines(chunks(Buffer.from('ab'), [1])).pipe(toArray()))).toEqual(['ab']);
   });
 
   it('emits empty lines, so they are counted rather than silently skipped', async () => {
