@@ -2,9 +2,21 @@ import { SeededRandom } from '@modelwatch/core';
 import type { ChangeDetector } from './detector.js';
 
 /**
+ * Largest number of simulated runs {@link calibrate} and
+ * {@link averageRunLength} accept: each run's length is kept (8 bytes a
+ * run) to report the distribution.
+ *
+ * @example
+ * ```ts
+ * calibrate({ ...options, runs: MAX_SIMULATED_RUNS + 1 }); // throws: lower runs
+ * ```
+ */
+export const MAX_SIMULATED_RUNS = 10_000_000;
+
+/**
  * What {@link calibrate} needs: a detector for each candidate threshold, a
- * source of in-control values, the target average run length (ARL) between
- * false alarms and a bracket in which to look for the threshold.
+ * source of in-control values, the target run length between false alarms
+ * and a bracket in which to look for the threshold.
  *
  * @example
  * ```ts
@@ -20,18 +32,28 @@ export interface CalibrateOptions {
   readonly create: (threshold: number) => ChangeDetector;
   /** One in-control value (a bootstrap from reference data, a fitted model, ...), drawn with the given generator. */
   readonly sample: (random: SeededRandom) => number;
-  /** Wanted mean number of in-control values between false alarms. */
+  /** Wanted number of in-control values between false alarms: their mean (the ARL), or their median with `criterion: 'median'`. */
   readonly targetArl: number;
-  /** Bracket of the threshold: the ARL at `lower` and at `upper` must lie on either side of the target. */
+  /** Bracket of the threshold: the run length at `lower` and at `upper` must lie on either side of the target. */
   readonly lower: number;
   readonly upper: number;
   /** Whether a larger threshold means fewer alarms (true for CUSUM's h; false for a significance level such as KSWIN's alpha or ADWIN's delta). Default true. */
   readonly increasing?: boolean;
-  /** Simulated run lengths per candidate. Default 200. */
+  /**
+   * What is matched to the target: `'mean'` run length (default, the ARL)
+   * or `'median'` run length, which stays estimable when run lengths are so
+   * heavy-tailed that their mean depends on where runs are cut (DDM's are).
+   */
+  readonly criterion?: 'mean' | 'median';
+  /**
+   * Simulated run lengths per candidate. Default 2,000: for run lengths
+   * spread like a geometric distribution (SD ≈ mean) the 95% interval of the
+   * ARL is then ±4.4%, narrower than the default tolerance.
+   */
   readonly runs?: number;
   /** A run without an alarm stops (censored) after this many values. Default 20 · targetArl. */
   readonly maxRunLength?: number;
-  /** Stop when the simulated ARL is within this relative distance of the target. Default 0.05. */
+  /** Stop when the simulated run length is within this relative distance of the target. Default 0.05. */
   readonly tolerance?: number;
   /** Bisection steps at most. Default 40. */
   readonly maxIterations?: number;
@@ -40,49 +62,125 @@ export interface CalibrateOptions {
 }
 
 /**
- * Result of {@link calibrate}.
+ * The distribution of simulated run lengths to the first false alarm, from
+ * {@link averageRunLength}.
  *
  * @example
  * ```ts
- * const { threshold, arl, standardError } = calibrate(options);
- * console.log(`h = ${threshold.toFixed(2)} gives ARL ${arl.toFixed(0)} ± ${standardError.toFixed(0)}`);
+ * const r: RunLengths = averageRunLength(() => new Ddm(), (random) => (random.chance(0.1) ? 1 : 0), { runs: 2000, seed: 1, maxRunLength: 10_000 });
+ * if (!r.meanEstimable) console.warn(`median ${r.median}, ${(100 * r.censoredShare).toFixed(1)}% censored, mean ${r.arl} depends on the cut`);
+ * ```
+ */
+export interface RunLengths {
+  readonly runs: number;
+  /** Mean run length (censored runs count as `maxRunLength`, so it is a lower bound when any run is censored). */
+  readonly arl: number;
+  /** Standard error of `arl`. */
+  readonly standardError: number;
+  /** Runs that reached `maxRunLength` without an alarm, and their share of `runs`. */
+  readonly censored: number;
+  readonly censoredShare: number;
+  /** Median run length, and a 95% interval for it (from order statistics; `Infinity` where the order statistic is censored). */
+  readonly median: number;
+  readonly medianInterval: { readonly low: number; readonly high: number };
+  /** Quantiles of the run lengths (linear interpolation). */
+  readonly quantiles: { readonly q10: number; readonly q25: number; readonly q75: number; readonly q90: number; readonly q99: number };
+  /**
+   * Share of the mean that comes from beyond half the cut: (mean of
+   * min(L, cut) − mean of min(L, cut/2)) / mean of min(L, cut). Near 0 when
+   * the cut is far in the tail (geometric run lengths cut at 20 ARLs:
+   * e⁻¹⁰); large when runs are censored or heavy-tailed, that is when the
+   * mean depends on where runs are cut. 0 without a cut.
+   */
+  readonly tailShare: number;
+  /** Whether the mean is estimable at this cut: `tailShare` at most 1% (and so at most 1% of runs censored at about the cut). */
+  readonly meanEstimable: boolean;
+}
+
+/** {@link RunLengths.tailShare} above which the mean counts as not estimable. */
+const MAX_TAIL_SHARE = 0.01;
+
+/**
+ * Result of {@link calibrate}: the threshold, the run length it achieves
+ * with a 95% interval, the distribution of run lengths there and, when the
+ * result cannot be trusted as asked, `withinTolerance: false` or
+ * `meanEstimable: false` with a `warning` that says why and what to change.
+ *
+ * @example
+ * ```ts
+ * const result = calibrate(options);
+ * if (result.warning) throw new Error(result.warning);
+ * console.log(`h = ${result.threshold.toFixed(2)}: ARL ${result.arl.toFixed(0)} [${result.interval.low.toFixed(0)}, ${result.interval.high.toFixed(0)}]`);
  * ```
  */
 export interface Calibration {
-  /** The threshold found. */
+  /** The threshold found (the candidate nearest the target when none was within tolerance). */
   readonly threshold: number;
   /** The simulated ARL at that threshold (censored runs count as `maxRunLength`). */
   readonly arl: number;
   /** Standard error of `arl`. */
   readonly standardError: number;
+  /** The achieved run length of the `criterion` (mean or median) and its 95% confidence interval. */
+  readonly achieved: number;
+  readonly interval: { readonly low: number; readonly high: number };
+  readonly criterion: 'mean' | 'median';
   readonly targetArl: number;
+  readonly tolerance: number;
+  /** Whether `achieved` is within `tolerance` of the target. */
+  readonly withinTolerance: boolean;
+  /** Whether the mean run length is estimable (see {@link RunLengths.meanEstimable}). */
+  readonly meanEstimable: boolean;
+  /** Set when `withinTolerance` or `meanEstimable` is false, or the interval is wider than the tolerance: what is wrong and what to change. */
+  readonly warning?: string;
   readonly runs: number;
   /** Runs that reached `maxRunLength` without an alarm. */
   readonly censored: number;
+  /** The run lengths at the threshold found. */
+  readonly runLengths: RunLengths;
   /** Candidates simulated. */
   readonly iterations: number;
 }
 
+/** The q-quantile of ascending values with linear interpolation. */
+function quantileOf(sorted: Float64Array, q: number): number {
+  const at = q * (sorted.length - 1);
+  const lo = Math.floor(at);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo]! + (at - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+function requireRuns(runs: number, caller: string): void {
+  if (!Number.isInteger(runs) || runs < 2 || runs > MAX_SIMULATED_RUNS) {
+    throw new RangeError(`${caller}: runs must be a whole number from 2 to ${MAX_SIMULATED_RUNS.toLocaleString('en')} (2,000 is usual), got ${runs}`);
+  }
+}
+
 /**
- * Mean run length to the first false alarm of the detectors `create()` makes,
- * on in-control values from `sample`, over `runs` runs (censored at `maxRunLength`).
+ * Run lengths to the first false alarm of the detectors `create()` makes,
+ * on in-control values from `sample`, over `runs` runs (censored at
+ * `maxRunLength`): their mean (the ARL) with its standard error, median
+ * and quantiles, the share censored and whether the mean is estimable.
  *
+ * @throws RangeError if `runs` is not a whole number from 2 to {@link MAX_SIMULATED_RUNS}.
  * @example
  * ```ts
- * const { arl } = averageRunLength(() => new PageHinkley(), (r) => r.normal(), { runs: 100, seed: 1 });
+ * const { arl, median, meanEstimable } = averageRunLength(() => new PageHinkley(), (r) => r.normal(), { runs: 100, seed: 1 });
  * ```
  */
 export function averageRunLength(
   create: () => ChangeDetector,
   sample: (random: SeededRandom) => number,
   options: { readonly runs: number; readonly seed: number; readonly maxRunLength?: number },
-): { arl: number; standardError: number; censored: number } {
+): RunLengths {
+  const { runs } = options;
+  requireRuns(runs, 'averageRunLength');
   const max = options.maxRunLength ?? Number.POSITIVE_INFINITY;
   const random = new SeededRandom(options.seed);
+  const lengths = new Float64Array(runs);
   let sum = 0;
   let squares = 0;
   let censored = 0;
-  for (let run = 0; run < options.runs; run++) {
+  for (let run = 0; run < runs; run++) {
     const detector = create();
     let length = 0;
     let alarm = false;
@@ -91,19 +189,55 @@ export function averageRunLength(
       alarm = detector.update(sample(random));
     }
     if (!alarm) censored += 1;
+    lengths[run] = length;
     sum += length;
     squares += length * length;
   }
-  const arl = sum / options.runs;
-  const variance = options.runs > 1 ? Math.max(0, (squares - options.runs * arl * arl) / (options.runs - 1)) : 0;
-  return { arl, standardError: Math.sqrt(variance / options.runs), censored };
+  const arl = sum / runs;
+  const variance = Math.max(0, (squares - runs * arl * arl) / (runs - 1));
+  lengths.sort();
+  let halfCut = 0;
+  if (Number.isFinite(max)) for (const length of lengths) halfCut += Math.min(length, max / 2);
+  const tailShare = Number.isFinite(max) ? (sum - halfCut) / sum : 0;
+  // Order statistics around the median: ranks n/2 ± 1.96 √n / 2 (normal approximation to the binomial).
+  const spread = 1.96 * Math.sqrt(runs) / 2;
+  const orderStatistic = (rank: number): number => {
+    const i = Math.min(runs - 1, Math.max(0, Math.round(rank)));
+    return censored > 0 && i >= runs - censored ? Number.POSITIVE_INFINITY : lengths[i]!;
+  };
+  const median = quantileOf(lengths, 0.5);
+  return {
+    runs,
+    arl,
+    standardError: Math.sqrt(variance / runs),
+    censored,
+    censoredShare: censored / runs,
+    median: censored * 2 >= runs ? Number.POSITIVE_INFINITY : median,
+    medianInterval: { low: orderStatistic(runs / 2 - spread - 1), high: orderStatistic(runs / 2 + spread) },
+    quantiles: { q10: quantileOf(lengths, 0.1), q25: quantileOf(lengths, 0.25), q75: quantileOf(lengths, 0.75), q90: quantileOf(lengths, 0.9), q99: quantileOf(lengths, 0.99) },
+    tailShare,
+    meanEstimable: tailShare <= MAX_TAIL_SHARE,
+  };
 }
 
 /**
  * Finds by simulation the threshold at which a detector raises false alarms
- * on in-control data once every `targetArl` values on average, by bisection
- * (geometric when the bracket is positive) with common random numbers, and
- * reports the ARL achieved. Seeded: the same options give the same answer.
+ * on in-control data once every `targetArl` values (mean run length, or
+ * median with `criterion: 'median'`), by bisection (geometric when the
+ * bracket is positive) with common random numbers, and reports the run
+ * length achieved with a 95% interval and the distribution of run lengths.
+ * Seeded: the same options give the same answer.
+ *
+ * It tells when the answer cannot be trusted as asked, in `warning`: when
+ * no threshold gets within the tolerance (a detector whose statistic moves
+ * in steps, such as KSWIN's KS p-values over a small `statSize`, cannot hit
+ * every target: `withinTolerance: false`); when the mean run length is not
+ * estimable because runs are censored or heavy-tailed (`meanEstimable:
+ * false`: calibrate the median instead, or raise `maxRunLength`); when the
+ * interval is wider than the tolerance (raise `runs`).
+ *
+ * Cost: about `runs` × target × candidates detector updates (2,000 runs ×
+ * 500 × about 10 candidates is 10 million).
  *
  * @throws RangeError if the options are out of range or the bracket does not contain the target.
  * @example
@@ -113,43 +247,84 @@ export function averageRunLength(
  *   create: (h) => new Cusum({ reference: { mean: 3.6, sd: 1.1 }, threshold: h }),
  *   sample: bootstrapSampler(reference), targetArl: 2_000, lower: 1, upper: 30, seed: 1,
  * });
+ * if (result.warning) console.warn(result.warning);
  * const detector = new Cusum({ reference: { mean: 3.6, sd: 1.1 }, threshold: result.threshold });
  * ```
  */
 export function calibrate(options: CalibrateOptions): Calibration {
   const { create, sample, targetArl, lower, upper } = options;
   const increasing = options.increasing ?? true;
-  const runs = options.runs ?? 200;
+  const criterion = options.criterion ?? 'mean';
+  const runs = options.runs ?? 2000;
   const maxRunLength = options.maxRunLength ?? 20 * targetArl;
   const tolerance = options.tolerance ?? 0.05;
   const maxIterations = options.maxIterations ?? 40;
   const seed = options.seed ?? 0;
   if (!(targetArl >= 1)) throw new RangeError(`calibrate: targetArl must be at least 1, got ${targetArl}`);
   if (!(lower < upper)) throw new RangeError(`calibrate: lower (${lower}) must be below upper (${upper})`);
-  if (!(runs >= 2) || !Number.isInteger(runs)) throw new RangeError(`calibrate: runs must be a whole number of at least 2, got ${runs}`);
+  requireRuns(runs, 'calibrate');
+  if (!(tolerance > 0 && tolerance < 1)) throw new RangeError(`calibrate: tolerance must lie in (0, 1), such as 0.05; got ${tolerance}`);
   const geometric = lower > 0;
-  const measure = (threshold: number): Calibration & { readonly gap: number } => {
-    const r = averageRunLength(() => create(threshold), sample, { runs, seed, maxRunLength });
+  const measure = (threshold: number): { threshold: number; lengths: RunLengths; gap: number } => {
+    const lengths = averageRunLength(() => create(threshold), sample, { runs, seed, maxRunLength });
     iterations += 1;
-    return { threshold, ...r, targetArl, runs, iterations, gap: (r.arl - targetArl) / targetArl };
+    const value = criterion === 'mean' ? lengths.arl : lengths.median;
+    return { threshold, lengths, gap: (value - targetArl) / targetArl };
   };
   let iterations = 0;
-  // "lo" is the end of the bracket with the shorter ARL.
+  // "lo" is the end of the bracket with the shorter run length.
   let lo = increasing ? lower : upper;
   let hi = increasing ? upper : lower;
   const atLo = measure(lo);
   const atHi = measure(hi);
-  if (atLo.gap > tolerance) throw new RangeError(`calibrate: even at threshold ${lo} the ARL is ${atLo.arl.toFixed(1)}, above the target ${targetArl}; widen the bracket`);
-  if (atHi.gap < -tolerance) throw new RangeError(`calibrate: even at threshold ${hi} the ARL is ${atHi.arl.toFixed(1)}, below the target ${targetArl}; widen the bracket or raise maxRunLength`);
+  const name = criterion === 'mean' ? 'ARL' : 'median run length';
+  if (atLo.gap > tolerance) throw new RangeError(`calibrate: even at threshold ${lo} the ${name} is ${(targetArl * (1 + atLo.gap)).toFixed(1)}, above the target ${targetArl}; widen the bracket`);
+  if (atHi.gap < -tolerance) throw new RangeError(`calibrate: even at threshold ${hi} the ${name} is ${(targetArl * (1 + atHi.gap)).toFixed(1)}, below the target ${targetArl}; widen the bracket or raise maxRunLength`);
   let best = Math.abs(atLo.gap) < Math.abs(atHi.gap) ? atLo : atHi;
-  while (Math.abs(best.gap) > tolerance && iterations < maxIterations) {
+  // Stop too when the bracket has shrunk to nothing: a stepwise statistic never gets within tolerance.
+  while (Math.abs(best.gap) > tolerance && iterations < maxIterations && Math.abs(hi - lo) > 1e-3 * Math.max(Math.abs(hi), Math.abs(lo))) {
     const mid = geometric ? Math.sqrt(lo * hi) : (lo + hi) / 2;
     const m = measure(mid);
     if (Math.abs(m.gap) < Math.abs(best.gap)) best = m;
     if (m.gap < 0) lo = mid;
     else hi = mid;
   }
-  return { threshold: best.threshold, arl: best.arl, standardError: best.standardError, targetArl, runs, censored: best.censored, iterations };
+  const lengths = best.lengths;
+  const achieved = criterion === 'mean' ? lengths.arl : lengths.median;
+  const interval = criterion === 'mean' ? { low: lengths.arl - 1.96 * lengths.standardError, high: lengths.arl + 1.96 * lengths.standardError } : lengths.medianInterval;
+  const withinTolerance = Math.abs(best.gap) <= tolerance;
+  const problems: string[] = [];
+  if (!withinTolerance) {
+    problems.push(
+      `no threshold gave a ${name} within ${(100 * tolerance).toFixed(0)}% of the target ${targetArl}: the nearest, ${best.threshold}, gives ${achieved.toFixed(1)} (${(100 * best.gap).toFixed(1)}%); ` +
+        `the detector's statistic may move in steps (KSWIN's KS p-values do, over a small statSize): choose another target or a finer detector setting, or accept this run length`,
+    );
+  }
+  if (criterion === 'mean' && !lengths.meanEstimable) {
+    problems.push(
+      `the mean run length is not estimable: runs beyond maxRunLength/2 (${maxRunLength / 2}) make up ${(100 * lengths.tailShare).toFixed(1)}% of it and ${(100 * lengths.censoredShare).toFixed(1)}% of runs were cut at ${maxRunLength}, so the ARL depends on where runs are cut ` +
+        `(median ${lengths.median}, 90% of runs below ${lengths.quantiles.q90.toFixed(0)}); calibrate the median (criterion: 'median') or raise maxRunLength`,
+    );
+  }
+  const halfWidth = (interval.high - interval.low) / 2 / targetArl;
+  if (!(halfWidth <= tolerance)) problems.push(`the 95% interval of the ${name} is ±${(100 * halfWidth).toFixed(1)}%, wider than the tolerance ±${(100 * tolerance).toFixed(0)}%; raise runs (now ${runs})`);
+  return {
+    threshold: best.threshold,
+    arl: lengths.arl,
+    standardError: lengths.standardError,
+    achieved,
+    interval,
+    criterion,
+    targetArl,
+    tolerance,
+    withinTolerance,
+    meanEstimable: lengths.meanEstimable,
+    ...(problems.length > 0 ? { warning: `calibrate: ${problems.join('; ')}` } : {}),
+    runs,
+    censored: lengths.censored,
+    runLengths: lengths,
+    iterations,
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import { BinaryDetector } from './binary.js';
 import { requireParameter } from './detector.js';
 
 /**
- * Parameters of {@link HddmA}, River's `drift.binary.HDDM_A` parameters under camelCase names, with River's defaults.
+ * Parameters of {@link HddmA}, River's `drift.binary.HDDMA` parameters under camelCase names, with River's defaults.
  *
  * @example
  * ```ts
@@ -21,7 +21,8 @@ export interface HddmAOptions {
 /**
  * HDDM_A (Frías-Blanco et al. 2015) for a stream of 0 (hit) and 1 (miss):
  * Hoeffding bounds on moving averages, comparing the mean since a cut point
- * with the overall mean. Follows River's `drift.binary.HDDM_A` operation for
+ * with the overall mean. Follows River's `drift.binary.HDDMA` (River's
+ * class is named `HDDMA`; the paper's algorithm is HDDM_A) operation for
  * operation.
  *
  * @example

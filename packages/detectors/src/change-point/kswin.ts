@@ -3,7 +3,9 @@ import { ks2Sample } from '../two-sample/ks-2-sample.js';
 import { requireParameter, SequentialDetector } from './detector.js';
 
 /**
- * Parameters of {@link Kswin}, River's `KSWIN` parameters under camelCase names, with River's defaults.
+ * Parameters of {@link Kswin}, River's `KSWIN` parameters under camelCase names, with River's defaults
+ * except `seed`: River's `seed=None` draws a random seed, ours defaults to 0 so a run is reproducible
+ * (give River the seed to compare).
  *
  * @example
  * ```ts

@@ -13,10 +13,21 @@ import { windowCounts, type WindowSample } from './window-sample.js';
 /**
  * The two-sample test a window is checked with:
  * - `'chi-square'`: Pearson's chi-square on the counts per value, sparse
- *   values pooled (the default for discrete features);
- * - `'g-test'`: the log-likelihood-ratio version of the same;
- * - `'ks'`: two-sample Kolmogorov-Smirnov (the default for continuous features);
+ *   values pooled (the default for discrete features); deliberately
+ *   without Yates' correction (`chi2_contingency(table, correction=False)`,
+ *   not scipy's default): the correction only applies to a feature with two
+ *   values, makes the test conservative there (fewer alarms than the
+ *   false-alarm rate the operator promises) and the calibrated thresholds
+ *   assume the uncorrected statistic;
+ * - `'g-test'`: the log-likelihood-ratio version of the same, also without
+ *   the correction;
+ * - `'ks'`: two-sample Kolmogorov-Smirnov (the default for continuous
+ *   features), scipy's default `ks_2samp(a, b)`;
  * - `'mann-whitney'`: Mann-Whitney U, sensitive to a shift in location;
+ *   deliberately always the normal approximation (`method='asymptotic'`,
+ *   not scipy's `'auto'`): windows are counts on the profile's footing, so
+ *   ties are the rule and `'auto'` would pick it anyway, and a window's
+ *   p-value should not change method with the window's size;
  * - `'t-test'`: Welch's t-test on the means; only when asked for, since it
  *   assumes near-normal means and sees nothing but the mean.
  *
@@ -147,13 +158,13 @@ export function testStatistic(
   const referenceCounts = distinctCounts(reference.histogram, 'reference');
   switch (test) {
     case 'chi-square':
-      return chiSquareContingency(pooledTable(referenceCounts, counts));
+      return chiSquareContingency(pooledTable(referenceCounts, counts), { correction: false });
     case 'g-test':
-      return gTest(pooledTable(referenceCounts, counts));
+      return gTest(pooledTable(referenceCounts, counts), { correction: false });
     case 'ks':
       return ks2Sample(counts, referenceCounts);
     case 'mann-whitney':
-      return mannWhitneyU(counts, referenceCounts);
+      return mannWhitneyU(counts, referenceCounts, { method: 'asymptotic' });
     case 't-test':
       return welchTTest(moments, reference.moments);
   }

@@ -1,4 +1,4 @@
-import { bootstrapReplicates, simultaneousConfidence, stratifiedBootstrap, type BootstrapInterval, type BootstrapOptions, type BootstrapReplicates } from './bootstrap.js';
+import { bootstrapReplicates, bootstrapSettings, JACKKNIFE_BLOCKS, simultaneousConfidence, stratifiedBootstrap, type BootstrapInterval, type BootstrapOptions, type BootstrapReplicates } from './bootstrap.js';
 
 /**
  * Groups below this many rows (users) are flagged and left out of the gaps
@@ -256,6 +256,7 @@ export interface BootstrappedMetricFrame extends Omit<MetricFrameResult, 'byGrou
  */
 export function bootstrapMetricFrame<R>(options: MetricFrameOptions<R>, bootstrap: BootstrapOptions): BootstrappedMetricFrame {
   const groups = rowsByGroup(options.rows, options.group);
+  bootstrapSettings(bootstrap, groups.size + 3); // each group, overall, difference and ratio keep a value per replicate
   const point = frameOf(options, groups);
   const pair = point.pair;
   const withGaps = (values: Record<string, number>): Record<string, number> => {
@@ -264,6 +265,13 @@ export function bootstrapMetricFrame<R>(options: MetricFrameOptions<R>, bootstra
       const min = values[`group:${pair.min}`]!;
       values['difference'] = max - min;
       values['ratio'] = ratioOf(min, max) ?? Number.NaN;
+      const seMax = values[`se(group:${pair.max})`];
+      const seMin = values[`se(group:${pair.min})`];
+      if (seMax !== undefined && seMin !== undefined) {
+        // Delta method; the groups are resampled independently.
+        values['se(difference)'] = Math.hypot(seMax, seMin);
+        values['se(ratio)'] = Math.abs(values['ratio']) * Math.hypot(seMin / min, seMax / max);
+      }
     }
     return values;
   };
@@ -301,27 +309,91 @@ function resampleRows<R>(groups: ReadonlyMap<string, readonly R[]>, metric: Grou
   );
 }
 
-/** Replicates of a ratio metric: numerators and denominators of drawn rows summed, no resample built. */
+/** Running sums of a ratio metric's numerators n and denominators d: Σn, Σd, Σn², Σd², Σnd. */
+class RatioSums {
+  n = 0;
+  d = 0;
+  nn = 0;
+  dd = 0;
+  nd = 0;
+  add(n: number, d: number): void {
+    this.n += n;
+    this.d += d;
+    this.nn += n * n;
+    this.dd += d * d;
+    this.nd += n * d;
+  }
+  addSums(o: RatioSums, sign: 1 | -1 = 1): void {
+    this.n += sign * o.n;
+    this.d += sign * o.d;
+    this.nn += sign * o.nn;
+    this.dd += sign * o.dd;
+    this.nd += sign * o.nd;
+  }
+  clear(): void {
+    this.n = this.d = this.nn = this.dd = this.nd = 0;
+  }
+  /** Writes the ratio Σn / Σd under `name` and its delta-method standard error √Σ(n − R d)² / Σd under `se(name)`. */
+  write(values: Record<string, number>, name: string): void {
+    const ratio = this.n / this.d;
+    values[name] = ratio;
+    values[`se(${name})`] = Math.sqrt(Math.max(0, this.nn - 2 * ratio * this.nd + ratio * ratio * this.dd)) / Math.abs(this.d);
+  }
+}
+
+/**
+ * Replicates of a ratio metric: numerators and denominators of drawn rows
+ * summed, no resample built, with each ratio's standard error for
+ * studentized intervals; the jackknife for BCa from sums per block.
+ */
 function drawSums<R>(groups: ReadonlyMap<string, readonly R[]>, metric: RatioMetric<R>, withGaps: (values: Record<string, number>) => Record<string, number>, bootstrap: BootstrapOptions): BootstrapReplicates {
-  const columns = [...groups].map(([group, rows]) => ({ name: `group:${group}`, numerators: Float64Array.from(rows, metric.numerator), denominators: Float64Array.from(rows, metric.denominator) }));
-  return bootstrapReplicates(bootstrap, (random) => {
-    const values: Record<string, number> = {};
-    let numerator = 0;
-    let denominator = 0;
-    for (const { name, numerators, denominators } of columns) {
-      const n = numerators.length;
-      let groupNumerator = 0;
-      let groupDenominator = 0;
-      for (let i = 0; i < n; i++) {
-        const j = random.int(n);
-        groupNumerator += numerators[j]!;
-        groupDenominator += denominators[j]!;
-      }
-      values[name] = groupNumerator / groupDenominator;
-      numerator += groupNumerator;
-      denominator += groupDenominator;
+  const columns = [...groups].map(([group, rows]) => {
+    const numerators = Float64Array.from(rows, metric.numerator);
+    const denominators = Float64Array.from(rows, metric.denominator);
+    const blocks = Array.from({ length: JACKKNIFE_BLOCKS }, () => new RatioSums());
+    const all = new RatioSums();
+    for (let i = 0; i < rows.length; i++) {
+      blocks[i % JACKKNIFE_BLOCKS]!.add(numerators[i]!, denominators[i]!);
+      all.add(numerators[i]!, denominators[i]!);
     }
-    values['overall'] = numerator / denominator;
-    return withGaps(values);
+    return { name: `group:${group}`, numerators, denominators, blocks, all };
   });
+  const group = new RatioSums();
+  const overall = new RatioSums();
+  /** The named statistics from each group's sums, less block `leftOut`'s (none when -1). */
+  const fromSums = (leftOut: number): Record<string, number> => {
+    const values: Record<string, number> = {};
+    overall.clear();
+    for (const c of columns) {
+      group.clear();
+      group.addSums(c.all);
+      if (leftOut >= 0) group.addSums(c.blocks[leftOut]!, -1);
+      group.write(values, c.name);
+      overall.addSums(group);
+    }
+    overall.write(values, 'overall');
+    return withGaps(values);
+  };
+  const estimates = fromSums(-1);
+  const standardErrors = Object.fromEntries(Object.keys(estimates).filter((k) => !k.startsWith('se(')).flatMap((k) => (estimates[`se(${k})`] === undefined ? [] : [[k, estimates[`se(${k})`]!]])));
+  return bootstrapReplicates(
+    bootstrap,
+    (random) => {
+      const values: Record<string, number> = {};
+      overall.clear();
+      for (const { name, numerators, denominators } of columns) {
+        const n = numerators.length;
+        group.clear();
+        for (let i = 0; i < n; i++) {
+          const j = random.int(n);
+          group.add(numerators[j]!, denominators[j]!);
+        }
+        group.write(values, name);
+        overall.addSums(group);
+      }
+      overall.write(values, 'overall');
+      return withGaps(values);
+    },
+    { estimates, standardErrors, blocks: JACKKNIFE_BLOCKS, leaveOut: fromSums },
+  );
 }

@@ -1,8 +1,10 @@
-import { contingencyTest, pearsonTerm, type ContingencyResult, type ContingencyTable } from './count-tables.js';
+import { contingencyTest, pearsonTerm, type ContingencyOptions, type ContingencyResult, type ContingencyTable } from './count-tables.js';
 
 /**
- * Pearson's chi-square test of independence on a contingency table,
- * without Yates' correction; equals
+ * Pearson's chi-square test of independence on a contingency table. By
+ * default equals `scipy.stats.chi2_contingency(table)` (that is
+ * `correction=True`: Yates' continuity correction when df is 1, as on a
+ * 2×2 table); with `{ correction: false }` it equals
  * `scipy.stats.chi2_contingency(table, correction=False)`. To compare a
  * window with a reference profile of a discrete feature, give the two
  * count vectors over the same categories as the two rows.
@@ -19,8 +21,9 @@ import { contingencyTest, pearsonTerm, type ContingencyResult, type ContingencyT
  *   [30, 50, 200, 410, 310], // reference counts of 1…5 stars
  *   [4, 9, 25, 38, 24], // this window
  * ]);
+ * chiSquareContingency([[1, 0], [3, 18]]).pValue; // 0.398 (Yates); 0.0299 with { correction: false }
  * ```
  */
-export function chiSquareContingency(table: ContingencyTable): ContingencyResult {
-  return contingencyTest(table, pearsonTerm, 'chiSquareContingency');
+export function chiSquareContingency(table: ContingencyTable, options: ContingencyOptions = {}): ContingencyResult {
+  return contingencyTest(table, pearsonTerm, 'chiSquareContingency', options);
 }

@@ -72,8 +72,27 @@ export function chiSquareResult(statistic: number, df: number): ChiSquareResult 
 }
 
 /**
+ * Options of {@link chiSquareContingency} and {@link gTest}, named as
+ * scipy's `chi2_contingency` arguments.
+ *
+ * @example
+ * ```ts
+ * chiSquareContingency([[1, 0], [3, 18]], { correction: false }); // Pearson's statistic as it is
+ * ```
+ */
+export interface ContingencyOptions {
+  /**
+   * Yates' continuity correction when the table has one degree of freedom
+   * (a 2×2 table once all-zero rows and columns are left out): each
+   * observed count moves 0.5 towards its expected count (or all the way
+   * when it is closer). Default true, as scipy's `correction=True`.
+   */
+  readonly correction?: boolean;
+}
+
+/**
  * Tests independence of rows and columns, summing `term(observed,
- * expected)` over the cells. Rows and columns that are entirely zero are
+ * expected)` over the cells (after Yates' correction when asked and df is 1). Rows and columns that are entirely zero are
  * left out (scipy raises on them instead), so a category that nobody
  * used in either sample does not matter; with fewer than two non-empty
  * rows or columns there is nothing to test: statistic 0, p-value 1, df 0.
@@ -85,6 +104,7 @@ export function contingencyTest(
   table: ContingencyTable,
   term: (observed: number, expected: number) => number,
   testName: string,
+  options: ContingencyOptions = {},
 ): ContingencyResult {
   const columns = table[0]?.length ?? 0;
   if (table.length === 0 || columns === 0) {
@@ -101,14 +121,15 @@ export function contingencyTest(
   const total = sumOf(rowTotals);
   if (total === 0) throw new RangeError(`${testName}: the table has no counts; wait for data before testing`);
   const expected = rowTotals.map((rowTotal) => columnTotals.map((columnTotal) => (rowTotal * columnTotal) / total));
+  const nonEmpty = (totals: number[]): number => totals.filter((t) => t > 0).length;
+  const df = (nonEmpty(rowTotals) - 1) * (nonEmpty(columnTotals) - 1);
+  const yates = df === 1 && (options.correction ?? true);
   let statistic = 0;
   table.forEach((row, i) =>
     row.forEach((observed, j) => {
       const e = expected[i]![j]!;
-      if (e > 0) statistic += term(observed, e);
+      if (e > 0) statistic += term(yates ? observed + Math.sign(e - observed) * Math.min(0.5, Math.abs(e - observed)) : observed, e);
     }),
   );
-  const nonEmpty = (totals: number[]): number => totals.filter((t) => t > 0).length;
-  const df = (nonEmpty(rowTotals) - 1) * (nonEmpty(columnTotals) - 1);
   return { ...chiSquareResult(statistic, df), expected };
 }

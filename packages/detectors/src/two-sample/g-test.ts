@@ -1,8 +1,11 @@
-import { contingencyTest, logLikelihoodTerm, type ContingencyResult, type ContingencyTable } from './count-tables.js';
+import { contingencyTest, logLikelihoodTerm, type ContingencyOptions, type ContingencyResult, type ContingencyTable } from './count-tables.js';
 
 /**
  * The G-test (log-likelihood-ratio test) of independence on a
- * contingency table, G = 2 Σ o log(o / e); equals
+ * contingency table, G = 2 Σ o log(o / e). By default equals
+ * `scipy.stats.chi2_contingency(table, lambda_='log-likelihood')`, whose
+ * `correction=True` applies Yates' correction to the counts when df is 1;
+ * with `{ correction: false }` it equals
  * `scipy.stats.chi2_contingency(table, lambda_='log-likelihood',
  * correction=False)`.
  *
@@ -20,6 +23,6 @@ import { contingencyTest, logLikelihoodTerm, type ContingencyResult, type Contin
  * ]);
  * ```
  */
-export function gTest(table: ContingencyTable): ContingencyResult {
-  return contingencyTest(table, logLikelihoodTerm, 'gTest');
+export function gTest(table: ContingencyTable, options: ContingencyOptions = {}): ContingencyResult {
+  return contingencyTest(table, logLikelihoodTerm, 'gTest', options);
 }

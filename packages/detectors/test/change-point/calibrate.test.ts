@@ -57,6 +57,23 @@ describe('calibrate', () => {
   it('says when the bracket misses the target', () => {
     expect(() => calibrate({ create: factories.Cusum!.create, sample, targetArl: 1e6, lower: 1, upper: 2, runs: 10, maxRunLength: 1e4 })).toThrow(/widen the bracket/);
   });
+  it('refuses a number of runs whose lengths cannot be kept, and says what to change', () => {
+    expect(() => calibrate({ create: factories.Cusum!.create, sample, targetArl: 100, lower: 1, upper: 30, runs: 1e9 })).toThrow(/runs must be a whole number from 2 to 10,000,000/);
+    expect(() => averageRunLength(() => factories.Cusum!.create(5), sample, { runs: 1e9, seed: 1 })).toThrow(/2,000 is usual/);
+  });
+  it('reports the run-length distribution and a warning when the tolerance is missed', () => {
+    // A detector that alarms on every ⌈h⌉-th value has whole-number run lengths only: 10.5 cannot be hit within 2%.
+    const stepwise = (h: number): ChangeDetector => {
+      let i = 0;
+      return { name: 'stepwise', driftDetected: false, count: 0, statistic: 0, threshold: h, evidence: () => ({}), reset: () => undefined, update: () => ++i >= Math.ceil(h) };
+    };
+    const r = calibrate({ create: stepwise, sample: (random) => random.next(), targetArl: 10.5, lower: 1, upper: 20, tolerance: 0.02, runs: 50, seed: 1 });
+    expect(r.withinTolerance).toBe(false);
+    expect(r.warning).toMatch(/no threshold gave a ARL within 2% of the target 10.5/);
+    expect([10, 11]).toContain(r.achieved);
+    expect([r.runLengths.median, r.runLengths.censoredShare, r.runLengths.meanEstimable, r.standardError]).toEqual([r.achieved, 0, true, 0]);
+    expect(r.iterations).toBeLessThan(40);
+  });
   it('refuses an empty reference', () => {
     expect(() => bootstrapSampler([])).toThrow(/at least one in-control value/);
   });
