@@ -24,7 +24,7 @@ export * from './simulator/scenario.js';
 export * from './simulator/simulate.js';
 export * from './finding.js';
 export { tumbling, hopping, session, type WindowAssigner } from './windows/window-assigner.js';
-export { WatermarkTracker } from './windows/watermark.js';
+export { DEFAULT_MAX_FUTURE_SKEW, WatermarkTracker, type Observation, type WatermarkOptions } from './windows/watermark.js';
 export * from './windows/event-time-window.js';
 export * from './windows/count-window.js';
 export type { Accumulator, AccumulatorFactory } from './accumulators/accumulator.js';
