@@ -168,4 +168,28 @@ describe('attributeExposures with an exposure from the far future (issue 13, cas
     expect(out.reduce((n, o) => n + o.items[0]!.minutes, 0)).toBe(1_000);
     expect(stats).toMatchObject({ exposures: 1_001, attributed: 1_000, ahead: 2, pending: 0 });
   });
+
+  it('gives the same outcomes with up to 5 far-future events inserted at random positions, each counted', async () => {
+    const event = fc.oneof(
+      fc.record({ t: fc.integer({ min: 0, max: 600 }), u: fc.constantFrom('u1', 'u2') }).map(({ t, u }) => rec(start + t * 1_000, u) as TelemetryEvent),
+      fc.record({ t: fc.integer({ min: 0, max: 600 }), u: fc.constantFrom('u1', 'u2') }).map(({ t, u }) => watch(start + t * 1_000, u)),
+    );
+    const bad = fc.tuple(fc.nat(), fc.boolean(), fc.integer({ min: 2 * HOUR, max: 1e14 }));
+    await fc.assert(
+      fc.asyncProperty(fc.array(event, { maxLength: 40 }), fc.array(bad, { maxLength: 5 }), async (raw, inserts) => {
+        const events = [...raw].sort((x, y) => x.time - y.time);
+        const dirty = [...events];
+        for (const [position, exposure, ahead] of inserts) dirty.splice(position % (dirty.length + 1), 0, exposure ? rec(Date.now() + ahead) : watch(Date.now() + ahead));
+        const run = async (input: TelemetryEvent[]) => {
+          const stats = createAttributionStats();
+          return { out: await lastValueFrom(from(input).pipe(attributeExposures({ horizon: 60_000, outOfOrderness: 5_000, stats }), toArray())), stats };
+        };
+        const clean = await run(events);
+        const withBad = await run(dirty);
+        expect(withBad.out).toEqual(clean.out);
+        expect(withBad.stats).toEqual({ ...clean.stats, ahead: inserts.length });
+      }),
+      { numRuns: 50 },
+    );
+  });
 });
