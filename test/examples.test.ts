@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,10 @@ import { startKafka, type KafkaBroker } from '../scripts/kafka/broker.js';
 // The examples are documentation that runs: check what the built examples print.
 const root = fileURLToPath(new URL('..', import.meta.url));
 const run = (script: string, args: string[] = []): string => execFileSync(process.execPath, [script, ...args], { cwd: root, encoding: 'utf8' });
+/** Exit status, standard output and standard error, whatever the status. */
+const runAll = (script: string, args: string[] = []): { status: number | null; stdout: string; stderr: string } =>
+  spawnSync(process.execPath, [script, ...args], { cwd: root, encoding: 'utf8' });
+const commands = ['quick-start/quick-start', 'demo/demo', 'serving/serving-day', 'drift/rating-drift', 'experiment/experiment', 'fairness/fairness', 'kafka/kafka-day'];
 
 describe('examples', () => {
   it('quick start prints six hours of rating statistics', () => {
@@ -29,6 +33,44 @@ describe('examples', () => {
     }
   });
 
+  it('quick start names a bad line by number and start, and sums up lines, events, dead letters by code and late ratings', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelwatch-quick-start-'));
+    try {
+      const file = join(dir, 'movielog.txt');
+      const rate = (time: string, rating: number): string => `2026-11-26T${time},8212,GET /rate/the+matrix+1999=${rating}`;
+      writeFileSync(file, [rate('04:54:02', 4), 'broken line here', rate('05:54:02', 5), rate('03:54:02', 2), rate('05:55:00', 9)].join('\n'));
+      const r = runAll('examples/dist/quick-start/quick-start.js', [file]);
+      expect(r.status).toBe(0);
+      expect(r.stderr).toContain('line 2: bad-timestamp at column 1: ');
+      expect(r.stderr).toContain('  "broken line here"');
+      expect(r.stderr).toContain('line 5: bad-rating at column 52: ');
+      // The 03:54 rating comes an hour after 05:54, beyond the default minute of out-of-orderness.
+      expect(r.stderr).toContain('5 lines read: 3 events, 2 dead letters (bad-timestamp 1, bad-rating 1), 1 late ratings dropped (raise --out-of-orderness to count them)');
+      const patient = runAll('examples/dist/quick-start/quick-start.js', [file, '--out-of-orderness=7200000']);
+      expect(patient.stderr).toContain(', 0 late ratings dropped\n');
+      expect(patient.stdout).toMatch(/^03:00 +1 ratings, mean 2\.00$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('quick start says in one line that a file is missing', () => {
+    const r = runAll('examples/dist/quick-start/quick-start.js', ['no-such-movielog.txt']);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^quick-start: .*ENOENT.*no-such-movielog\.txt/);
+  });
+
+  it.each(commands)('%s has --help, and refuses an unknown flag', (command) => {
+    const help = runAll(`examples/dist/${command}.js`, ['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: /);
+    const wrong = runAll(`examples/dist/${command}.js`, ['--no-such-flag']);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(/^unknown flag --no-such-flag\n\nusage: /);
+    expect(wrong.stdout).toBe('');
+  });
+
   it('the demo tour shows each part: outage and drop, drift, experiment, fairness', () => {
     const out = run('examples/dist/demo/demo.js');
     const part = (n: number) => out.split(/\n\d\/4 {2}/)[n]!;
@@ -39,7 +81,8 @@ describe('examples', () => {
     expect(row('13:00')).toMatch(/\d\.\d\d⚠/);
     expect(row('15:00').split('│')[2]).toContain('⚠');
     expect(row('15:00').split('│')[1]).not.toContain('⚠');
-    expect(day).toMatch(/dead-lettered \(.*bad-/);
+    expect(day).toMatch(/dead-lettered \(.*bad-.*\), 0 late events dropped\./);
+    expect(day).toMatch(/For example, line \d+: bad-[a-z-]+ at column \d+: .*\n {2}"2026-/);
     expect(day).toMatch(/15:\d\d +critical availability\[rec-2:8082\] burn-rate-1h\/5m firing/);
     expect(day).not.toContain('availability[rec-1:8082]');
     // 2. Drift: found within two hours of the change, no false alarm.

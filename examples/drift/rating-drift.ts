@@ -7,9 +7,15 @@
 import { createSimulation, formatTimestamp, ratingHistogram, ratingWindows, tumbling, type IntegerHistogram } from '@modelwatch/core';
 import { driftFindings, ReferenceProfile } from '@modelwatch/detectors';
 import { filter, lastValueFrom, reduce, tap } from 'rxjs';
+import { commandLine, wholeNumber } from '../command-line.js';
 
+const usage = `usage: node examples/dist/drift/rating-drift.js [seed]
+
+Rating drift on hourly windows against a training profile and the previous 24 hours.
+  seed        the simulation's seed (default 42)
+  -h, --help  this text`;
 const HOUR = 3_600_000;
-const seed = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 42);
+const seed = wholeNumber(commandLine(usage, {}, { max: 1 }).positionals[0], 'seed', 42);
 const start = Date.UTC(2026, 10, 23);
 const trainingEnd = start + 3 * 24 * HOUR;
 const hourly = ratingWindows({ assigner: tumbling(HOUR), outOfOrderness: 60_000 });

@@ -13,6 +13,12 @@
 import { attributeExposures, createSimulation, exposures, type Experiment } from '@modelwatch/core';
 import { experimentReport, type ComparisonReport, type ExperimentReport } from '@modelwatch/detectors';
 import { connect, merge } from 'rxjs';
+import { commandLine } from '../command-line.js';
+
+commandLine(`usage: node examples/dist/experiment/experiment.js
+
+An online experiment with a real effect, reported hour by hour with sequential statistics.
+  -h, --help  this text`, {});
 
 const HOUR = 3_600_000;
 const day = Date.UTC(2026, 0, 1);

@@ -7,10 +7,18 @@
 import { createSimulation, SeededRandom, tumbling, type TelemetryEvent } from '@modelwatch/core';
 import { fairnessMonitor, type FairnessResult, type GroupingReport, type RatingPrediction } from '@modelwatch/detectors';
 import { concatMap, lastValueFrom, tap, toArray, type Observable } from 'rxjs';
+import { commandLine, wholeNumber } from '../command-line.js';
 
+const usage = `usage: node examples/dist/fairness/fairness.js [seed] [--fair]
+
+Fairness by group and by intersection on 12 simulated hours, with bootstrap intervals.
+  seed        the simulation's seed (default 5)
+  --fair      serve every group alike (no under-represented group)
+  -h, --help  this text`;
+const { values, positionals } = commandLine(usage, { fair: { type: 'boolean' } }, { max: 1 });
 const HOUR = 3_600_000;
-const seed = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 5);
-const fair = process.argv.includes('--fair');
+const seed = wholeNumber(positionals[0], 'seed', 5);
+const fair = values.fair === true;
 const sim = createSimulation({ seed, duration: 12 * HOUR, scenarios: fair ? [] : [{ kind: 'under-represented', group: { gender: 'F' } }] });
 const { world } = sim;
 

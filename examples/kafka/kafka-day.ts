@@ -5,7 +5,6 @@
 // offsets are committed only for what was acknowledged.
 //   npx tsx scripts/kafka/broker.ts --port 9092          (a local broker; or use your cluster)
 //   npx tsc -b && node examples/dist/kafka/kafka-day.js --brokers=127.0.0.1:9092
-import { parseArgs } from 'node:util';
 import {
   createKafkaSourceStats,
   createSimulation,
@@ -23,11 +22,18 @@ import {
 } from '@modelwatch/core';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { filter, lastValueFrom, map, Subject, takeUntil } from 'rxjs';
+import { commandLine, wholeNumber } from '../command-line.js';
 
+const usage = `usage: node examples/dist/kafka/kafka-day.js [--brokers=127.0.0.1:9092] [--hours=6]
+
+Publishes simulated log lines to a new topic and consumes them at least once with hourly windows.
+  --brokers=host:port[,host:port]  the Kafka bootstrap brokers (default 127.0.0.1:9092)
+  --hours=n                        simulated hours to publish (default 6)
+  -h, --help                       this text`;
 const HOUR = 3_600_000;
-const { values } = parseArgs({ options: { brokers: { type: 'string', default: '127.0.0.1:9092' }, hours: { type: 'string', default: '6' } }, allowPositionals: true, strict: false });
-const brokers = String(values.brokers).split(',');
-const hours = Number(values.hours);
+const { values } = commandLine(usage, { brokers: { type: 'string' }, hours: { type: 'string' } });
+const brokers = (values.brokers ?? '127.0.0.1:9092').split(',');
+const hours = wholeNumber(values.hours, '--hours', 6);
 const run = Date.now().toString(36);
 const topic = `movielog-demo-${run}`;
 const deadTopic = `${topic}.dead`;

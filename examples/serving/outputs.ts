@@ -3,11 +3,11 @@
 //   --smtp=smtp://user:pass@host:587    email the findings (with --mail-to=..., optional --mail-from=...)
 // Without flags every tap passes values through untouched.
 import { createServer } from 'node:http';
-import { parseArgs } from 'node:util';
 import type { DecodeStats, Finding, IntegerHistogram, ServingSummary, TelemetryEvent, WindowResult } from '@modelwatch/core';
 import { createEmailSink, createPrometheusSink, metricsHandler, smtpTransport } from '@modelwatch/sinks';
 import { Registry } from 'prom-client';
 import { filter, identity, Observable, share, type MonoTypeOperatorFunction } from 'rxjs';
+import type { CommandLine } from '../command-line.js';
 
 export interface Outputs {
   readonly events: MonoTypeOperatorFunction<TelemetryEvent>;
@@ -18,14 +18,13 @@ export interface Outputs {
   finish(): Promise<void>;
 }
 
+/** The flags {@link outputsFromFlags} reads, for `commandLine`, and their help text. */
+export const OUTPUT_FLAGS = { 'metrics-port': { type: 'string' }, smtp: { type: 'string' }, 'mail-to': { type: 'string' }, 'mail-from': { type: 'string' } } as const;
+export const OUTPUT_FLAGS_HELP = `  --metrics-port=9464               serve Prometheus /metrics on 127.0.0.1 (kept up until Ctrl-C)
+  --smtp=smtp://user:pass@host:587  email the findings, to --mail-to=address (from --mail-from=address)`;
+
 /** `objective` is the availability SLO that the pipeline's burn-rate alerts use, exported for the Prometheus rules. */
-export function outputsFromFlags(argv: readonly string[], decodeStats: DecodeStats, objective: number): Outputs {
-  const { values } = parseArgs({
-    args: argv.slice(2),
-    options: { 'metrics-port': { type: 'string' }, smtp: { type: 'string' }, 'mail-to': { type: 'string' }, 'mail-from': { type: 'string' } },
-    allowPositionals: true,
-    strict: false,
-  });
+export function outputsFromFlags(values: CommandLine<typeof OUTPUT_FLAGS>['values'], decodeStats: DecodeStats, objective: number): Outputs {
   const port = values['metrics-port'];
   const smtp = values['smtp'];
   const prometheus = typeof port === 'string' ? createPrometheusSink({ registry: new Registry() }) : undefined;

@@ -6,6 +6,7 @@
 import {
   burnRateAlerts,
   createDecodeStats,
+  createWindowStats,
   createSimulation,
   decode,
   formatLogLine,
@@ -20,12 +21,21 @@ import {
   type ServingSummary,
   type TelemetryEvent,
 } from '@modelwatch/core';
-import { connectable, map, merge } from 'rxjs';
+import { connectable, map, merge, tap } from 'rxjs';
 import type { Finding } from '@modelwatch/core';
-import { outputsFromFlags } from './outputs.js';
+import { commandLine, wholeNumber } from '../command-line.js';
+import { describeDeadLetter } from '../dead-letter-report.js';
+import { OUTPUT_FLAGS, OUTPUT_FLAGS_HELP, outputsFromFlags } from './outputs.js';
 
+const usage = `usage: node examples/dist/serving/serving-day.js [seed] [flags]
+
+A simulated day of the service from corrupted log lines: hourly ratings and availability, burn-rate alerts.
+  seed                              the simulation's seed (default 42)
+${OUTPUT_FLAGS_HELP}
+  -h, --help                        this text`;
+const { values, positionals } = commandLine(usage, OUTPUT_FLAGS, { max: 1 });
 const HOUR = 3_600_000;
-const seed = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 42);
+const seed = wholeNumber(positionals[0], 'seed', 42);
 const start = Date.UTC(2026, 10, 26);
 const instances = ['rec-1:8082', 'rec-2:8082'];
 const sim = createSimulation({
@@ -52,29 +62,33 @@ const corrupt = (line: string): string => {
   if (r > 0.002) return line;
   return r < 0.001 ? line.slice(0, Math.floor(line.length * noise.next())) : line.replace(/=\d$/, '=9');
 };
-const deadLetters: ParseError[] = [];
+let lineNumber = 0; // decode reports a bad line while it handles it, so this is that line's number
+const deadLetters: { line: number; error: ParseError }[] = [];
 const decodeStats = createDecodeStats();
 // One pass over the stream feeds every pipeline: subscribe them all, then connect.
 // The availability SLO: burnRateAlerts applies it here, and the Prometheus rules read it from the sink.
 const objective = 0.995;
-const outputs = outputsFromFlags(process.argv, decodeStats, objective);
+const outputs = outputsFromFlags(values, decodeStats, objective);
 const events$ = connectable<TelemetryEvent>(
   sim.events().pipe(
     map((e) => corrupt(formatLogLine(e))),
-    decode(parseLogLine, { deadLetter: (e) => deadLetters.push(e), stats: decodeStats }),
+    tap(() => lineNumber++),
+    decode(parseLogLine, { deadLetter: (error) => deadLetters.push({ line: lineNumber, error }), stats: decodeStats }),
     outputs.events,
   ),
 );
 
 // Ratings per hour (a 1–5 histogram), and availability and latency per serving instance per hour.
 const hourly = { assigner: tumbling(HOUR), outOfOrderness: 60_000 };
+const ratingStats = createWindowStats();
+const servingStats = createWindowStats();
 const ratings$ = events$.pipe(
-  ratingWindows(hourly),
+  ratingWindows({ ...hourly, stats: ratingStats }),
   outputs.ratings,
   map((w) => ({ hour: w.window.start, ratings: w.value.result() })),
 );
 const serving$ = events$.pipe(
-  servingWindows(hourly),
+  servingWindows({ ...hourly, stats: servingStats }),
   outputs.serving,
   map((w) => ({ hour: w.window.start, instance: w.key, serving: w.value })),
 );
@@ -126,9 +140,10 @@ merge(ratings$, serving$).subscribe({
     for (const [hour, row] of [...rows].sort(([a], [b]) => a - b)) print(hour, row);
     const seconds = (performance.now() - started) / 1000;
     const total = decodeStats.decoded + decodeStats.errors;
-    console.log(`\n${total.toLocaleString()} log lines in ${seconds.toFixed(1)} s: ${decodeStats.decoded.toLocaleString()} events, ${decodeStats.errors} dead-lettered (${Object.entries(decodeStats.byCode).map(([code, n]) => `${code} ${n}`).join(', ')}).`);
+    const late = ratingStats.dropped + servingStats.dropped;
+    console.log(`\n${total.toLocaleString()} log lines in ${seconds.toFixed(1)} s: ${decodeStats.decoded.toLocaleString()} events, ${decodeStats.errors} dead-lettered (${Object.entries(decodeStats.byCode).map(([code, n]) => `${code} ${n}`).join(', ')}), ${late} late events dropped.`);
     const example = deadLetters[0];
-    if (example) console.log(`For example: ${example.code} at ${example.position}: ${example.reason}`);
+    if (example) console.log(`For example, ${describeDeadLetter(example.line, example.error)}`);
     console.log('⚠ marks an hour whose mean rating fell below 3.2 stars or an instance below 99% availability.');
     console.log('\nSLO burn-rate alerts (99.5% availability; the SRE workbook\'s multi-window rules):');
     for (const f of alerts)

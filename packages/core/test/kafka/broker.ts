@@ -1,7 +1,7 @@
 // The real Kafka broker for the integration tests (scripts/kafka/broker.ts
 // fetches it on first use and starts it on 127.0.0.1), and small kafkajs helpers.
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type ConsumerConfig, type Producer } from 'kafkajs';
-import { startKafka, type KafkaBroker } from '../../../../scripts/kafka/broker.js';
+import { startKafka, type KafkaBroker } from '#test-support';
 
 export interface TestKafka {
   readonly broker: KafkaBroker;

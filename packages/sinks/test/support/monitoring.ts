@@ -1,8 +1,8 @@
-// Paths and contents of the shipped monitoring configuration (/monitoring).
+// Paths and contents of the shipped monitoring configuration (where test/support says it is).
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { monitoringDir } from '#test-support';
 
-export const monitoringDir = fileURLToPath(new URL('../../../../monitoring/', import.meta.url));
+export { monitoringDir };
 export const ruleFiles = readdirSync(`${monitoringDir}rules`).filter((f) => f.endsWith('.yml')).map((f) => `${monitoringDir}rules/${f}`);
 export const ruleTestFiles = readdirSync(`${monitoringDir}tests`).filter((f) => f.endsWith('.yml')).map((f) => `${monitoringDir}tests/${f}`);
 

@@ -1,0 +1,14 @@
+/**
+ * `@modelwatch/core/kafka`: the Kafka source and sink (`fromKafka`,
+ * `toKafka`), committed offsets, dead letters and window summaries for
+ * scale-out. The clients are typed by shape, so this entry loads no Kafka
+ * client: install one (kafkajs) next to it. Also exported from `@modelwatch/core`.
+ *
+ * @packageDocumentation
+ */
+export type { KafkaConsumerLike, KafkaProducerLike, KafkaEachBatchPayloadLike, KafkaMessageLike, KafkaOutgoingMessage, KafkaTopicPartitions, KafkaConsumerEventLike } from './kafka/kafka-client.js';
+export { PartitionOffsets } from './kafka/partition-offsets.js';
+export { deadLetterMessage, DEAD_LETTER_HEADERS, type KafkaPoisonRecord } from './kafka/dead-letter.js';
+export { fromKafka, createKafkaSourceStats, type KafkaRecord, type KafkaDeadLetter, type KafkaSourceStats, type FromKafkaOptions } from './kafka/from-kafka.js';
+export { toKafka, type ToKafkaOptions, type KafkaPublished } from './kafka/to-kafka.js';
+export { windowSummaries, parseWindowSummary, mergeWindowSummaries, type WindowSummaryMessage, type MergeWindowSummariesOptions } from './kafka/window-summaries.js';
