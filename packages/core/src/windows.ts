@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export { tumbling, hopping, session, type WindowAssigner } from './windows/window-assigner.js';
-export { WatermarkTracker } from './windows/watermark.js';
+export { DEFAULT_MAX_FUTURE_SKEW, WatermarkTracker, type Observation, type WatermarkOptions } from './windows/watermark.js';
 export * from './windows/event-time-window.js';
 export * from './windows/count-window.js';
 export * from './windows/sliding-window.js';

@@ -21,7 +21,7 @@ export { entropy } from './two-sample/entropy.js';
 export { wasserstein1d } from './two-sample/wasserstein-1d.js';
 export type { Distribution } from './internal/proportions.js';
 export { normalSf, studentTSf, chiSquareSf } from './distributions/tails.js';
-export { SequentialDetector, type ChangeDetector, type ChangeDirection } from './change-point/detector.js';
+export { MAX_DETECTOR_VALUE, SequentialDetector, type ChangeDetector, type ChangeDirection } from './change-point/detector.js';
 export * from './change-point/adwin.js';
 export * from './change-point/page-hinkley.js';
 export * from './change-point/kswin.js';

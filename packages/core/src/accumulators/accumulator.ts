@@ -4,8 +4,12 @@
  * accumulator is built to make `merge` exact (or exact within a documented
  * guarantee) and associative and commutative:
  *
- * - `add` folds one value in; it throws a `RangeError` on a value the summary
- *   cannot hold (NaN, Infinity, a value out of range) and leaves its state as it was.
+ * - `add` folds one value in and returns true. A value the summary cannot hold
+ *   (NaN, Infinity, a value out of range, one that would overflow a total) is
+ *   refused: `add` returns false, leaves the state as it was and never throws,
+ *   so one bad record cannot end a stream; `refusal(value)` says why, for the
+ *   operator's dead letter. (An aggregation of your own may return nothing,
+ *   which means the value was taken.)
  * - `merge` folds another accumulator of the same kind and configuration into
  *   this one; the other is left unchanged.
  * - `result` reads the statistic; it does not change the state.
@@ -22,7 +26,7 @@
  *   const total = make();
  *   for (const part of parts) {
  *     const partial = make();
- *     for (const value of part) partial.add(value);
+ *     for (const value of part) if (!partial.add(value)) console.warn(partial.refusal?.(value));
  *     total.merge(partial);
  *   }
  *   return total.result();
@@ -31,8 +35,10 @@
  * ```
  */
 export interface Accumulator<In, Out, Json> {
-  /** Folds one value in. */
-  add(value: In): void;
+  /** Folds one value in; false when it refused the value, changing nothing. */
+  add(value: In): boolean | void;
+  /** Why `add(value)` would refuse the value now (a message a person can act on), or undefined if it would take it. */
+  refusal?(value: In): string | undefined;
   /** Folds another accumulator of the same kind and configuration into this one. */
   merge(other: this): void;
   /** The statistic so far. */

@@ -1,4 +1,5 @@
 import type { Accumulator } from './accumulator.js';
+import { describeValue } from '../internal/describe-value.js';
 import { arrayField, checkInteger, countElement, integerField, invalid, jsonObject } from './checks.js';
 
 /**
@@ -10,7 +11,7 @@ import { arrayField, checkInteger, countElement, integerField, invalid, jsonObje
  * ```
  */
 export interface CategoryHistogramOptions {
-  /** At most this many distinct categories (default 1000); one more is refused with a RangeError. */
+  /** At most this many distinct categories (default 1000); `add` refuses one more. */
   readonly maxCategories?: number;
 }
 
@@ -76,19 +77,26 @@ export class CategoryHistogram implements Accumulator<string, CategoryHistogramR
     this.maxCategories = checkInteger(options.maxCategories ?? 1000, 'CategoryHistogram', 'maxCategories', 1);
   }
 
-  /** Counts one category; throws a RangeError if it is a new one beyond `maxCategories`. */
-  add(category: string): void {
+  /** Counts one category and returns true; returns false, changing nothing, for a new one beyond `maxCategories` or a value that is not a string. */
+  add(category: string): boolean {
     const count = this.counts.get(category);
-    if (count === undefined && this.counts.size >= this.maxCategories) this.refuse('CategoryHistogram.add', category);
+    if (count === undefined && (this.counts.size >= this.maxCategories || typeof category !== 'string')) return false;
     this.counts.set(category, (count ?? 0) + 1);
     this.total += 1;
+    return true;
+  }
+
+  /** Why {@link CategoryHistogram.add} would refuse `category` now, or undefined if it would take it. */
+  refusal(category: string): string | undefined {
+    if (typeof category !== 'string') return `CategoryHistogram.add: category must be a string; got ${describeValue(category)}`;
+    return this.counts.has(category) || this.counts.size < this.maxCategories ? undefined : this.overflow('CategoryHistogram.add', category);
   }
 
   /** Adds another histogram's counts; throws a RangeError, changing nothing, if the union would exceed `maxCategories`. */
   merge(other: CategoryHistogram): void {
     let size = this.counts.size;
     for (const category of other.counts.keys()) {
-      if (!this.counts.has(category) && ++size > this.maxCategories) this.refuse('CategoryHistogram.merge', category);
+      if (!this.counts.has(category) && ++size > this.maxCategories) throw new RangeError(this.overflow('CategoryHistogram.merge', category));
     }
     for (const [category, count] of other.counts) this.counts.set(category, (this.counts.get(category) ?? 0) + count);
     this.total += other.total;
@@ -107,7 +115,8 @@ export class CategoryHistogram implements Accumulator<string, CategoryHistogramR
 
   /**
    * Restores a {@link CategoryHistogram} from {@link CategoryHistogram.toJSON}'s
-   * output; throws a RangeError naming the field when the JSON is malformed.
+   * output; throws a RangeError naming the field when the JSON is malformed
+   * (categories repeated or out of order, counts not whole or adding up past 2^53).
    */
   static fromJSON(json: unknown): CategoryHistogram {
     const where = 'CategoryHistogram.fromJSON';
@@ -118,10 +127,11 @@ export class CategoryHistogram implements Accumulator<string, CategoryHistogramR
     if (counts.length !== categories.length) invalid(where, 'counts', `an array of ${categories.length} (one per category)`, counts);
     if (categories.length > histogram.maxCategories) invalid(where, 'categories', `at most maxCategories (${histogram.maxCategories}) long`, categories);
     categories.forEach((category, i) => {
-      if (histogram.counts.has(category)) invalid(where, `categories[${i}]`, 'unique', category);
+      if (i > 0 && !(categories[i - 1]! < category)) invalid(where, `categories[${i}]`, `unique and after ${JSON.stringify(categories[i - 1])} (sorted, as toJSON writes them)`, category);
       histogram.counts.set(category, counts[i]!);
       histogram.total += counts[i]!;
     });
+    if (!Number.isSafeInteger(histogram.total)) invalid(where, 'counts', 'counts adding up to a safe integer', histogram.total);
     return histogram;
   }
 
@@ -130,7 +140,7 @@ export class CategoryHistogram implements Accumulator<string, CategoryHistogramR
     return { categories, counts: categories.map((c) => this.counts.get(c)!) };
   }
 
-  private refuse(where: string, category: string): never {
-    throw new RangeError(`${where}: category ${JSON.stringify(category)} would exceed maxCategories (${this.maxCategories})`);
+  private overflow(where: string, category: string): string {
+    return `${where}: category ${JSON.stringify(category)} would exceed maxCategories (${this.maxCategories})`;
   }
 }

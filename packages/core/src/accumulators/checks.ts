@@ -6,11 +6,6 @@ import { describeValue as show } from '../internal/describe-value.js';
 /** A JSON object read by a `fromJSON`. */
 export type JsonObject = Readonly<Record<string, unknown>>;
 
-/** Throws unless `value` is a finite number. */
-export function requireFinite(value: number, where: string): void {
-  if (!Number.isFinite(value)) throw new RangeError(`${where}: value must be a finite number; got ${show(value)}`);
-}
-
 /** Throws unless a running total is still finite after folding in a value or a summary. */
 export function requireNoOverflow(total: number, where: string, what: string): void {
   if (!Number.isFinite(total)) throw new RangeError(`${where}: the ${what} would overflow to ${total}`);

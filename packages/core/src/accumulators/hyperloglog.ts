@@ -1,10 +1,14 @@
 import type { Accumulator } from './accumulator.js';
+import { describeValue } from '../internal/describe-value.js';
 import { checkInteger, integerField, invalid, jsonObject, stringField } from './checks.js';
 
 /** Bits of the hash that a register's rank is read from; a register holds 0 (empty) to RANK_BITS + 1. */
 const RANK_BITS = 32;
 /** One character per register value in the JSON form. */
 const REGISTER_DIGITS = '0123456789abcdefghijklmnopqrstuvwx';
+/** The two 32-bit halves of a number's IEEE 754 bits, read without allocating. */
+const float = new Float64Array(1);
+const halves = new Uint32Array(float.buffer);
 
 /**
  * The size of a {@link HyperLogLog}.
@@ -52,14 +56,17 @@ export interface HyperLogLogJSON {
 }
 
 /**
- * How many distinct strings (user ids, movie ids) a stream holds, in 2^p bytes:
+ * How many distinct strings or numbers (user ids, movie ids) a stream holds, in 2^p bytes:
  * HyperLogLog (Flajolet et al. 2007) with Ertl's improved estimator (2017),
  * which needs no bias tables and stays accurate from a handful of items — where
  * it behaves like linear counting and is all but exact — to billions. The
  * relative standard error is 1.04/√m for m = 2^p registers.
  *
  * Each item is hashed (cyrb53's two 32-bit lanes: p bits of one pick the
- * register, the other's leading zeros give the rank). Merge takes the maximum
+ * register, the other's leading zeros give the rank): a string by its UTF-16
+ * code units, a number by the two 32-bit halves of its IEEE 754 bits (−0 as 0),
+ * so hashing is the same on every machine and merges agree. The number 7 and
+ * the string '7' are different items. Anything else is refused. Merge takes the maximum
  * of each register, so the merged registers are identical to those of one
  * sketch over all the data: merge is exact, associative, commutative and idempotent.
  *
@@ -73,7 +80,7 @@ export interface HyperLogLogJSON {
  * partition0.result().estimate; // ≈ 100,000 (± 1.6%)
  * ```
  */
-export class HyperLogLog implements Accumulator<string, DistinctCountResult, HyperLogLogJSON> {
+export class HyperLogLog implements Accumulator<string | number, DistinctCountResult, HyperLogLogJSON> {
   /** p: the sketch has 2^p registers. */
   readonly precision: number;
   private readonly registers: Uint8Array;
@@ -83,20 +90,37 @@ export class HyperLogLog implements Accumulator<string, DistinctCountResult, Hyp
     this.registers = new Uint8Array(2 ** this.precision);
   }
 
-  /** Folds in one item. */
-  add(item: string): void {
+  /** Folds in one string or number and returns true; returns false, changing nothing, for any other value. */
+  add(item: string | number): boolean {
     let h1 = 0xdeadbeef;
     let h2 = 0x41c6ce57;
-    for (let i = 0; i < item.length; i++) {
-      const c = item.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 2654435761);
-      h2 = Math.imul(h2 ^ c, 1597334677);
-    }
+    if (typeof item === 'string') {
+      for (let i = 0; i < item.length; i++) {
+        const c = item.charCodeAt(i);
+        h1 = Math.imul(h1 ^ c, 2654435761);
+        h2 = Math.imul(h2 ^ c, 1597334677);
+      }
+    } else if (typeof item === 'number') {
+      // A different seed keeps numbers apart from strings; + 0 turns −0 into 0.
+      h1 ^= 0x9e3779b9;
+      float[0] = item + 0;
+      for (let i = 0; i < 2; i++) {
+        const c = halves[i]!;
+        h1 = Math.imul(h1 ^ c, 2654435761);
+        h2 = Math.imul(h2 ^ c, 1597334677);
+      }
+    } else return false;
     h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
     h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
     const index = h1 >>> (32 - this.precision);
     const rank = Math.clz32(h2) + 1;
     if (rank > this.registers[index]!) this.registers[index] = rank;
+    return true;
+  }
+
+  /** Why {@link HyperLogLog.add} would refuse `item`, or undefined if it would take it. */
+  refusal(item: string | number): string | undefined {
+    return typeof item === 'string' || typeof item === 'number' ? undefined : `HyperLogLog.add: item must be a string or a number; got ${describeValue(item)}`;
   }
 
   /** Takes the register-wise maximum with another sketch; throws a RangeError if its precision differs. */

@@ -1,4 +1,5 @@
 import type { Accumulator, AccumulatorFactory } from './accumulator.js';
+import { describeValue } from '../internal/describe-value.js';
 import { arrayField, checkInteger, countElement, integerField, invalid, jsonObject } from './checks.js';
 
 /**
@@ -70,7 +71,7 @@ export interface IntegerHistogramJSON {
  * Exact counts of small integer values in a fixed range — 1–5 star ratings,
  * HTTP status codes, ranks — with proportions, mean and variance derived from
  * the counts. Merge adds counts, so it is exact, associative and commutative.
- * A value outside the range or not an integer is refused with a RangeError.
+ * `add` refuses (returns false for) a value outside the range or not an integer.
  *
  * @example
  * ```ts
@@ -80,7 +81,7 @@ export interface IntegerHistogramJSON {
  * b.add(3);
  * a.merge(b);
  * a.result().mean; // 4
- * a.add(4.5);      // throws RangeError: not an integer
+ * a.add(4.5);      // false: refused, not an integer
  * ```
  */
 export class IntegerHistogram implements Accumulator<number, IntegerHistogramResult, IntegerHistogramJSON> {
@@ -100,11 +101,17 @@ export class IntegerHistogram implements Accumulator<number, IntegerHistogramRes
     this.counts = new Float64Array(max - min + 1);
   }
 
-  /** Counts one value; throws a RangeError unless it is an integer in `[min, max]`. */
-  add(value: number): void {
-    if (!Number.isInteger(value) || value < this.min || value > this.max) invalid('IntegerHistogram.add', 'value', `an integer in [${this.min}, ${this.max}]`, value);
+  /** Counts one value and returns true; returns false, changing nothing, unless it is an integer in `[min, max]`. */
+  add(value: number): boolean {
+    if (!(Number.isInteger(value) && value >= this.min && value <= this.max)) return false;
     this.counts[value - this.min]! += 1;
     this.total += 1;
+    return true;
+  }
+
+  /** Why {@link IntegerHistogram.add} would refuse `value`, or undefined if it would take it. */
+  refusal(value: number): string | undefined {
+    return Number.isInteger(value) && value >= this.min && value <= this.max ? undefined : `IntegerHistogram.add: value must be an integer in [${this.min}, ${this.max}]; got ${describeValue(value)}`;
   }
 
   /** Adds another histogram's counts; throws a RangeError if its range differs. */
@@ -144,7 +151,8 @@ export class IntegerHistogram implements Accumulator<number, IntegerHistogramRes
 
   /**
    * Restores an {@link IntegerHistogram} from {@link IntegerHistogram.toJSON}'s
-   * output; throws a RangeError naming the field when the JSON is malformed.
+   * output; throws a RangeError naming the field when the JSON is malformed
+   * (counts not whole, or adding up past 2^53).
    */
   static fromJSON(json: unknown): IntegerHistogram {
     const where = 'IntegerHistogram.fromJSON';
@@ -152,8 +160,10 @@ export class IntegerHistogram implements Accumulator<number, IntegerHistogramRes
     const histogram = new IntegerHistogram({ min: integerField(obj, 'min', where, Number.MIN_SAFE_INTEGER), max: integerField(obj, 'max', where, Number.MIN_SAFE_INTEGER) });
     const counts = arrayField(obj, 'counts', where, countElement(where, 'counts'));
     if (counts.length !== histogram.counts.length) invalid(where, 'counts', `an array of ${histogram.counts.length} (one per value of the range)`, counts);
+    const total = counts.reduce((a, b) => a + b, 0);
+    if (!Number.isSafeInteger(total)) invalid(where, 'counts', 'counts adding up to a safe integer', total);
     histogram.counts.set(counts);
-    histogram.total = counts.reduce((a, b) => a + b, 0);
+    histogram.total = total;
     return histogram;
   }
 }

@@ -1,5 +1,6 @@
 import type { Accumulator } from './accumulator.js';
-import { finiteField, integerField, invalid, jsonObject, nullableFiniteField, requireFinite, requireNoOverflow } from './checks.js';
+import { describeValue } from '../internal/describe-value.js';
+import { finiteField, integerField, invalid, jsonObject, nullableFiniteField, requireNoOverflow } from './checks.js';
 
 /**
  * What {@link Moments} reports. Statistics that are undefined for so few
@@ -73,24 +74,46 @@ export class Moments implements Accumulator<number, MomentsResult, MomentsJSON> 
   private min = Infinity;
   private max = -Infinity;
 
-  /** Folds in one finite number; throws a RangeError on NaN, ±Infinity, or a value whose square would overflow. */
-  add(value: number): void {
-    requireFinite(value, 'Moments.add');
+  /** Folds in one finite number and returns true; returns false, changing nothing, for NaN, ±Infinity, or a value that would make the sum or the squared deviations overflow. */
+  add(value: number): boolean {
     const count = this.count + 1;
     const delta = value - this.mean;
     const mean = this.mean + delta / count;
-    this.commit('Moments.add', count, this.sum + value, mean, this.m2 + delta * (value - mean));
+    const sum = this.sum + value;
+    const m2 = this.m2 + delta * (value - mean);
+    // NaN or ±Infinity in the value shows up as a non-finite sum or m2.
+    if (!(Number.isFinite(sum) && Number.isFinite(m2))) return false;
+    this.count = count;
+    this.sum = sum;
+    this.mean = mean;
+    this.m2 = m2;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
+    return true;
   }
 
-  /** Folds in another {@link Moments} (Chan et al.'s pairwise combination). */
+  /** Why {@link Moments.add} would refuse `value` now, or undefined if it would take it. */
+  refusal(value: number): string | undefined {
+    if (!Number.isFinite(value)) return `Moments.add: value must be a finite number; got ${describeValue(value)}`;
+    const delta = value - this.mean;
+    if (!Number.isFinite(this.sum + value)) return `Moments.add: the sum would overflow to ${this.sum + value} with ${value}`;
+    if (!Number.isFinite(this.m2 + delta * (value - (this.mean + delta / (this.count + 1))))) return `Moments.add: the sum of squared deviations would overflow with ${value}`;
+    return undefined;
+  }
+
+  /** Folds in another {@link Moments} (Chan et al.'s pairwise combination); throws a RangeError, changing nothing, if a total would overflow. */
   merge(other: Moments): void {
     if (other.count === 0) return;
     const count = this.count + other.count;
     const delta = other.mean - this.mean;
     const m2 = this.m2 + other.m2 + ((delta * delta * this.count) / count) * other.count;
-    this.commit('Moments.merge', count, this.sum + other.sum, this.mean + (delta * other.count) / count, m2);
+    const sum = this.sum + other.sum;
+    requireNoOverflow(sum, 'Moments.merge', 'sum');
+    requireNoOverflow(m2, 'Moments.merge', 'sum of squared deviations');
+    this.count = count;
+    this.sum = sum;
+    this.mean += (delta * other.count) / count;
+    this.m2 = m2;
     this.min = Math.min(this.min, other.min);
     this.max = Math.max(this.max, other.max);
   }
@@ -112,15 +135,6 @@ export class Moments implements Accumulator<number, MomentsResult, MomentsJSON> 
     };
   }
 
-  /** Sets the new state, unless the sum or m2 overflowed, in which case the state is left as it was. */
-  private commit(where: string, count: number, sum: number, mean: number, m2: number): void {
-    requireNoOverflow(sum, where, 'sum');
-    requireNoOverflow(m2, where, 'sum of squared deviations');
-    this.count = count;
-    this.sum = sum;
-    this.mean = mean;
-    this.m2 = m2;
-  }
 
   /** The state as plain JSON, restored by {@link Moments.fromJSON}. */
   toJSON(): MomentsJSON {
@@ -147,6 +161,14 @@ export class Moments implements Accumulator<number, MomentsResult, MomentsJSON> 
     } else {
       if (min === null) invalid(where, 'min', 'a number when count > 0', min);
       if (max === null || max < min) invalid(where, 'max', `a number at least min (${min})`, max);
+      // What count values between min and max allow, with room for rounding.
+      const scale = Math.max(Math.abs(min), Math.abs(max));
+      const slack = 1e-12 * scale;
+      if (mean < min - slack || mean > max + slack) invalid(where, 'mean', `between min (${min}) and max (${max})`, mean);
+      if (Math.abs(sum - count * mean) > count * 1e-9 * scale) invalid(where, 'sum', `count × mean (${count * mean})`, sum);
+      if (count === 1 ? m2 !== 0 || min !== max : m2 > (count * (max - min) ** 2) / 4 + count * slack * scale) {
+        invalid(where, 'm2', count === 1 ? '0 with min = max for one value' : `at most count × (max − min)² / 4 (${(count * (max - min) ** 2) / 4})`, m2);
+      }
     }
     const moments = new Moments();
     moments.count = count;

@@ -1,4 +1,5 @@
 import type { Accumulator } from './accumulator.js';
+import { describeValue } from '../internal/describe-value.js';
 import { arrayField, checkInteger, integerField, invalid, jsonObject } from './checks.js';
 
 /**
@@ -114,8 +115,9 @@ export class TopK implements Accumulator<string, TopKResult, TopKJSON> {
     this.errors = new Float64Array(this.capacity);
   }
 
-  /** Counts one occurrence of `item`. */
-  add(item: string): void {
+  /** Counts one occurrence of `item` and returns true; returns false, changing nothing, for a value that is not a string. */
+  add(item: string): boolean {
+    if (typeof item !== 'string') return false;
     this.total += 1;
     const slot = this.slots.get(item);
     if (slot !== undefined) {
@@ -133,6 +135,12 @@ export class TopK implements Accumulator<string, TopKResult, TopKJSON> {
       this.place(0, item, floor + 1, floor);
       this.siftDown(0);
     }
+    return true;
+  }
+
+  /** Why {@link TopK.add} would refuse `item`, or undefined if it would take it. */
+  refusal(item: string): string | undefined {
+    return typeof item === 'string' ? undefined : `TopK.add: item must be a string; got ${describeValue(item)}`;
   }
 
   /** Folds in another summary (see the class notes); throws a RangeError if its capacity differs. */

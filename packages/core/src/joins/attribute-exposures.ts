@@ -2,6 +2,7 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import type { Rating, RecommendationEvent, TelemetryEvent } from '../events.js';
 import { isSuccess } from '../events.js';
 import { MinHeap } from '../internal/min-heap.js';
+import { WatermarkTracker } from '../windows/watermark.js';
 
 /**
  * What became of one recommended movie within the horizon.
@@ -52,7 +53,7 @@ export interface ExposureOutcome {
  * ```ts
  * const stats = createAttributionStats();
  * events$.pipe(attributeExposures({ horizon: 3_600_000, stats })).subscribe();
- * // stats.exposures, stats.attributed, stats.pending, stats.evictedUsers
+ * // stats.exposures, stats.attributed, stats.pending, stats.evictedUsers, stats.ahead
  * ```
  */
 export interface AttributionStats {
@@ -64,6 +65,8 @@ export interface AttributionStats {
   pending: number;
   /** Users whose exposures were emitted early to respect `maxUsers`. */
   evictedUsers: number;
+  /** Events dated more than `maxFutureSkew` ahead of the clock: counted and left out (no exposure, no credit, no effect on the watermark). */
+  ahead: number;
 }
 
 /**
@@ -75,7 +78,7 @@ export interface AttributionStats {
  * ```
  */
 export function createAttributionStats(): AttributionStats {
-  return { exposures: 0, attributed: 0, pending: 0, evictedUsers: 0 };
+  return { exposures: 0, attributed: 0, pending: 0, evictedUsers: 0, ahead: 0 };
 }
 
 /**
@@ -93,6 +96,8 @@ export interface AttributionOptions {
   readonly outOfOrderness?: number;
   /** Most users with pending exposures; beyond it the least recently active user's outcomes are emitted early, flagged `evicted`. */
   readonly maxUsers?: number;
+  /** An event dated more than this far ahead of the wall clock is left out and counted in `stats.ahead`, ms. Default 1 h (`DEFAULT_MAX_FUTURE_SKEW`); `Infinity` turns the check off. */
+  readonly maxFutureSkew?: number;
   readonly stats?: AttributionStats;
 }
 
@@ -117,6 +122,9 @@ interface Pending {
  * ones when the source completes). State is bounded by the horizon and
  * `maxUsers`. Outcomes must arrive after the exposure they follow (true when
  * a user's events share a partition); one arriving earlier is not credited.
+ * An event dated more than `maxFutureSkew` ahead of the wall clock (a wrong
+ * producer clock) is left out and counted in `stats.ahead`, so it can neither
+ * flush every pending exposure nor stall the ones after it.
  *
  * @example
  * ```ts
@@ -136,7 +144,7 @@ export function attributeExposures(options: AttributionOptions): OperatorFunctio
       // Pending exposures per user, oldest first; the Map's order is least recently active first.
       const byUser = new Map<string, Pending[]>();
       const expiring = new MinHeap<Pending>((a, b) => a.end < b.end || (a.end === b.end && a.seq < b.seq));
-      let maxTime = Number.NEGATIVE_INFINITY;
+      const watermark = new WatermarkTracker({ outOfOrderness, ...(options.maxFutureSkew !== undefined ? { maxFutureSkew: options.maxFutureSkew } : {}) });
       let seq = 0;
 
       const emit = (p: Pending, evicted: boolean): void => {
@@ -217,10 +225,12 @@ export function attributeExposures(options: AttributionOptions): OperatorFunctio
 
       return source.subscribe({
         next(e) {
-          if (e.time > maxTime) {
-            maxTime = e.time;
-            expire(maxTime - outOfOrderness);
+          const seen = watermark.observe(0, e.time, 0);
+          if (seen === 'ahead') {
+            stats.ahead++;
+            return;
           }
+          if (seen === 'moved') expire(watermark.current(0));
           if (e.kind === 'recommendation') {
             if (isSuccess(e) && e.movies.length > 0) expose(e);
           } else credit(e.user, e.movie, e.time, e.kind === 'rate' ? e.rating : undefined);

@@ -69,6 +69,8 @@ export interface WindowStats {
   openWindows: number;
   /** The watermark, epoch ms. */
   watermark: number;
+  /** Events dated more than `maxFutureSkew` ahead of the scheduler's clock: counted, acknowledged, and kept out of every window and of the watermark. */
+  ahead: number;
 }
 
 /**
@@ -80,7 +82,7 @@ export interface WindowStats {
  * ```
  */
 export function createWindowStats(): WindowStats {
-  return { late: 0, dropped: 0, evictedKeys: 0, openWindows: 0, watermark: Number.NEGATIVE_INFINITY };
+  return { late: 0, dropped: 0, evictedKeys: 0, openWindows: 0, watermark: Number.NEGATIVE_INFINITY, ahead: 0 };
 }
 
 /**
@@ -113,6 +115,12 @@ export interface EventTimeWindowOptions<T, K, A, R> extends Aggregation<T, A, R>
   readonly partitions?: () => Iterable<string | number>;
   /** How far behind the largest event time seen an event may arrive and still count as on time, ms. Default 0. */
   readonly outOfOrderness?: number;
+  /**
+   * An event dated more than this far ahead of the scheduler's clock does not
+   * move the watermark and joins no window: it is counted in `stats.ahead`, ms.
+   * Default 1 h (`DEFAULT_MAX_FUTURE_SKEW`); `Infinity` turns the check off.
+   */
+  readonly maxFutureSkew?: number;
   /** How long after the watermark passes a window's end it stays open for stragglers, ms. Default 0. */
   readonly grace?: number;
   /**
@@ -225,6 +233,8 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
         ...(options.outOfOrderness !== undefined ? { outOfOrderness: options.outOfOrderness } : {}),
         ...(options.idleTimeout !== undefined ? { idleTimeout: options.idleTimeout } : {}),
         ...(options.partitions ? { partitions: options.partitions } : {}),
+        ...(options.maxFutureSkew !== undefined ? { maxFutureSkew: options.maxFutureSkew } : {}),
+        clock: () => scheduler.now(),
       });
       const closing = new MinHeap<HeapEntry<K, A>>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
       const expiring = new MinHeap<HeapEntry<K, A>>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
@@ -486,7 +496,13 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
             // Close what this event completes first, so results come out in event-time order.
             // The clock only matters for idleness; without an idle timeout, skip reading it per event.
             const now = options.idleTimeout === undefined ? 0 : scheduler.now();
-            if (tracker.observe(partitionOf ? partitionOf(value) : 0, t, now)) advance(now);
+            const seen = tracker.observe(partitionOf ? partitionOf(value) : 0, t, now);
+            if (seen === 'ahead') {
+              stats.ahead++;
+              options.ack?.(value)?.();
+              return;
+            }
+            if (seen === 'moved') advance(now);
             const key = keyOf(value);
             const ack = options.ack?.(value);
             switch (assigner.kind) {

@@ -120,6 +120,12 @@ export function slidingWindow<T, A, R, K = null>(options: SlidingWindowOptions<T
             const time = timeOf(value);
             if (!Number.isFinite(time)) throw new RangeError(`event time must be finite epoch ms, got ${time}: check the time option`);
             const ack = options.ack?.(value);
+            const seen = tracker.observe(0, time, 0);
+            if (seen === 'ahead') {
+              stats.ahead++;
+              ack?.();
+              return;
+            }
             if (time < watermark) {
               // Its own window, and some that should hold it, have been emitted.
               stats.late++;
@@ -136,7 +142,7 @@ export function slidingWindow<T, A, R, K = null>(options: SlidingWindowOptions<T
             held.splice(at, 0, { value, time, ack });
             due.push({ at: time, key });
             due.push({ at: time + size, key });
-            const next = tracker.observe(0, time, 0) ? tracker.current(0) : watermark;
+            const next = seen === 'moved' ? tracker.current(0) : watermark;
             if (next > watermark) {
               watermark = next;
               stats.watermark = next;

@@ -14,8 +14,43 @@ describe('HyperLogLog', () => {
   mergeLaws({
     make: () => new HyperLogLog({ precision: 8 }),
     restore: (json) => HyperLogLog.fromJSON(json),
-    value: fc.string({ maxLength: 12 }),
+    value: fc.oneof(fc.string({ maxLength: 12 }), fc.double(), fc.integer()),
     same: (a, b) => expect(a.toJSON()).toEqual(b.toJSON()),
+  });
+
+  it.each([
+    ['small integers', (i: number) => i],
+    ['epoch milliseconds a second apart', (i: number) => 1.7e12 + i * 1000],
+    ['tenths', (i: number) => i / 10],
+    ['negative halves', (i: number) => -i / 2],
+  ])('counts distinct numbers within 3 standard errors: %s (issue 13, case 11)', (_, value) => {
+    for (const n of [10, 1000, 100_000]) {
+      const hll = new HyperLogLog();
+      for (let i = 0; i < n; i++) expect(hll.add(value(i))).toBe(true);
+      const { estimate, standardError } = hll.result();
+      expect(Math.abs(estimate / n - 1), `n=${n}`).toBeLessThanOrEqual(3 * standardError);
+    }
+  });
+
+  it('hashes a number the same every time, −0 as 0, and apart from its string', () => {
+    const a = fill(() => new HyperLogLog({ precision: 4 }), [42, 0]);
+    const b = fill(() => new HyperLogLog({ precision: 4 }), [0, -0, 42, 42]);
+    expect(a.toJSON()).toEqual(b.toJSON());
+    // Pinned: the same registers on every machine, so sketches from different consumers merge.
+    expect(fill(() => new HyperLogLog({ precision: 4 }), [42, 0, 1.5]).toJSON().registers).toBe('0000040000200002');
+    const both = fill(() => new HyperLogLog(), Array.from({ length: 1000 }, (_, i) => i));
+    for (let i = 0; i < 1000; i++) both.add(String(i));
+    expect(Math.abs(both.result().estimate / 2000 - 1)).toBeLessThanOrEqual(3 * both.result().standardError);
+  });
+
+  it('refuses what is neither a string nor a number, and says why', () => {
+    const hll = new HyperLogLog({ precision: 4 });
+    for (const bad of [null, undefined, {}, true]) {
+      expect(hll.add(bad as unknown as string)).toBe(false);
+      expect(hll.refusal(bad as unknown as string)).toMatch(/^HyperLogLog.add: item must be a string or a number; got /);
+    }
+    expect(hll.refusal(1)).toBeUndefined();
+    expect(hll.result().estimate).toBe(0);
   });
 
   it.each([1, 2, 3])('estimates 100k distinct ids within 3 standard errors (seed %i), merged or not', (seed) => {

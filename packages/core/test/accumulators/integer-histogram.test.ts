@@ -42,11 +42,13 @@ describe('IntegerHistogram', () => {
     expect(h.result()).toMatchObject({ values: [-2, -1, 0, 1, 2], counts: [1, 0, 2, 0, 1], mean: 0 });
   });
 
-  it('refuses a non-integer or out-of-range rating with a RangeError and keeps its state', () => {
+  it('refuses a non-integer or out-of-range rating: add returns false, says why, and keeps the state', () => {
     const h = fill(ratingHistogram, [4]);
     for (const bad of [0, 6, 4.5, NaN, Infinity, -1]) {
-      expect(() => h.add(bad)).toThrow(new RangeError(`IntegerHistogram.add: value must be an integer in [1, 5]; got ${bad}`));
+      expect(h.add(bad)).toBe(false);
+      expect(h.refusal(bad)).toBe(`IntegerHistogram.add: value must be an integer in [1, 5]; got ${bad}`);
     }
+    expect(h.refusal(5)).toBeUndefined();
     expect(h.result().counts).toEqual([0, 0, 0, 1, 0]);
   });
 
@@ -67,6 +69,7 @@ describe('IntegerHistogram', () => {
       [{ min: 1, max: 5, counts: [1, 2, 3, 4, 0.5] }, /counts\[4\] must be a non-negative integer/],
       [{ min: 1, max: 5, counts: 'x' }, /counts must be an array/],
       [{ min: 1, counts: [] }, /max must be an integer/],
+      [{ min: 1, max: 2, counts: [2 ** 52, 2 ** 52] }, /counts must be counts adding up to a safe integer/],
     ];
     for (const [json, message] of cases) expect(() => IntegerHistogram.fromJSON(json)).toThrow(message);
   });

@@ -55,16 +55,24 @@ describe('Moments', () => {
     expect(Math.abs(merged.result().variance - exactVariance) / exactVariance).toBeLessThan(1e-4);
   });
 
-  it('refuses NaN and ±Infinity with a RangeError and keeps its state', () => {
+  it('refuses NaN and ±Infinity: add returns false, says why, and keeps the state', () => {
     const m = fill(() => new Moments(), [1, 2]);
-    for (const bad of [NaN, Infinity, -Infinity]) expect(() => m.add(bad)).toThrow(new RangeError(`Moments.add: value must be a finite number; got ${bad}`));
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      expect(m.add(bad)).toBe(false);
+      expect(m.refusal(bad)).toBe(`Moments.add: value must be a finite number; got ${bad}`);
+    }
+    expect(m.refusal(3)).toBeUndefined();
     expect(m.result()).toMatchObject({ count: 2, mean: 1.5, min: 1, max: 2 });
   });
 
-  it('refuses a value or a merge that would overflow the sums, and keeps its state', () => {
+  it('refuses a value that would overflow the sums, and throws on such a merge, keeping its state', () => {
     const m = fill(() => new Moments(), [1e308]);
-    expect(() => m.add(1e308)).toThrow(new RangeError('Moments.add: the sum would overflow to Infinity'));
-    expect(() => m.add(-1e308)).toThrow(/Moments.add: the sum of squared deviations would overflow/);
+    expect(m.add(1e308)).toBe(false);
+    expect(m.refusal(1e308)).toBe('Moments.add: the sum would overflow to Infinity with 1e+308');
+    expect(m.add(-1e308)).toBe(false);
+    expect(m.refusal(-1e308)).toMatch(/Moments.add: the sum of squared deviations would overflow/);
+    const squares = fill(() => new Moments(), [0]);
+    expect(squares.add(1e155)).toBe(false);
     expect(() => m.merge(m)).toThrow(/Moments.merge: the sum would overflow/);
     expect(m.result()).toMatchObject({ count: 1, sum: 1e308, mean: 1e308, min: 1e308, max: 1e308 });
   });
@@ -82,6 +90,12 @@ describe('Moments', () => {
       [{ ...good, min: null }, /min must be a number when count > 0/],
       [{ ...good, min: 3, max: 1 }, /max must be a number at least min \(3\)/],
       [{ count: 0, sum: 1, mean: 0, m2: 0, min: null, max: null }, /an empty state must be/],
+      // States no values can produce (issue 13, case 11).
+      [{ count: 1, sum: 1000, mean: 1000, m2: 0, min: 1, max: 2 }, /mean must be between min \(1\) and max \(2\); got 1000/],
+      [{ ...good, sum: 60 }, /sum must be count × mean \(6\); got 60/],
+      [{ ...good, m2: 4 }, /m2 must be at most count × \(max − min\)² \/ 4 \(3\); got 4/],
+      [{ count: 1, sum: 1, mean: 1, m2: 0.5, min: 1, max: 1 }, /m2 must be 0 with min = max for one value/],
+      [{ count: 1, sum: 1, mean: 1, m2: 0, min: 1, max: 2 }, /m2 must be 0 with min = max for one value/],
     ];
     for (const [json, message] of cases) expect(() => Moments.fromJSON(json)).toThrow(message);
     for (const [json] of cases) expect(() => Moments.fromJSON(json)).toThrow(RangeError);

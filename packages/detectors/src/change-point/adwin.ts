@@ -116,7 +116,7 @@ export class Adwin extends SequentialDetector {
   }
 
   update(x: number): boolean {
-    this.begin(x);
+    if (!this.begin(x)) return false;
     // Inserting is written out here rather than in a method taking x: a double passed to a call V8 does not inline is boxed, an allocation per value.
     const slot = this.used[0]!;
     this.totals[slot] = x;

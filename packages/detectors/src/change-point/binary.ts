@@ -2,7 +2,8 @@ import { SequentialDetector } from './detector.js';
 
 /**
  * Shared state of detectors for binary hit/miss streams ({@link Ddm},
- * {@link HddmA}): each value must be 0 (a hit) or 1 (a miss or error); a
+ * {@link HddmA}): each value must be 0 (a hit) or 1 (a miss or error), any
+ * other is refused (`update` returns false and counts it in `refused`); a
  * detector that has just flagged a change starts afresh on the next value,
  * as in River, and may also raise warnings.
  *
@@ -21,19 +22,22 @@ export abstract class BinaryDetector extends SequentialDetector {
   }
 
   update(x: number): boolean {
-    if (x !== 0 && x !== 1) this.reject(x);
-    this.begin(x);
+    if (!this.begin(x)) return false;
     this.step(x);
     return this.detected;
+  }
+
+  override refusal(x: number): string | undefined {
+    return this.accepts(x) ? undefined : `${this.name}.update needs 0 (a hit) or 1 (a miss or error), got ${x}; map outcomes to 0/1 before the detector`;
+  }
+
+  protected override accepts(x: number): boolean {
+    return x === 0 || x === 1;
   }
 
   protected override restart(): void {
     this.warning = false;
     super.restart();
-  }
-
-  protected override reject(x: number): never {
-    throw new RangeError(`${this.name}.update needs 0 (a hit) or 1 (a miss or error), got ${x}; map outcomes to 0/1 before the detector`);
   }
 
   /** Takes in one value (already counted in `n`), setting `detected` and `warning`. */

@@ -125,7 +125,7 @@ export class Bocpd extends SequentialDetector {
   }
 
   update(x: number): boolean {
-    this.begin(x);
+    if (!this.begin(x)) return false;
     const h = this.hazard;
     const last = this.maxRunLength;
     const full = this.active > last;

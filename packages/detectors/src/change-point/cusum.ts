@@ -91,7 +91,7 @@ export class Cusum extends SequentialDetector {
   }
 
   update(x: number): boolean {
-    this.begin(x);
+    if (!this.begin(x)) return false;
     if (Number.isNaN(this.sigma)) {
       const old = this.mean;
       this.mean += (1 / this.n) * (x - old);

@@ -1,9 +1,31 @@
 /**
+ * The largest magnitude a real-valued change-point detector takes:
+ * `update(x)` refuses |x| above it (and NaN or ±Infinity), so that no
+ * statistic (squares, variances, sums over a window) can overflow. 1e100
+ * squared is 1e200, far from the 1.8e308 where doubles end, and far beyond
+ * any rating, latency or rate a monitor watches.
+ *
+ * @example
+ * ```ts
+ * new Adwin().update(MAX_DETECTOR_VALUE * 10); // false: refused, counted in refused
+ * ```
+ */
+export const MAX_DETECTOR_VALUE = 1e100;
+
+/**
  * What every sequential change-point detector offers: feed one value at a
  * time to {@link ChangeDetector.update}, which answers whether a change is
  * detected at this point. As in River, a detector that has just flagged a
  * change starts afresh on the next value. Its state is open to inspection
  * through read-only getters.
+ *
+ * A value the detector cannot use (NaN, ±Infinity, a magnitude above
+ * {@link MAX_DETECTOR_VALUE}, for the binary detectors anything but 0 or 1)
+ * is refused: `update` returns false, changes nothing (not even `count` or
+ * `driftDetected`, which keep describing the last value taken) and adds one
+ * to `refused`; `refusal(x)` says why. So one bad value can neither end a
+ * stream nor blind the detector, and the detections on the other values are
+ * those of the stream without it.
  *
  * @example
  * ```ts
@@ -14,8 +36,12 @@
 export interface ChangeDetector {
   /** A short name for findings: `adwin`, `page-hinkley`, ... */
   readonly name: string;
-  /** Adds one value; true when a change is detected at this point. Throws a `RangeError` on a value it cannot use (NaN, infinite). */
+  /** Adds one value; true when a change is detected at this point. Never throws: a value it cannot use is refused (false, state unchanged, counted in `refused`). */
   update(x: number): boolean;
+  /** Why `update(x)` would refuse `x`, or undefined if it would take it (every detector here has it; one of your own that refuses nothing may leave it out). */
+  refusal?(x: number): string | undefined;
+  /** Values refused since the detector was built or reset (every detector here counts them). */
+  readonly refused?: number;
   /** Forgets everything seen, keeping the parameters. */
   reset(): void;
   /** Whether the last update detected a change. */
@@ -34,7 +60,8 @@ export interface ChangeDetector {
  * The state every detector here shares: values seen since it last started
  * afresh and whether the last value was a detection. A subclass's `update`
  * calls {@link SequentialDetector.begin} first, which checks the value and,
- * as River does, starts afresh after a detection.
+ * as River does, starts afresh after a detection; `update` returns false at once
+ * when `begin` refuses the value.
  *
  * @example
  * ```ts
@@ -46,6 +73,7 @@ export abstract class SequentialDetector implements ChangeDetector {
   abstract readonly name: string;
   protected n = 0;
   protected detected = false;
+  private refusedCount = 0;
 
   abstract update(x: number): boolean;
   abstract get statistic(): number;
@@ -60,20 +88,37 @@ export abstract class SequentialDetector implements ChangeDetector {
     return this.n;
   }
 
+  get refused(): number {
+    return this.refusedCount;
+  }
+
   reset(): void {
+    this.refusedCount = 0;
     this.restart();
   }
 
-  /** Checks x, starts afresh if the last value was a detection, and counts x. */
-  protected begin(x: number): void {
-    if (!Number.isFinite(x)) this.reject(x);
-    if (this.detected) this.restart();
-    this.n += 1;
+  refusal(x: number): string | undefined {
+    return this.accepts(x) ? undefined : `${this.name}.update needs a finite number of magnitude at most ${MAX_DETECTOR_VALUE}, got ${x}; drop or impute missing values before the detector (for example filter(Number.isFinite))`;
   }
 
-  /** Throws the error for a value `update` cannot use. */
-  protected reject(x: number): never {
-    throw new RangeError(`${this.name}.update needs a finite number, got ${x}; drop or impute missing values before the detector (for example filter(Number.isFinite))`);
+  /** Whether `update` takes x. */
+  protected accepts(x: number): boolean {
+    return x >= -MAX_DETECTOR_VALUE && x <= MAX_DETECTOR_VALUE;
+  }
+
+  /**
+   * Checks x: false (and one more refused) if the detector cannot use it.
+   * Otherwise starts afresh if the last value was a detection, counts x and
+   * returns true.
+   */
+  protected begin(x: number): boolean {
+    if (!this.accepts(x)) {
+      this.refusedCount++;
+      return false;
+    }
+    if (this.detected) this.restart();
+    this.n += 1;
+    return true;
   }
 
   /** Starts afresh after a detection; what {@link SequentialDetector.reset} does unless a subclass also keeps totals across restarts. */

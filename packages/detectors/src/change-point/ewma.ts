@@ -86,7 +86,7 @@ export class Ewma extends SequentialDetector {
   }
 
   update(x: number): boolean {
-    this.begin(x);
+    if (!this.begin(x)) return false;
     const a = this.alpha;
     if (this.n === 1) {
       this.z = x;

@@ -106,7 +106,7 @@ export class Kswin extends SequentialDetector {
   }
 
   update(x: number): boolean {
-    this.begin(x);
+    if (!this.begin(x)) return false;
     if (this.length < this.windowSize) {
       this.window[(this.start + this.length) % this.windowSize] = x;
       this.length += 1;

@@ -81,7 +81,7 @@ export class PageHinkley extends SequentialDetector {
   }
 
   update(x: number): boolean {
-    this.begin(x);
+    if (!this.begin(x)) return false;
     this.mean += (1 / this.n) * (x - this.mean);
     const dev = x - this.mean;
     this.sumIncrease = this.alpha * this.sumIncrease + dev - this.delta;

@@ -41,7 +41,7 @@ export function sketchHistogram(sketch: QuantileSketch): Histogram {
 export function quantize(sample: Histogram, relativeAccuracy: number): Histogram {
   const sketch = new QuantileSketch({ relativeAccuracy });
   sample.values.forEach((value, i) => {
-    for (let c = 0; c < sample.counts[i]!; c++) sketch.add(value);
+    for (let c = 0; c < sample.counts[i]!; c++) if (!sketch.add(value)) throw new RangeError(sketch.refusal(value));
   });
   return sketchHistogram(sketch);
 }

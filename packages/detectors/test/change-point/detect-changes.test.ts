@@ -40,7 +40,10 @@ describe('detectChanges', () => {
     expect(await indices()).toEqual(await indices());
   });
 
-  it('errors the stream with the detector’s RangeError on NaN', async () => {
-    await expect(lastValueFrom(from([1, Number.NaN]).pipe(detectChanges({ detector: () => new Adwin(), subject: 'x' })))).rejects.toThrow(/finite number/);
+  it('goes on past NaN, which the detector refuses and counts', async () => {
+    const detector = new Adwin();
+    const findings = await lastValueFrom(from([1, Number.NaN, 2]).pipe(detectChanges({ detector: () => detector, subject: 'x' }), toArray()));
+    expect(findings).toEqual([]);
+    expect([detector.count, detector.refused]).toEqual([2, 1]);
   });
 });

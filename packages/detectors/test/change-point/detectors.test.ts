@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Adwin, Bocpd, Cusum, Ddm, Ewma, HddmA, Kswin, PageHinkley, type ChangeDetector } from '../../src/index.js';
+import { Adwin, Bocpd, Cusum, Ddm, Ewma, HddmA, Kswin, MAX_DETECTOR_VALUE, PageHinkley, type ChangeDetector, type SequentialDetector } from '../../src/index.js';
 import { bernoulliStream, normalStream, parityStreams, type LabelledStream } from './streams.js';
 
 interface Case {
-  readonly create: () => ChangeDetector;
+  readonly create: () => SequentialDetector;
   readonly kind: 'real' | 'binary';
   /** For the simulated ratings, where they differ from the defaults. */
   readonly forRatings?: () => ChangeDetector;
@@ -76,17 +76,71 @@ describe.each(Object.entries(cases))('%s', (_, c) => {
     expect(alarms(detector, stream.values)).toEqual(first);
   });
 
-  it('refuses NaN and infinities with a RangeError that says what to do', () => {
+  const unusable = c.kind === 'real' ? [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e155, -1e155, Number.MAX_VALUE] : [Number.NaN, 0.5, 2, -1, Number.POSITIVE_INFINITY];
+
+  it('refuses NaN, infinities and values that would overflow: false, counted, state unchanged, and a message that says what to do', () => {
     const detector = c.create();
-    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) expect(() => detector.update(bad)).toThrow(c.kind === 'real' ? /finite number.*drop or impute/ : /0 \(a hit\) or 1/);
-    expect(detector.count).toBe(0);
+    detector.update(c.kind === 'real' ? 0.5 : 0);
+    for (const bad of unusable) {
+      expect(detector.update(bad)).toBe(false);
+      expect(detector.refusal(bad)).toMatch(c.kind === 'real' ? /finite number of magnitude at most 1e\+100.*drop or impute/ : /0 \(a hit\) or 1.*map outcomes to 0\/1/);
+    }
+    expect(detector.refusal(c.kind === 'real' ? MAX_DETECTOR_VALUE : 1)).toBeUndefined();
+    expect(detector.count).toBe(1);
+    expect(detector.refused).toBe(unusable.length);
+    expect(Number.isNaN(detector.statistic)).toBe(false);
+    detector.reset();
+    expect(detector.refused).toBe(0);
   });
+
+  const stream = c.kind === 'real' ? shifts[0]! : binaryShift;
+  const clean = alarms(c.create(), stream.values);
+
+  it('detects what it detects on the clean stream with up to 8 unusable values inserted anywhere (issue 13, case 5)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat({ max: stream.values.length }), fc.constantFrom(...unusable)), { maxLength: 8 }), (inserts) => {
+        const dirty: { x: number; at: number }[] = stream.values.map((x, at) => ({ x, at }));
+        for (const [position, x] of [...inserts].sort((a, b) => b[0] - a[0])) dirty.splice(position, 0, { x, at: -1 });
+        const detector = c.create();
+        const found: number[] = [];
+        for (const { x, at } of dirty) {
+          const alarm = detector.update(x);
+          if (at < 0) expect(alarm).toBe(false);
+          else if (alarm) found.push(at);
+        }
+        expect(found).toEqual(clean);
+        expect(detector.refused).toBe(inserts.length);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  if (c.kind === 'real') {
+    it('never turns its statistic or threshold into NaN, whatever finite values within the bound it takes', () => {
+      const value = fc.oneof(fc.double({ min: -3, max: 3, noNaN: true }), fc.constantFrom(MAX_DETECTOR_VALUE, -MAX_DETECTOR_VALUE, 1e50, -1e-300, 0));
+      fc.assert(
+        fc.property(fc.array(value, { minLength: 1, maxLength: 400 }), (values) => {
+          const detector = c.create();
+          for (const x of values) {
+            detector.update(x);
+            expect(Number.isNaN(detector.statistic), `statistic after ${x}`).toBe(false);
+            expect(Number.isNaN(detector.threshold), `threshold after ${x}`).toBe(false);
+          }
+          expect(detector.refused).toBe(0);
+        }),
+        { numRuns: 30 },
+      );
+    });
+  }
 });
 
 describe('binary detectors', () => {
   it('refuse values other than 0 and 1', () => {
-    expect(() => new Ddm().update(0.5)).toThrow(/map outcomes to 0\/1/);
-    expect(() => new HddmA().update(2)).toThrow(RangeError);
+    const ddm = new Ddm();
+    expect(ddm.update(0.5)).toBe(false);
+    expect(ddm.refusal(0.5)).toMatch(/map outcomes to 0\/1/);
+    expect([ddm.refused, ddm.count]).toEqual([1, 0]);
+    expect(new HddmA().update(2)).toBe(false);
   });
   it('warn before they detect', () => {
     const ddm = new Ddm();
