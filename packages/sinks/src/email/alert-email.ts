@@ -1,4 +1,6 @@
-import type { Finding, FindingKind } from '@modelwatch/core';
+import { groupName, type Finding, type FindingKind } from '@modelwatch/core';
+import { escapeHtml } from '../internal/escape-html.js';
+import { truncate } from '../internal/truncate.js';
 import type { AlertNotification } from './alert-policy.js';
 
 /**
@@ -38,7 +40,32 @@ export interface AlertEmailOptions {
   readonly dashboardUrl?: string;
   /** Advice per kind, replacing {@link NEXT_STEPS} where given. */
   readonly nextSteps?: Partial<Readonly<Record<FindingKind, string>>>;
+  /**
+   * Most bytes (UTF-8) of the plain-text and HTML bodies together. An email
+   * that would be larger shows the most severe findings that fit and says
+   * how many it summarises, how many it leaves out and where to see them all.
+   * Default {@link DEFAULT_MAX_EMAIL_BYTES}; at least 16 kB.
+   */
+  readonly maxBytes?: number;
+  /** Where every finding can be read (a findings log, a report), named when an email leaves some out. Default the dashboard. */
+  readonly findingsUrl?: string;
 }
+
+/**
+ * The default bound of an email's bodies, 1 MB: with MIME's encoding
+ * overhead (quoted-printable, up to 3× for non-ASCII text) the message stays
+ * well under the 10 MB that many mail servers accept.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_MAX_EMAIL_BYTES; // 1_000_000
+ * ```
+ */
+export const DEFAULT_MAX_EMAIL_BYTES = 1_000_000;
+
+/** Longest field value in an email (a subject, the evidence), in characters. */
+const MAX_FIELD_CHARS = 2_000;
+const MIN_EMAIL_BYTES = 16_384;
 
 /**
  * An email's subject and its plain-text and HTML bodies.
@@ -52,18 +79,10 @@ export interface RenderedEmail {
   readonly subject: string;
   readonly text: string;
   readonly html: string;
-}
-
-/**
- * Escapes text for HTML element content and attribute values.
- *
- * @example
- * ```ts
- * escapeHtml('<b>"A&B"</b>'); // '&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;'
- * ```
- */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' }[c]!};`);
+  /** Findings shown in the bodies. */
+  readonly shown: number;
+  /** Findings left out to keep the email within `maxBytes` (0 when all are shown); the bodies say so. */
+  readonly omitted: number;
 }
 
 /**
@@ -72,7 +91,10 @@ export function escapeHtml(text: string): string {
  * subject, detector, severity, statistic, p-value, effect size, threshold,
  * window, evidence, and what a person should look at next. Everything that
  * comes from findings or options is HTML-escaped in the HTML body, and line
- * breaks are removed from the subject (no header injection).
+ * breaks are removed from the subject (no header injection). The bodies are
+ * bounded (`maxBytes`, each field 2,000 characters): an email that would be
+ * larger shows the findings that fit, most severe first, and says how many
+ * of how many it shows and where to see the rest (`omitted` counts them).
  *
  * @example
  * ```ts
@@ -84,43 +106,93 @@ export function escapeHtml(text: string): string {
  */
 export function renderAlertEmail(notification: AlertNotification, options: AlertEmailOptions = {}): RenderedEmail {
   const service = options.service ?? 'modelwatch';
+  const maxBytes = checkMaxBytes(options);
   const advice = { ...NEXT_STEPS, ...options.nextSteps };
   const { firing, resolved } = notification;
   const worst = firing[0] ?? resolved[0];
   const counts = [firing.length > 0 ? `FIRING ${firing.length}` : '', resolved.length > 0 ? `RESOLVED ${resolved.length}` : ''].filter(Boolean).join(', ');
   const headline = worst ? `${firing.length > 0 ? worst.severity : 'resolved'}: ${worst.subject} (${worst.detector})` : notification.group;
   const subject = oneLine(`[${service}] ${counts} ${notification.reason === 'repeat' ? 'still ' : ''}${headline}`);
+  const group = truncate(notification.group, MAX_FIELD_CHARS);
+  const reminder = notification.reason === 'repeat' ? ' (reminder: still firing, nothing new)' : '';
 
-  const sections: [string, readonly Finding[]][] = [
-    ['Firing', firing],
-    ['Resolved', resolved],
-  ];
-  const text = [
-    `${service}: ${counts} in group ${notification.group}${notification.reason === 'repeat' ? ' (reminder: still firing, nothing new)' : ''}.`,
-    ...(options.dashboardUrl ? [`Dashboard: ${options.dashboardUrl}`] : []),
-    ...sections.flatMap(([title, list]) => (list.length === 0 ? [] : ['', `== ${title} ==`, ...list.flatMap((f) => ['', ...fields(f).map(([k, v]) => `${k}: ${v}`), `What to look at next: ${advice[f.kind]}`])])),
-    '',
-  ].join('\n');
-
+  const head = {
+    text: [`${service}: ${counts} in group ${group}${reminder}.`, ...(options.dashboardUrl ? [`Dashboard: ${options.dashboardUrl}`] : [])],
+    html: [
+      '<!doctype html><html><body>',
+      `<p><strong>${escapeHtml(service)}</strong>: ${escapeHtml(counts)} in group <code>${escapeHtml(group)}</code>${reminder}.</p>`,
+      ...(options.dashboardUrl ? [`<p><a href="${escapeHtml(options.dashboardUrl)}">Dashboard</a></p>`] : []),
+    ],
+  };
+  const total = firing.length + resolved.length;
+  const where = options.findingsUrl ?? options.dashboardUrl;
+  const leftOut = (shown: number): string =>
+    `This email shows ${shown} of the ${total} findings it summarises; ${total - shown} more are left out to keep it under ${maxBytes} bytes. ` +
+    (where ? `See them all at ${where}` : 'See them all in the findings log (JSON lines) or in Prometheus (modelwatch_findings_total).');
   const row = ([k, v]: [string, string]): string => `<tr><th align="left" valign="top">${escapeHtml(k)}</th><td><code>${escapeHtml(v)}</code></td></tr>`;
-  const html = [
-    '<!doctype html><html><body>',
-    `<p><strong>${escapeHtml(service)}</strong>: ${escapeHtml(counts)} in group <code>${escapeHtml(notification.group)}</code>${notification.reason === 'repeat' ? ' (reminder: still firing, nothing new)' : ''}.</p>`,
-    ...(options.dashboardUrl ? [`<p><a href="${escapeHtml(options.dashboardUrl)}">Dashboard</a></p>`] : []),
-    ...sections.flatMap(([title, list]) =>
-      list.length === 0
-        ? []
-        : [`<h2>${title}</h2>`, ...list.map((f) => `<table>${fields(f).map(row).join('')}</table><p><em>What to look at next:</em> ${escapeHtml(advice[f.kind])}</p>`)],
-    ),
-    '</body></html>',
-  ].join('\n');
-  return { subject, text, html };
+  // Room for the closing tag and the left-out note, whose numbers are not known yet.
+  let used = bytes(head.text.join('\n')) + bytes(head.html.join('\n')) + bytes('</body></html>') + 4 * bytes(leftOut(total)) + 64;
+  const text = [...head.text];
+  const html = [...head.html];
+  let shown = 0;
+  for (const [title, list] of [['Firing', firing], ['Resolved', resolved]] as const) {
+    let titled = false;
+    for (const f of list) {
+      const title$ = titled ? { text: [], html: [] } : { text: ['', `== ${title} ==`], html: [`<h2>${title}</h2>`] };
+      const lines = fields(f);
+      const block = {
+        text: [...title$.text, '', ...lines.map(([k, v]) => `${k}: ${v}`), `What to look at next: ${advice[f.kind]}`],
+        html: [...title$.html, `<table>${lines.map(row).join('')}</table><p><em>What to look at next:</em> ${escapeHtml(advice[f.kind])}</p>`],
+      };
+      const size = bytes(block.text.join('\n')) + bytes(block.html.join('\n')) + 2;
+      if (used + size > maxBytes) break;
+      used += size;
+      text.push(...block.text);
+      html.push(...block.html);
+      titled = true;
+      shown++;
+    }
+    if (shown < (title === 'Firing' ? firing.length : total)) break;
+  }
+  if (shown < total) {
+    text.push('', leftOut(shown));
+    html.push(`<p><strong>${escapeHtml(leftOut(shown))}</strong></p>`);
+  }
+  text.push('');
+  html.push('</body></html>');
+  return { subject, text: text.join('\n'), html: html.join('\n'), shown, omitted: total - shown };
+}
+
+/**
+ * The options' `maxBytes`, defaulted; throws a RangeError that says what to
+ * give for a bound no email can keep, so a sink fails when it is made.
+ *
+ * @example
+ * ```ts
+ * checkMaxBytes({});                   // 1_000_000
+ * checkMaxBytes({ maxBytes: 100 });    // throws: maxBytes must be a whole number of bytes, 16384 or more
+ * ```
+ */
+export function checkMaxBytes(options: AlertEmailOptions): number {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_EMAIL_BYTES;
+  if (!(Number.isInteger(maxBytes) && maxBytes >= MIN_EMAIL_BYTES)) throw new RangeError(`maxBytes must be a whole number of bytes, ${MIN_EMAIL_BYTES} or more (such as ${DEFAULT_MAX_EMAIL_BYTES}); got ${maxBytes}`);
+  return maxBytes;
+}
+
+function bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
 }
 
 /** The fields of a finding a person reads, formatted. */
 function fields(f: Finding): [string, string][] {
+  const d = f.dimensions;
   const out: [string, string][] = [
     ['Subject', f.subject],
+    ...(d.instance !== undefined ? [['Serving instance', d.instance] as [string, string]] : []),
+    ...(d.groupBy !== undefined ? [['Groups by', d.groupBy.join(', ')] as [string, string]] : []),
+    ...(d.group !== undefined ? [['Group', groupName(d.group)] as [string, string]] : []),
+    ...(d.experiment !== undefined ? [['Experiment', d.arm !== undefined ? `${d.experiment}, arm ${d.arm}` : d.experiment] as [string, string]] : []),
+    ...(d.movie !== undefined ? [['Movie', d.movie] as [string, string]] : []),
     ['Detector', `${f.detector} (${f.kind})`],
     ['Severity', f.severity],
     ['Statistic', number(f.statistic)],
@@ -132,7 +204,7 @@ function fields(f: Finding): [string, string][] {
   ];
   const evidence = json(f.evidence);
   if (evidence !== '{}') out.push(['Evidence', evidence]);
-  return out;
+  return out.map(([k, v]) => [k, truncate(v, MAX_FIELD_CHARS)]);
 }
 
 function number(x: number): string {

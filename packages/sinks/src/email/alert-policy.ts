@@ -1,4 +1,4 @@
-import type { Finding, Severity, WindowResult } from '@modelwatch/core';
+import { dimensionsKey, findingKey, type Finding, type Severity, type WindowResult } from '@modelwatch/core';
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 
 /**
@@ -26,7 +26,7 @@ export const ALERT_POLICY_DEFAULTS = {
  *
  * @example
  * ```ts
- * const options: AlertPolicyOptions = { groupWait: 60_000, groupBy: (f) => f.subject };
+ * const options: AlertPolicyOptions = { groupWait: 60_000, groupBy: (f) => f.dimensions.instance ?? f.kind };
  * ```
  */
 export interface AlertPolicyOptions {
@@ -60,7 +60,7 @@ export type AlertInput = Finding | WindowResult<unknown, readonly Finding[]>;
 
 /**
  * One notification of a group: the alerts firing now (lower severities
- * inhibited by a higher one on the same subject are left out) and those
+ * inhibited by a higher one on the same dimensions are left out) and those
  * resolved since the group's last notification.
  *
  * @example
@@ -84,6 +84,8 @@ const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, critical
 
 interface Alert {
   finding: Finding;
+  /** What it is about ({@link dimensionsKey}): alerts on the same target inhibit less severe ones. */
+  readonly target: string;
   lastSeen: number;
   resolved: boolean;
 }
@@ -101,11 +103,13 @@ interface Group {
  * are grouped (`groupBy`); a new group waits `groupWait` to gather more,
  * then is notified; after that news (a new or more severe alert, a
  * resolution) is sent at most every `groupInterval`, and alerts still firing
- * are repeated every `repeatInterval`. An alert is one `(kind, subject,
- * detector)`; it resolves with a finding whose `evidence.state` is
- * `'resolved'` (as `burnRateAlerts` emits) or after `resolveTimeout` without
- * a finding. While a more severe alert fires on a subject, less severe ones
- * on that subject are inhibited. When the input completes, groups still
+ * are repeated every `repeatInterval`. An alert is one `findingKey` (kind,
+ * detector and dimensions, and a burn-rate rule's windows: never the
+ * subject string); it resolves with an availability finding whose
+ * `evidence.state` is `'resolved'` (as `burnRateAlerts` emits) or after
+ * `resolveTimeout` without a finding. While a more severe alert fires on
+ * the same dimensions (the same instance, group, arm, ...), less severe
+ * ones there are inhibited. When the input completes, groups still
  * waiting are notified at once. Defaults: {@link ALERT_POLICY_DEFAULTS}.
  *
  * @example
@@ -127,11 +131,11 @@ export function alertNotifications(options: AlertPolicyOptions = {}): OperatorFu
     new Observable<AlertNotification>((subscriber) => {
       const groups = new Map<string, Group>();
 
-      /** Subjects with a firing alert, and the highest severity firing on each, across groups. */
+      /** Dimensions with a firing alert, and the highest severity firing on each, across groups. */
       const highestFiring = (): Map<string, number> => {
         const top = new Map<string, number>();
         for (const g of groups.values())
-          for (const a of g.alerts.values()) if (!a.resolved) top.set(a.finding.subject, Math.max(top.get(a.finding.subject) ?? -1, RANK[a.finding.severity]));
+          for (const a of g.alerts.values()) if (!a.resolved) top.set(a.target, Math.max(top.get(a.target) ?? -1, RANK[a.finding.severity]));
         return top;
       };
 
@@ -146,7 +150,7 @@ export function alertNotifications(options: AlertPolicyOptions = {}): OperatorFu
           if (a.resolved) {
             if (g.told.has(key)) resolved.push([key, a.finding]);
             g.alerts.delete(key);
-          } else if (RANK[a.finding.severity] >= (top.get(a.finding.subject) ?? 0)) firing.push([key, a.finding]);
+          } else if (RANK[a.finding.severity] >= (top.get(a.target) ?? 0)) firing.push([key, a.finding]);
         }
         const news = firing.some(([key, f]) => { const said = g.told.get(key); return said === undefined || RANK[f.severity] > RANK[said]; });
         const repeat = firing.length > 0 && g.lastNotified !== undefined && now - g.lastNotified >= o.repeatInterval;
@@ -163,8 +167,8 @@ export function alertNotifications(options: AlertPolicyOptions = {}): OperatorFu
 
       const add = (f: Finding): void => {
         const name = groupBy(f);
-        const key = `${f.kind}\u0000${f.subject}\u0000${f.detector}`;
-        const resolving = f.evidence['state'] === 'resolved';
+        const key = findingKey(f);
+        const resolving = f.kind === 'availability' && f.evidence.state === 'resolved';
         let g = groups.get(name);
         if (resolving) {
           const a = g?.alerts.get(key);
@@ -177,7 +181,7 @@ export function alertNotifications(options: AlertPolicyOptions = {}): OperatorFu
           const group = g;
           g.timer = scheduler.schedule(() => flush(name, group), o.groupWait);
         }
-        g.alerts.set(key, { finding: f, lastSeen: scheduler.now(), resolved: false });
+        g.alerts.set(key, { finding: f, target: dimensionsKey(f.dimensions), lastSeen: scheduler.now(), resolved: false });
       };
 
       const subscription = source.subscribe({

@@ -1,7 +1,7 @@
 import { SeededRandom } from '@modelwatch/core';
 import { map, Observable, Subject, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
-import { renderAlertEmail, type AlertEmailOptions } from './alert-email.js';
-import { alertNotifications, type AlertInput, type AlertPolicyOptions } from './alert-policy.js';
+import { checkMaxBytes, renderAlertEmail, type AlertEmailOptions } from './alert-email.js';
+import { alertNotifications, type AlertInput, type AlertNotification, type AlertPolicyOptions } from './alert-policy.js';
 import { DeliveryQueue, type DeliveryEvent, type DeliveryStats } from './delivery-queue.js';
 import type { MailMessage, MailTransport } from './smtp-transport.js';
 
@@ -32,23 +32,45 @@ export interface EmailSinkOptions {
   readonly scheduler?: SchedulerLike;
   /**
    * Told of every delivery, retry, failure, overflow and abandonment, and of
-   * a policy that stopped on an error (a throwing `groupBy`); messages never
+   * a policy that stopped on an error (a throwing `groupBy`), and of emails
+   * that left findings out to stay within `email.maxBytes`; messages never
    * hold credentials or email bodies.
    */
   readonly onEvent?: (event: EmailSinkEvent) => void;
 }
 
 /**
- * What an email sink reports: its queue's {@link DeliveryEvent}s, and
+ * What an email sink reports: its queue's {@link DeliveryEvent}s,
  * `policy-error` when the alert policy stopped on an error (the pipeline
- * goes on; no more emails are made for that subscription).
+ * goes on; no more emails are made for that subscription), and
+ * `findings-omitted` when an email would have been larger than its bound
+ * and shows only some of its findings.
  *
  * @example
  * ```ts
  * const onEvent = (e: EmailSinkEvent) => e.type === 'policy-error' && console.error(e.message);
  * ```
  */
-export type EmailSinkEvent = DeliveryEvent | { readonly type: 'policy-error'; readonly message: string };
+export type EmailSinkEvent =
+  | DeliveryEvent
+  | { readonly type: 'policy-error'; readonly message: string }
+  | { readonly type: 'findings-omitted'; readonly group: string; readonly shown: number; readonly omitted: number };
+
+/**
+ * Findings an email sink left out of its emails to keep each within its
+ * size bound (the emails say so and where to see the rest), as running totals.
+ *
+ * @example
+ * ```ts
+ * if (email.omitted.findings > 0) console.warn(`${email.omitted.findings} findings were summarised, not shown, in ${email.omitted.emails} emails`);
+ * ```
+ */
+export interface OmittedFindings {
+  /** Emails that left findings out. */
+  readonly emails: number;
+  /** Findings left out, over all emails. */
+  readonly findings: number;
+}
 
 /**
  * An email sink: {@link EmailSink.alerts} watches findings, `stats` counts
@@ -68,6 +90,8 @@ export interface EmailSink {
    */
   alerts(): MonoTypeOperatorFunction<AlertInput>;
   readonly stats: DeliveryStats;
+  /** Findings left out of emails by the size bound (`email.maxBytes`), counted; none is dropped silently. */
+  readonly omitted: OmittedFindings;
   /** Stops taking emails and delivers the queued ones within `deadline` ms (default 10 s); resolves with the final stats. */
   close(deadline?: number): Promise<DeliveryStats>;
 }
@@ -91,6 +115,7 @@ export interface EmailSink {
  */
 export function createEmailSink(options: EmailSinkOptions): EmailSink {
   const { transport, from, to, scheduler } = options;
+  checkMaxBytes(options.email ?? {});
   const queue = new DeliveryQueue<MailMessage>({
     send: (mail) => transport.sendMail(mail),
     random: new SeededRandom(options.seed ?? 0),
@@ -98,14 +123,25 @@ export function createEmailSink(options: EmailSinkOptions): EmailSink {
     ...(scheduler ? { scheduler } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
+  const omitted = { emails: 0, findings: 0 };
+  const render = (n: AlertNotification): MailMessage => {
+    const { subject, text, html, shown, omitted: left } = renderAlertEmail(n, options.email);
+    if (left > 0) {
+      omitted.emails++;
+      omitted.findings += left;
+      options.onEvent?.({ type: 'findings-omitted', group: n.group, shown, omitted: left });
+    }
+    return { from, to: typeof to === 'string' ? to : [...to], subject, text, html };
+  };
   return {
     stats: queue.stats,
+    omitted,
     close: (deadline) => queue.close(deadline),
     alerts: () => (source) =>
       new Observable<AlertInput>((subscriber) => {
         const input = new Subject<AlertInput>();
         // Nothing the policy does may reach the pipeline: an error stops the emails and is reported.
-        const mails = input.pipe(alertNotifications({ ...options.policy, ...(scheduler ? { scheduler } : {}) }), map((n): MailMessage => ({ from, to: typeof to === 'string' ? to : [...to], ...renderAlertEmail(n, options.email) }))).subscribe({
+        const mails = input.pipe(alertNotifications({ ...options.policy, ...(scheduler ? { scheduler } : {}) }), map(render)).subscribe({
           next: (mail) => queue.push(mail),
           error: (err: unknown) => options.onEvent?.({ type: 'policy-error', message: `the alert policy stopped, no more emails from this pipeline: ${err instanceof Error ? err.message : String(err)}` }),
         });

@@ -1,3 +1,5 @@
+import { truncate } from '../internal/truncate.js';
+
 /**
  * The only label names a caller can put on modelwatch metrics: each comes
  * from a small, bounded set (user groups, experiment arms, serving
@@ -70,14 +72,29 @@ export interface CardinalityGuardOptions {
   readonly maxSeriesPerMetric?: number;
   /** Told each time a series is folded into `other`, with the metric's name. */
   readonly onOverflow?: (metric: string) => void;
+  /** Longest label value, in characters; a longer one is cut and ends with `…`. Default {@link DEFAULT_MAX_LABEL_LENGTH}. */
+  readonly maxLabelLength?: number;
 }
+
+/**
+ * The default longest label value, in characters: long enough for a
+ * readable subject, short enough that a scrape of a capped metric stays small.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_MAX_LABEL_LENGTH; // 128
+ * ```
+ */
+export const DEFAULT_MAX_LABEL_LENGTH = 128;
 
 /**
  * Caps the series of each metric: the first `maxSeriesPerMetric` label
  * combinations are kept as they are; a new combination beyond the cap has
  * its caller-given (bounded) labels replaced by `other`, so the total is still
- * counted and the metric stays bounded. Labels modelwatch sets itself from
- * fixed sets (`kind`, `quantile`, `code`, ...) are left alone.
+ * counted and the metric stays bounded (at most the cap plus the `other`
+ * series). Labels modelwatch sets itself from fixed sets (`kind`,
+ * `quantile`, `code`, ...) are not folded. Every label value is first cut
+ * to `maxLabelLength` characters, so no value, however long, makes a large scrape.
  *
  * @example
  * ```ts
@@ -89,6 +106,7 @@ export interface CardinalityGuardOptions {
  */
 export class CardinalityGuard {
   readonly maxSeriesPerMetric: number;
+  readonly maxLabelLength: number;
   private readonly series = new Map<string, Set<string>>();
   private readonly folded = new Map<string, number>();
   private readonly onOverflow: ((metric: string) => void) | undefined;
@@ -97,15 +115,19 @@ export class CardinalityGuard {
     const cap = options.maxSeriesPerMetric ?? 100;
     if (!(Number.isInteger(cap) && cap >= 1)) throw new RangeError(`maxSeriesPerMetric must be a whole number of at least 1, got ${cap}`);
     this.maxSeriesPerMetric = cap;
+    const length = options.maxLabelLength ?? DEFAULT_MAX_LABEL_LENGTH;
+    if (!(Number.isInteger(length) && length >= 8)) throw new RangeError(`maxLabelLength must be a whole number of characters, 8 or more (such as 128), got ${length}`);
+    this.maxLabelLength = length;
     this.onOverflow = options.onOverflow;
   }
 
   /**
-   * The labels to record under: `labels` itself while the metric is under its
-   * cap or the combination is known, else `labels` with every name in
-   * `foldable` set to `other`.
+   * The labels to record under: `labels` (with values cut to
+   * `maxLabelLength`) while the metric is under its cap or the combination
+   * is known, else with every name in `foldable` set to `other`.
    */
-  admit<L extends Readonly<Record<string, string>>>(metric: string, labels: L, foldable: readonly string[]): L {
+  admit<L extends Readonly<Record<string, string>>>(metric: string, given: L, foldable: readonly string[]): L {
+    const labels = this.bounded(given);
     let known = this.series.get(metric);
     if (!known) this.series.set(metric, (known = new Set()));
     const key = seriesKey(labels);
@@ -127,6 +149,16 @@ export class CardinalityGuard {
       this.onOverflow?.(metric);
     }
     return folded as L;
+  }
+
+  /** `labels` with every value cut to `maxLabelLength` (the same object when none is too long). */
+  private bounded<L extends Readonly<Record<string, string>>>(labels: L): L {
+    let out: Record<string, string> | undefined;
+    for (const name in labels) {
+      const value = labels[name]!;
+      if (value.length > this.maxLabelLength) (out ??= { ...labels })[name] = truncate(value, this.maxLabelLength);
+    }
+    return (out as L | undefined) ?? labels;
   }
 
   /** Gives back the slot of a series that is no longer exported (its gauges were removed), so a new combination may take it. */

@@ -1,7 +1,7 @@
 import { SeededRandom } from '@modelwatch/core';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { DeliveryQueue, isPermanentSmtpError, type DeliveryEvent } from '../src/index.js';
+import { DeliveryQueue, isPermanentSmtpError, type DeliveryEvent } from '../../src/index.js';
 
 /** A virtual clock, and a way to run it together with the promise callbacks the queue waits on. */
 function virtualTime(): { scheduler: TestScheduler; settle: () => Promise<void> } {

@@ -3,9 +3,10 @@ import { createTransport } from 'nodemailer';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { createEmailSink, type EmailSinkEvent, type MailTransport } from '../src/index.js';
+import { createEmailSink, type EmailSinkEvent, type MailTransport } from '../../src/index.js';
+import { driftFinding } from '../support/findings.js';
 
-const finding: Finding = { kind: 'drift', subject: 'rating', detector: 'ks', severity: 'warning', detectedAt: 0, statistic: 0.3, pValue: 1e-5, threshold: 0.001, evidence: {} };
+const finding: Finding = { ...driftFinding(), detector: 'ks', detectedAt: 0, statistic: 0.3, pValue: 1e-5 };
 
 describe('createEmailSink', () => {
   it('takes a nodemailer transporter as it is', async () => {

@@ -5,12 +5,10 @@ import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { toJsonLines } from '../src/index.js';
+import { toJsonLines } from '../../src/index.js';
+import { driftFinding, fairnessFinding } from '../support/findings.js';
 
-const finding: Finding = {
-  kind: 'drift', subject: 'rating', detector: 'chi-square', severity: 'warning', detectedAt: 3_600_000,
-  window: { start: 0, end: 3_600_000 }, statistic: 41.2, pValue: 2.4e-8, effectSize: 0.12, threshold: 0.001, evidence: { psi: 0.12 },
-};
+const finding: Finding = driftFinding();
 
 describe('toJsonLines for findings', () => {
   it('appends one JSON line per finding to a file and passes the findings on', async () => {
@@ -18,7 +16,7 @@ describe('toJsonLines for findings', () => {
     try {
       const file = join(dir, 'findings.jsonl');
       const stream = createWriteStream(file, { flags: 'a' });
-      const second = { ...finding, subject: 'rating[gender=F]', detector: 'ks' };
+      const second = fairnessFinding('hitRate', ['gender', 'age'], { gender: 'F', age: '18-24' });
       const passed = await lastValueFrom(from([finding, second]).pipe(toJsonLines(stream), toArray()));
       stream.end();
       await finished(stream);

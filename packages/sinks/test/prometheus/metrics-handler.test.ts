@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { metricsHandler } from '../src/index.js';
+import { metricsHandler } from '../../src/index.js';
 
 describe('metricsHandler on node:http', () => {
   const registry = new Registry();

@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Registry } from 'prom-client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createPrometheusSink } from '../src/index.js';
-import { ensurePrometheus } from './support/prometheus.js';
-import { dashboardQueries, monitoringDir, recordedNames, ruleFiles, ruleTestFiles } from './support/monitoring.js';
+import { createPrometheusSink } from '../../src/index.js';
+import { ensurePrometheus } from '../support/prometheus.js';
+import { dashboardQueries, monitoringDir, recordedNames, ruleFiles, ruleTestFiles } from '../support/monitoring.js';
 
 // The shipped Prometheus configuration, rules and dashboard, checked with
 // Debian's promtool (installed by the test when missing).

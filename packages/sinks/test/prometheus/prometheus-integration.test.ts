@@ -1,12 +1,12 @@
-import { burnRateAlerts, createSimulation, ratingWindows, servingWindows, tumbling, type Finding, type IntegerHistogram, type ServingSummary, type WindowResult } from '@modelwatch/core';
+import { burnRateAlerts, createSimulation, ratingWindows, servingWindows, tumbling, type AvailabilityFinding, type IntegerHistogram, type ServingSummary, type WindowResult } from '@modelwatch/core';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { lastValueFrom, share, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrometheusSink, metricsHandler } from '../src/index.js';
-import { dashboardQueries, ruleFiles } from './support/monitoring.js';
-import { startPrometheus, type RunningPrometheus } from './support/prometheus.js';
+import { createPrometheusSink, metricsHandler } from '../../src/index.js';
+import { dashboardQueries, ruleFiles } from '../support/monitoring.js';
+import { startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -23,7 +23,7 @@ describe('Prometheus scraping a running pipeline', () => {
   let prometheus: RunningPrometheus;
   let ratings: WindowResult<null, IntegerHistogram>[];
   let serving: WindowResult<string, ServingSummary>[];
-  let findings: Finding[];
+  let findings: AvailabilityFinding[];
   let events = 0;
 
   beforeAll(async () => {
@@ -93,10 +93,10 @@ describe('Prometheus scraping a running pipeline', () => {
   });
 
   it('counts the burn-rate findings of the degradation and their last burn rates', async () => {
-    const fast = findings.filter((f) => f.detector === 'burn-rate-1h/5m' && f.subject === 'availability[rec-2:8082]');
-    expect(fast.map((f) => f.evidence['state'])).toEqual(['firing', 'resolved']);
-    expect(await sum('sum(modelwatch_findings_total{kind="availability", serving_instance="rec-2:8082", detector="burn-rate-1h/5m"})')).toBe(2);
-    expect(await sum('modelwatch_slo_burn_rate{serving_instance="rec-2:8082", window="1h"}')).toBe(fast.at(-1)!.evidence['longBurnRate']);
+    const fast = findings.filter((f) => f.evidence.longWindow === '1h' && f.evidence.shortWindow === '5m' && f.dimensions.instance === 'rec-2:8082');
+    expect(fast.map((f) => f.evidence.state)).toEqual(['firing', 'resolved']);
+    expect(await sum('sum(modelwatch_findings_total{kind="availability", serving_instance="rec-2:8082", detector="burn-rate", window="1h/5m"})')).toBe(2);
+    expect(await sum('modelwatch_slo_burn_rate{serving_instance="rec-2:8082", window="1h"}')).toBe(fast.at(-1)!.evidence.longBurnRate);
   });
 
   it('evaluates the shipped recording rules on the scraped counters', async () => {

@@ -1,8 +1,8 @@
-import { burnRateAlerts, createDecodeStats, createSimulation, createWindowStats, decode, formatLogLine, parseLogLine, ratingHistogram, ratingWindows, servingWindows, tumbling, type Finding, type IntegerHistogram, type WindowResult } from '@modelwatch/core';
+import { burnRateAlerts, createDecodeStats, createSimulation, createWindowStats, decode, formatLogLine, parseLogLine, ratingHistogram, ratingWindows, servingWindows, tumbling, type IntegerHistogram, type WindowResult } from '@modelwatch/core';
 import { register as globalRegistry, Registry } from 'prom-client';
 import { connectable, from, lastValueFrom, map, share, Subject, toArray, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { createPrometheusSink, subjectLabels, type BoundedLabels } from '../src/index.js';
+import { createPrometheusSink, type BoundedLabels } from '../../src/index.js';
 
 const HOUR = 3_600_000;
 const start = Date.UTC(2026, 0, 1);
@@ -74,12 +74,12 @@ describe('createPrometheusSink', () => {
     expect(await value(registry, 'modelwatch_watermark_timestamp_seconds', { window: '1h' })).toBe(windowStats.watermark / 1000);
 
     // The degradation fires the 1h/5m burn-rate alert on rec-2 and resolves it.
-    const fast = findings.filter((f) => f.detector === 'burn-rate-1h/5m');
-    expect(fast.map((f) => f.evidence['state'])).toEqual(['firing', 'resolved']);
-    const fired = { kind: 'availability', subject: 'availability', detector: 'burn-rate-1h/5m', serving_instance: 'rec-2:8082' };
+    const fast = findings.filter((f) => f.evidence.longWindow === '1h' && f.evidence.shortWindow === '5m');
+    expect(fast.map((f) => f.evidence.state)).toEqual(['firing', 'resolved']);
+    const fired = { kind: 'availability', subject: 'availability of rec-2:8082', metric: 'availability', detector: 'burn-rate', serving_instance: 'rec-2:8082', window: '1h/5m' };
     expect(await value(registry, 'modelwatch_findings_total', { ...fired, severity: 'critical' })).toBe(1);
     expect(await value(registry, 'modelwatch_findings_total', { ...fired, severity: 'info' })).toBe(1);
-    expect(await value(registry, 'modelwatch_slo_burn_rate', { subject: 'availability', serving_instance: 'rec-2:8082', window: '5m' })).toBe(fast[1]!.evidence['shortBurnRate']);
+    expect(await value(registry, 'modelwatch_slo_burn_rate', { subject: 'availability', serving_instance: 'rec-2:8082', window: '5m' })).toBe(fast[1]!.evidence.shortBurnRate);
 
     const text = await registry.metrics();
     expect(text).toMatch(/^# TYPE modelwatch_request_latency_seconds histogram$/m);
@@ -113,11 +113,6 @@ describe('createPrometheusSink', () => {
     // The type has no `user` label; a cast is caught at run time.
     const byUser = (user: string): BoundedLabels => ({ user }) as unknown as BoundedLabels;
     await expect(lastValueFrom(from([window('42', 0, [3])]).pipe(sink.ratingWindows({ window: '1h', labels: byUser })))).rejects.toThrow(/label 'user' is not allowed/);
-    // A per-movie finding is counted under its subject, without the movie.
-    const finding: Finding = { kind: 'drift', subject: 'rating[movie=the+matrix+1999]', detector: 'ks', severity: 'warning', detectedAt: 0, statistic: 0.3, pValue: 1e-5, threshold: 0.001, evidence: {} };
-    await lastValueFrom(from([finding]).pipe(sink.findings()));
-    expect(await registry.metrics()).not.toContain('matrix');
-    expect(await value(registry, 'modelwatch_finding_p_value', { kind: 'drift', subject: 'rating', detector: 'ks' })).toBe(1e-5);
   });
 
   it('removes the gauges of a series that stopped receiving windows, and frees its slot under the cap', async () => {
@@ -154,24 +149,31 @@ describe('createPrometheusSink', () => {
     expect(() => sink.sloObjective('latency', 99.5)).toThrow(/strictly between 0 and 1, such as 0.995; got 99.5/);
   });
 
+  it('exports dead letters by operator and reason, read at every scrape, counted once', async () => {
+    const registry = new Registry();
+    const sink = createPrometheusSink({ registry });
+    const byReason: Record<string, number> = { 'bad-time': 2 };
+    sink.deadLetters('ratingWindows', () => byReason);
+    expect(await value(registry, 'modelwatch_dead_letters_total', { operator: 'ratingWindows', reason: 'bad-time' })).toBe(2);
+    byReason['bad-time'] = 3;
+    byReason['too-far-ahead'] = 1;
+    expect(await value(registry, 'modelwatch_dead_letters_total', { operator: 'ratingWindows', reason: 'bad-time' })).toBe(3);
+    expect(await value(registry, 'modelwatch_dead_letters_total', { operator: 'ratingWindows', reason: 'too-far-ahead' })).toBe(1);
+  });
+
+  it('cuts every label value to maxLabelLength with a marker, and refuses a bound below 8', async () => {
+    const registry = new Registry();
+    const sink = createPrometheusSink({ registry, maxLabelLength: 16 });
+    await lastValueFrom(from([window('a-very-long-group-name-indeed', 0, [4])]).pipe(sink.ratingWindows({ window: '1h', labels: (group) => ({ group }) }), toArray()));
+    expect((await seriesOf(registry, 'modelwatch_rating_mean')).map((l) => l['group'])).toEqual(['a-very-long-gro…']);
+    expect(() => createPrometheusSink({ registry: new Registry(), maxLabelLength: 4 })).toThrow(/maxLabelLength must be a whole number of characters, 8 or more/);
+  });
+
   it('keeps the newest window when a late revision of an older one arrives', async () => {
     const registry = new Registry();
     const sink = createPrometheusSink({ registry });
     await lastValueFrom(from([window(null, 1, [5]), { ...window(null, 0, [1]), revision: 1 }]).pipe(sink.ratingWindows({ window: '1h' }), toArray()));
     expect(await value(registry, 'modelwatch_rating_mean', { window: '1h' })).toBe(5);
-  });
-});
-
-describe('subjectLabels', () => {
-  it.each([
-    ['availability[rec-1:8082]', { subject: 'availability', labels: { serving_instance: 'rec-1:8082' } }],
-    ['rating[gender=F,age=18-24]', { subject: 'rating', labels: { group: 'gender=F,age=18-24' } }],
-    ['rating[arm=treatment]', { subject: 'rating', labels: { arm: 'treatment' } }],
-    ['rating[movie=the+matrix+1999,gender=M]', { subject: 'rating', labels: { group: 'gender=M' } }],
-    ['rating[user=42]', { subject: 'rating', labels: {} }],
-    ['rating', { subject: 'rating', labels: {} }],
-  ])('%s', (subject, expected) => {
-    expect(subjectLabels(subject)).toEqual(expected);
   });
 });
 

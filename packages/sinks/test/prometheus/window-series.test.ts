@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WindowSeries } from '../src/window-series.js';
+import { WindowSeries } from '../../src/prometheus/window-series.js';
 
 const HOUR = 3_600_000;
 const hour = (h: number) => ({ start: h * HOUR, end: (h + 1) * HOUR });
