@@ -44,7 +44,7 @@ function print(r: ExperimentReport): void {
   const hitRate = find('hit rate');
   const chance = hitRate ? `${(100 * hitRate.bayesian.chanceToWin).toFixed(1)}%` : '—';
   console.log(`${hhmm(r.window.end)}  ${arms.padEnd(9)}  ${lift(hitRate)}  ${lift(find('minutes per exposure'))}  ${lift(find('latency'))}  ${srm}  ${chance}`);
-  for (const f of r.findings) console.log(`       ↳ ${f.severity}: ${f.subject} ${String(f.evidence['verdict'] ?? 'mismatch')} (p = ${f.pValue?.toPrecision(2)})`);
+  for (const f of r.findings) console.log(`       ↳ ${f.severity}: ${f.subject} ${f.evidence.check === 'effect' ? f.evidence.verdict : 'mismatch'} (p = ${f.pValue?.toPrecision(2)})`);
 }
 
 console.log(`${hhmm(start)}: ${sim.truth.changes.map((c) => c.description).join('; ')}`);

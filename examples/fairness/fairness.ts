@@ -78,7 +78,7 @@ const last = results[results.length - 1]!;
 for (const g of last.report.groupings) printTable(g);
 console.log(`\nFindings on everything so far (${last.findings.length}):`);
 for (const finding of last.findings) {
-  const e = finding.evidence as { worse: string | null; groups: string[]; ci: { low: number; high: number }; tolerance: Record<string, number> };
+  const e = finding.evidence;
   console.log(`  ${finding.severity.padEnd(8)} ${finding.subject.padEnd(28)} ${f(finding.statistic)} ${ci(e.ci)} beyond ${JSON.stringify(e.tolerance)}; worse off: ${e.worse ?? e.groups.join(' vs ')}`);
 }
 if (last.findings.length === 0) console.log('  none: no gap is beyond its tolerance with 95% confidence.');

@@ -62,7 +62,7 @@ export function outputsFromFlags(values: CommandLine<typeof OUTPUT_FLAGS>['value
       const mailer = email;
       return new Observable<Finding>((subscriber) => {
         const shared = out.pipe(share());
-        const mailing = shared.pipe(filter((f) => f.evidence['state'] !== 'resolved'), mailer.alerts()).subscribe();
+        const mailing = shared.pipe(filter((f) => f.kind !== 'availability' || f.evidence.state !== 'resolved'), mailer.alerts()).subscribe();
         shared.subscribe(subscriber).add(mailing);
       });
     },

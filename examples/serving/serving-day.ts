@@ -22,7 +22,7 @@ import {
   type TelemetryEvent,
 } from '@modelwatch/core';
 import { connectable, map, merge, tap } from 'rxjs';
-import type { Finding } from '@modelwatch/core';
+import type { AvailabilityFinding } from '@modelwatch/core';
 import { commandLine, wholeNumber } from '../command-line.js';
 import { describeDeadLetter } from '../dead-letter-report.js';
 import { OUTPUT_FLAGS, OUTPUT_FLAGS_HELP, outputsFromFlags } from './outputs.js';
@@ -93,8 +93,10 @@ const serving$ = events$.pipe(
   map((w) => ({ hour: w.window.start, instance: w.key, serving: w.value })),
 );
 // Burn-rate alerts for a 99.5% availability SLO, from per-minute windows.
-const alerts: Finding[] = [];
-events$.pipe(servingWindows({ assigner: tumbling(60_000) }), burnRateAlerts({ objective }), outputs.findings).subscribe((f) => alerts.push(f));
+const alerts: AvailabilityFinding[] = [];
+events$.pipe(servingWindows({ assigner: tumbling(60_000) }), burnRateAlerts({ objective }), outputs.findings).subscribe((f) => {
+  if (f.kind === 'availability') alerts.push(f);
+});
 
 // One table row per hour, printed as soon as every window of that hour has closed.
 type Row = { ratings?: IntegerHistogramResult; serving: Map<string, ServingSummary> };
@@ -147,7 +149,7 @@ merge(ratings$, serving$).subscribe({
     console.log('⚠ marks an hour whose mean rating fell below 3.2 stars or an instance below 99% availability.');
     console.log('\nSLO burn-rate alerts (99.5% availability; the SRE workbook\'s multi-window rules):');
     for (const f of alerts)
-      console.log(`  ${formatTimestamp(f.detectedAt).slice(11, 16)}  ${f.severity.padEnd(8)} ${f.subject} ${f.detector} ${f.evidence['state']} (burn ${f.statistic.toFixed(1)}x over the long window, ${(f.effectSize ?? 0).toFixed(1)}x over the short)`);
+      console.log(`  ${formatTimestamp(f.detectedAt).slice(11, 16)}  ${f.severity.padEnd(8)} ${f.subject} ${f.detector} ${f.evidence.longWindow}/${f.evidence.shortWindow} ${f.evidence.state} (burn ${f.statistic.toFixed(1)}x over the long window, ${(f.effectSize ?? 0).toFixed(1)}x over the short)`);
     if (alerts.length === 0) console.log('  none');
   },
 });

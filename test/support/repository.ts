@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 
 /** The shipped monitoring configuration (scrape config, rules, promtool tests, dashboard), with a trailing slash. */
-export const monitoringDir = fileURLToPath(new URL('../../monitoring/', import.meta.url));
+export const monitoringDir = fileURLToPath(new URL('../../deploy/monitoring/', import.meta.url));
 
 /** The real Kafka broker (scripts/kafka/broker.ts): fetched on first use, started on 127.0.0.1. */
 export { startKafka, type KafkaBroker } from '../../scripts/kafka/broker.js';

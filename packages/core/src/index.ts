@@ -19,6 +19,7 @@ export * from './random.js';
 export * from './assignment.js';
 export * from './simulator.js';
 export * from './finding.js';
+export * from './finding-identity.js';
 export * from './windows.js';
 export * from './accumulators.js';
 export { groupKey } from './operators/group-key.js';

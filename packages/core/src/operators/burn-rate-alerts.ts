@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import type { Finding, Severity } from '../finding.js';
+import { findingSubject } from '../finding-identity.js';
+import type { AvailabilityFinding, Severity } from '../finding.js';
 import type { WindowResult } from '../windows/event-time-window.js';
 
 /**
@@ -147,7 +148,7 @@ class BurnState {
  * ).subscribe((f) => console.log(f.severity, f.subject, f.detector, f.statistic));
  * ```
  */
-export function burnRateAlerts(options: BurnRateOptions): OperatorFunction<WindowResult<string, RequestCounts>, Finding> {
+export function burnRateAlerts(options: BurnRateOptions): OperatorFunction<WindowResult<string, RequestCounts>, AvailabilityFinding> {
   const { objective } = options;
   if (!(objective > 0 && objective < 1)) throw new RangeError(`objective must be between 0 and 1 (such as 0.995), got ${objective}`);
   const bucket = options.bucket ?? MINUTE;
@@ -162,9 +163,9 @@ export function burnRateAlerts(options: BurnRateOptions): OperatorFunction<Windo
       if (!lengths.includes(ms / bucket)) lengths.push(ms / bucket);
     }
   }
-  const name = (r: BurnRateRule): string => `burn-rate-${span(r.long)}/${span(r.short)}`;
+  const indicator = latency ? 'latency' : 'availability';
   return (source) =>
-    new Observable<Finding>((subscriber) => {
+    new Observable<AvailabilityFinding>((subscriber) => {
       const states = new Map<string, BurnState>();
       return source.subscribe({
         next(w) {
@@ -181,17 +182,22 @@ export function burnRateAlerts(options: BurnRateOptions): OperatorFunction<Windo
             const firing = long > r.factor && short > r.factor && state.errors(r.short / bucket) >= minErrors;
             if (firing === state.firing[i]) return;
             state.firing[i] = firing;
+            const dimensions = { metric: indicator, instance: w.key };
             subscriber.next({
               kind: 'availability',
-              subject: `${latency ? 'latency' : 'availability'}[${w.key}]`,
-              detector: name(r),
+              subject: findingSubject(dimensions),
+              dimensions,
+              detector: 'burn-rate',
               severity: firing ? r.severity : 'info',
               detectedAt: w.window.end,
               window: { start: w.window.end - r.long, end: w.window.end },
               statistic: long,
               effectSize: short,
               threshold: r.factor,
-              evidence: { state: firing ? 'firing' : 'resolved', objective, shortWindowErrors: state.errors(r.short / bucket), longBurnRate: long, shortBurnRate: short, longErrorRate: long * budget, shortErrorRate: short * budget },
+              evidence: {
+                state: firing ? 'firing' : 'resolved', indicator, objective, longWindow: span(r.long), shortWindow: span(r.short), longWindowMs: r.long, shortWindowMs: r.short,
+                factor: r.factor, shortWindowErrors: state.errors(r.short / bucket), longBurnRate: long, shortBurnRate: short, longErrorRate: long * budget, shortErrorRate: short * budget,
+              },
             });
           });
         },

@@ -23,7 +23,7 @@ describe('burnRateAlerts', () => {
     const findings = await lastValueFrom(from(input).pipe(burnRateAlerts({ objective: 0.995, rules: fastBurn }), toArray()));
     // The hour burns 50k/6000/0.005 = 5k/3 after k bad minutes: above 14.4 from the 9th (minute 68, ending at 69).
     // The last 5 minutes are clean again at minute 74 (ending at 75), while the hour still burns at 16.7.
-    expect(findings.map((f) => [f.evidence['state'], f.detectedAt / MINUTE, f.severity])).toEqual([
+    expect(findings.map((f) => [f.evidence.state, f.detectedAt / MINUTE, f.severity])).toEqual([
       ['firing', 69, 'critical'],
       ['resolved', 75, 'info'],
     ]);
@@ -35,7 +35,7 @@ describe('burnRateAlerts', () => {
   it('treats minutes without traffic as empty, not as missing', async () => {
     const input = [minute(0, 100, 100), minute(200, 100, 0)];
     const findings = await lastValueFrom(from(input).pipe(burnRateAlerts({ objective: 0.995, rules: fastBurn }), toArray()));
-    expect(findings.map((f) => [f.evidence['state'], f.detectedAt / MINUTE])).toEqual([
+    expect(findings.map((f) => [f.evidence.state, f.detectedAt / MINUTE])).toEqual([
       ['firing', 1],
       ['resolved', 201],
     ]);
@@ -49,9 +49,11 @@ describe('burnRateAlerts', () => {
           .pipe(servingWindows({ assigner: tumbling(MINUTE) }), burnRateAlerts({ objective: 0.995 }), toArray()),
       );
     const outage = await run([{ kind: 'instance-degradation', at: start + 4 * HOUR, until: start + 5 * HOUR, instance: 'rec-2:8082', errorRate: 0.3 }]);
-    const firing = outage.filter((f) => f.evidence['state'] === 'firing');
-    expect(new Set(firing.map((f) => f.subject))).toEqual(new Set(['availability[rec-2:8082]']));
-    expect(firing.map((f) => f.detector)).toContain('burn-rate-1h/5m');
+    const firing = outage.filter((f) => f.evidence.state === 'firing');
+    expect(new Set(firing.map((f) => f.subject))).toEqual(new Set(['availability of rec-2:8082']));
+    expect(new Set(firing.map((f) => JSON.stringify(f.dimensions)))).toEqual(new Set([JSON.stringify({ metric: 'availability', instance: 'rec-2:8082' })]));
+    expect(firing.every((f) => f.detector === 'burn-rate')).toBe(true);
+    expect(firing.map((f) => `${f.evidence.longWindow}/${f.evidence.shortWindow}`)).toContain('1h/5m');
     expect(firing.every((f) => f.detectedAt > start + 4 * HOUR && f.detectedAt < start + 5 * HOUR)).toBe(true);
     expect(await run(undefined)).toEqual([]);
   });

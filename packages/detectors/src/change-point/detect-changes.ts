@@ -1,4 +1,4 @@
-import type { Finding, Severity, WindowBounds } from '@modelwatch/core';
+import type { ChangePointFinding, FindingDimensions, Severity, WindowBounds } from '@modelwatch/core';
 import { asyncScheduler, defer, filter, map, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import type { ChangeDetector } from './detector.js';
 
@@ -27,8 +27,10 @@ export interface WindowedValue {
 export interface DetectChangesOptions {
   /** Makes the detector; called once per subscription, so subscriptions do not share state. */
   readonly detector: () => ChangeDetector;
-  /** What is watched, for the finding: `rating`, `error-rate[rec-1:8082]`, ... */
+  /** What is watched, a readable name for people: `rating`, `error rate of rec-1:8082`, ... */
   readonly subject: string;
+  /** What is watched, as the finding's structured dimensions (what sinks label by). Default `{ metric: subject }`. */
+  readonly dimensions?: FindingDimensions;
   /** Severity of each finding. Default `'warning'`. */
   readonly severity?: Severity;
   /** Clock for `detectedAt` when items carry no window (plain numbers). Default `asyncScheduler`. */
@@ -52,21 +54,23 @@ export interface DetectChangesOptions {
  * ).subscribe((finding) => console.log(finding.detector, new Date(finding.detectedAt)));
  * ```
  */
-export function detectChanges<T extends number | WindowedValue>(options: DetectChangesOptions): OperatorFunction<T, Finding> {
+export function detectChanges<T extends number | WindowedValue>(options: DetectChangesOptions): OperatorFunction<T, ChangePointFinding> {
   const severity = options.severity ?? 'warning';
   const scheduler = options.scheduler ?? asyncScheduler;
+  const dimensions = options.dimensions ?? { metric: options.subject };
   return (source) =>
     defer(() => {
       const detector = options.detector();
       let index = -1;
       return source.pipe(
-        map((item): Finding | undefined => {
+        map((item): ChangePointFinding | undefined => {
           index += 1;
           const windowed: WindowedValue | undefined = typeof item === 'number' ? undefined : item;
           if (!detector.update(windowed ? windowed.value : (item as number))) return undefined;
           return {
             kind: 'change-point',
             subject: options.subject,
+            dimensions,
             detector: detector.name,
             severity,
             detectedAt: windowed ? windowed.window.end : scheduler.now(),
@@ -76,7 +80,7 @@ export function detectChanges<T extends number | WindowedValue>(options: DetectC
             evidence: { ...detector.evidence(), index },
           };
         }),
-        filter((f): f is Finding => f !== undefined),
+        filter((f): f is ChangePointFinding => f !== undefined),
       );
     });
 }

@@ -1,4 +1,4 @@
-import type { Finding, Severity, WindowBounds } from '@modelwatch/core';
+import { findingSubject, type DriftFinding, type FindingDimensions, type Severity, type WindowBounds } from '@modelwatch/core';
 import { mergeMap, Observable, pipe, type OperatorFunction } from 'rxjs';
 import { benjaminiHochberg } from './benjamini-hochberg.js';
 import { resolveDriftTest, testCounts, type DriftTestOptions, type DriftTestResult } from './drift-test.js';
@@ -75,6 +75,7 @@ export interface DriftCheck {
  * ```
  */
 export interface DriftReport<K> {
+  /** A readable name of what was tested, as the findings name it. */
   readonly subject: string;
   readonly key: K;
   readonly window: WindowBounds;
@@ -84,7 +85,7 @@ export interface DriftReport<K> {
   readonly count: number;
   readonly checks: readonly DriftCheck[];
   /** The checks with outcome `'drift'`, as findings. */
-  readonly findings: readonly Finding[];
+  readonly findings: readonly DriftFinding[];
 }
 
 /**
@@ -99,9 +100,17 @@ export interface DriftReport<K> {
  * };
  * ```
  */
-export interface DriftBaseOptions extends DriftTestOptions {
-  /** What is watched, as findings name it; a keyed window's key is appended: `rating[the+matrix+1999]`. */
+export interface DriftBaseOptions<K = unknown> extends DriftTestOptions {
+  /** What is watched, the findings' `dimensions.metric`: `rating`. */
   readonly subject: string;
+  /**
+   * What a window key is, as the findings' dimensions: a movie
+   * (`(movie) => ({ movie })`), a group (`(g) => ({ group: { gender: g } })`),
+   * a serving instance (`(instance) => ({ instance })`). Default: no
+   * dimension for a `null` or `undefined` key, else `{ key: String(key) }`
+   * (an opaque id: shown to people, never a metric label).
+   */
+  readonly dimensions?: (key: NoInfer<K>) => Omit<FindingDimensions, 'metric'>;
   /** The training reference. */
   readonly reference: ReferenceProfile;
   /**
@@ -142,8 +151,13 @@ export interface DriftBaseOptions extends DriftTestOptions {
  * const perMovie: DriftOptions<{ ratings: number[] }> = { subject: 'rating', reference, summary: (v) => v.ratings };
  * ```
  */
-export type DriftOptions<S> = DriftBaseOptions &
+export type DriftOptions<S, K = unknown> = DriftBaseOptions<K> &
   ([S] extends [WindowSample] ? { readonly summary?: (value: S) => WindowSample } : { readonly summary: (value: S) => WindowSample });
+
+/** No dimension for an unkeyed window; else the key as an opaque id. */
+function defaultDimensions(key: unknown): Omit<FindingDimensions, 'metric'> {
+  return key === null || key === undefined ? {} : { key: String(key) };
+}
 
 /** A window whose tests have run but whose outcome waits for its threshold. */
 interface Pending<K> {
@@ -189,7 +203,7 @@ function requireCount(value: number, name: string, minimum: number): number {
  * ).subscribe((r) => plot(r.window.end, r.checks.map((c) => c.result?.pValue)));
  * ```
  */
-export function driftReports<K, S = WindowSample>(options: DriftOptions<S>): OperatorFunction<DriftWindow<K, S>, DriftReport<K>> {
+export function driftReports<K, S = WindowSample>(options: DriftOptions<S, K>): OperatorFunction<DriftWindow<K, S>, DriftReport<K>> {
   const { reference, subject } = options;
   const chosen = resolveDriftTest(reference, options);
   const control = options.falseAlarms ?? DEFAULT_FALSE_ALARM_CONTROL;
@@ -209,6 +223,7 @@ export function driftReports<K, S = WindowSample>(options: DriftOptions<S>): Ope
   const summary = options.summary ?? ((value: S) => value as WindowSample);
   const tests = rollingWindows > 0 ? 2 : 1;
   const detectors = { training: `${chosen.test}/training`, rolling: `${chosen.test}/rolling-${rollingWindows}` };
+  const dimensionsOf: (key: K) => Omit<FindingDimensions, 'metric'> = options.dimensions ?? defaultDimensions;
 
   const check = (state: KeyState<K>, input: DriftWindow<K, S>): Pending<K> => {
     const counts = windowCounts(summary(input.value), reference);
@@ -234,8 +249,9 @@ export function driftReports<K, S = WindowSample>(options: DriftOptions<S>): Ope
 
   const report = (p: Pending<K>, threshold: number): DriftReport<K> => {
     const { key, window } = p.input;
-    const name = key === null || key === undefined ? subject : `${subject}[${String(key)}]`;
-    const findings: Finding[] = [];
+    const dimensions: FindingDimensions = { ...dimensionsOf(key), metric: subject };
+    const name = findingSubject(dimensions);
+    const findings: DriftFinding[] = [];
     const checks = p.checks.map((c): DriftCheck => {
       if (!c.result) return { reference: c.reference, detector: c.detector, outcome: c.skipped ?? 'insufficient-data' };
       const { result } = c;
@@ -245,6 +261,7 @@ export function driftReports<K, S = WindowSample>(options: DriftOptions<S>): Ope
         findings.push({
           kind: 'drift',
           subject: name,
+          dimensions,
           detector: c.detector,
           severity,
           detectedAt: window.end,
@@ -312,7 +329,7 @@ export function driftReports<K, S = WindowSample>(options: DriftOptions<S>): Ope
  * ).subscribe((f) => console.log(f.detector, f.pValue, f.effectSize));
  * ```
  */
-export function driftFindings<K, S = WindowSample>(options: DriftOptions<S>): OperatorFunction<DriftWindow<K, S>, Finding> {
+export function driftFindings<K, S = WindowSample>(options: DriftOptions<S, K>): OperatorFunction<DriftWindow<K, S>, DriftFinding> {
   return pipe(
     driftReports<K, S>(options),
     mergeMap((report) => report.findings),

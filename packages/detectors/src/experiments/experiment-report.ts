@@ -1,4 +1,4 @@
-import { assignVariant, type Finding, type WindowBounds, type WindowResult } from '@modelwatch/core';
+import { assignVariant, findingSubject, type ExperimentFinding, type WindowBounds, type WindowResult } from '@modelwatch/core';
 import { defer, filter, map, type OperatorFunction } from 'rxjs';
 import { summariseArm, type ArmSummary } from './arm-summary.js';
 import { compareArms, type CompareArmsOptions, type MetricComparison } from './compare-arms.js';
@@ -86,7 +86,7 @@ export interface ExperimentReport {
   readonly sampleRatio: SampleRatioResult;
   readonly comparisons: readonly ComparisonReport[];
   /** Findings new at this window: a sample-ratio mismatch, a win or a loss, a guardrail regression. */
-  readonly findings: readonly Finding[];
+  readonly findings: readonly ExperimentFinding[];
 }
 
 /**
@@ -244,14 +244,16 @@ class ReportState {
     });
   }
 
-  private findings(sampleRatio: SampleRatioResult, comparisons: readonly ComparisonReport[], window: WindowBounds): Finding[] {
+  private findings(sampleRatio: SampleRatioResult, comparisons: readonly ComparisonReport[], window: WindowBounds): ExperimentFinding[] {
     const key = this.options.experiment.key;
     const evidenceWindow = { start: this.since, end: window.end };
-    const out: Finding[] = [];
+    const out: ExperimentFinding[] = [];
     if (sampleRatio.mismatch && !this.srmFlagged) {
+      const dimensions = { metric: 'sample-ratio', experiment: key };
       out.push({
         kind: 'experiment',
-        subject: `experiment[${key}]/sample-ratio`,
+        subject: findingSubject(dimensions),
+        dimensions,
         detector: 'sample-ratio-mismatch',
         severity: 'critical',
         detectedAt: window.end,
@@ -259,15 +261,17 @@ class ReportState {
         statistic: sampleRatio.statistic,
         pValue: sampleRatio.pValue,
         threshold: sampleRatio.threshold,
-        evidence: { observedShares: sampleRatio.observedShares, expectedShares: sampleRatio.expectedShares, df: sampleRatio.df },
+        evidence: { check: 'sample-ratio', observedShares: sampleRatio.observedShares, expectedShares: sampleRatio.expectedShares, df: sampleRatio.df },
       });
     }
     this.srmFlagged ||= sampleRatio.mismatch;
     for (const c of comparisons) {
-      if (c.declaredAt !== window.end || c.verdict === 'improvement') continue;
+      if (c.declaredAt !== window.end || c.verdict === undefined || c.verdict === 'improvement') continue;
+      const dimensions = { metric: c.metric, experiment: key, arm: c.treatment };
       out.push({
         kind: 'experiment',
-        subject: `experiment[${key}]/${c.metric}[${c.treatment}]`,
+        subject: findingSubject(dimensions),
+        dimensions,
         detector: this.options.sequential === false ? 'fixed-horizon' : 'msprt',
         severity: c.verdict === 'regression' ? 'critical' : c.verdict === 'loss' ? 'warning' : 'info',
         detectedAt: window.end,
@@ -277,6 +281,7 @@ class ReportState {
         effectSize: c.lift.relative.estimate,
         threshold: this.alpha,
         evidence: {
+          check: 'effect',
           verdict: c.verdict,
           control: c.lift.control,
           treatment: c.lift.treatment,

@@ -1,4 +1,4 @@
-import type { Finding, Severity, WindowBounds } from '@modelwatch/core';
+import { findingSubject, type FairnessFinding, type FairnessGapEvidence, type FindingDimensions, type Severity, type WindowBounds } from '@modelwatch/core';
 import type { BootstrapInterval } from './bootstrap.js';
 import { FAIRNESS_METRIC_DIRECTION, type FairnessMetric, type FairnessReport } from './fairness-report.js';
 
@@ -72,13 +72,17 @@ export function checkTolerances(tolerances: FairnessTolerances): void {
  * findings[0]?.evidence; // { metric: 'hitRate', groups: ['gender=M', 'gender=F'], worse: 'gender=F', gap: 0.09, ci: { low: 0.06, high: 0.12 }, ... }
  * ```
  */
-export function fairnessFindings(report: FairnessReport, tolerances: FairnessTolerances, context: FindingContext): Finding[] {
+export function fairnessFindings(report: FairnessReport, tolerances: FairnessTolerances, context: FindingContext): FairnessFinding[] {
   checkTolerances(tolerances);
-  const findings: Finding[] = [];
+  const findings: FairnessFinding[] = [];
   const base = { kind: 'fairness' as const, window: context.window, detectedAt: context.detectedAt ?? context.window.end };
   const severity = (shortfall: number, tolerance: number): Severity => (shortfall >= 2 * tolerance ? 'critical' : 'warning');
   for (const grouping of report.groupings) {
-    const by = grouping.attributes.join(',');
+    const { attributes } = grouping;
+    const about = (metric: string, group: string | null): { subject: string; dimensions: FindingDimensions } => {
+      const dimensions = { metric, groupBy: attributes, ...(group !== null ? { group: groupValues(group, attributes) } : {}) };
+      return { subject: findingSubject(dimensions), dimensions };
+    };
     for (const [metric, frame] of Object.entries(grouping.metrics) as [FairnessMetric, (typeof grouping.metrics)[FairnessMetric]][]) {
       const tolerance = tolerances[metric];
       const pair = frame.pair;
@@ -89,20 +93,20 @@ export function fairnessFindings(report: FairnessReport, tolerances: FairnessTol
         const g = frame.byGroup.find((x) => x.group === group)!;
         return { value: g.value, size: g.size };
       };
-      const evidence = (gap: number, ci: BootstrapInterval, tol: FairnessTolerance) => ({
+      const evidence = (gap: number, ci: BootstrapInterval, tol: FairnessTolerance): FairnessGapEvidence => ({
         metric, attributes: grouping.attributes, groups: [pair.max, pair.min], worse, gap, ci, tolerance: tol, scope: context.scope,
         values: { [pair.max]: line(pair.max), [pair.min]: line(pair.min) }, overall: frame.overall, confidence: frame.confidence, replicates: frame.replicates,
       });
       if (tolerance.difference !== undefined && frame.difference !== null && frame.differenceCi && frame.differenceCi.low > tolerance.difference) {
         findings.push({
-          ...base, subject: `${metric}[${by}]`, detector: 'bootstrap-difference', severity: severity(frame.differenceCi.low, tolerance.difference),
+          ...base, ...about(metric, worse), detector: 'bootstrap-difference', severity: severity(frame.differenceCi.low, tolerance.difference),
           statistic: frame.difference, effectSize: frame.difference, threshold: tolerance.difference,
           evidence: evidence(frame.difference, frame.differenceCi, { difference: tolerance.difference }),
         });
       }
       if (tolerance.ratio !== undefined && frame.ratio !== null && frame.ratioCi && frame.ratioCi.high < tolerance.ratio) {
         findings.push({
-          ...base, subject: `${metric}[${by}]`, detector: 'bootstrap-ratio', severity: severity(1 - frame.ratioCi.high, 1 - tolerance.ratio),
+          ...base, ...about(metric, worse), detector: 'bootstrap-ratio', severity: severity(1 - frame.ratioCi.high, 1 - tolerance.ratio),
           statistic: frame.ratio, effectSize: 1 - frame.ratio, threshold: tolerance.ratio,
           evidence: evidence(frame.ratio, frame.ratioCi, { ratio: tolerance.ratio }),
         });
@@ -113,14 +117,34 @@ export function fairnessFindings(report: FairnessReport, tolerances: FairnessTol
     for (const g of grouping.exposure) {
       if (g.small || g.parity === null || !g.ci || !(g.ci.high < parity.ratio)) continue;
       findings.push({
-        ...base, subject: `exposureParity[${by}]`, detector: 'exposure-parity', severity: severity(1 - g.ci.high, 1 - parity.ratio),
+        ...base, ...about('exposureParity', g.group), detector: 'exposure-parity', severity: severity(1 - g.ci.high, 1 - parity.ratio),
         statistic: g.parity, effectSize: 1 - g.parity, threshold: parity.ratio,
         evidence: {
-          metric: 'exposureParity', attributes: grouping.attributes, groups: [g.group], worse: g.group, gap: g.parity, ci: g.ci, tolerance: { ratio: parity.ratio }, scope: context.scope,
+          metric: 'exposureParity' as const, attributes: grouping.attributes, groups: [g.group], worse: g.group, gap: g.parity, ci: g.ci, tolerance: { ratio: parity.ratio }, scope: context.scope,
           share: g.share, populationShare: g.populationShare, users: g.users,
         },
       });
     }
   }
   return findings;
+}
+
+/**
+ * The attribute values of a group named by `groupKey` (`gender=F,age=18-24`
+ * for attributes `gender, age`), read with the attribute names as anchors so
+ * a value may hold a comma; users the lookup did not know (the group
+ * `unknown`) have every attribute `unknown`.
+ */
+function groupValues(name: string, attributes: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  let at = 0;
+  for (let i = 0; i < attributes.length; i++) {
+    const head = `${attributes[i]!}=`;
+    if (!name.startsWith(head, at)) return Object.fromEntries(attributes.map((a) => [a, name]));
+    at += head.length;
+    const next = i + 1 < attributes.length ? name.indexOf(`,${attributes[i + 1]!}=`, at) : name.length;
+    out[attributes[i]!] = name.slice(at, next < 0 ? name.length : next);
+    at = next + 1;
+  }
+  return out;
 }

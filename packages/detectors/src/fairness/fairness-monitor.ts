@@ -1,4 +1,4 @@
-import { attributeExposures, eventTimeWindow, type Finding, type RateEvent, type TelemetryEvent, type WindowAssigner, type WindowBounds } from '@modelwatch/core';
+import { attributeExposures, eventTimeWindow, type FairnessFinding, type RateEvent, type TelemetryEvent, type WindowAssigner, type WindowBounds } from '@modelwatch/core';
 import { concatMap, connect, defer, filter, from, map, merge, subscribeOn, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { checkTolerances, fairnessFindings, type FairnessTolerances } from './fairness-findings.js';
 import { fairnessReport, type FairnessReport, type FairnessReportOptions } from './fairness-report.js';
@@ -54,7 +54,7 @@ export interface FairnessResult {
   /** The window, or for `'cumulative'` from the first window's start to this window's end. */
   readonly window: WindowBounds;
   readonly report: FairnessReport;
-  readonly findings: readonly Finding[];
+  readonly findings: readonly FairnessFinding[];
 }
 
 function isRatingInput(e: TelemetryEvent | RatingPrediction): e is RateEvent | RatingPrediction {

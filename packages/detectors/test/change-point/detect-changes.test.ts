@@ -14,7 +14,7 @@ describe('detectChanges', () => {
       const values = cold('a 9ms b 9ms c|', { a: 0, b: 0, c: 6 });
       const detector = () => new Cusum({ reference: { mean: 0, sd: 1 }, threshold: 4, mode: 'up' });
       const finding: Finding = {
-        kind: 'change-point', subject: 'latency', detector: 'cusum', severity: 'critical', detectedAt: 20,
+        kind: 'change-point', subject: 'latency', dimensions: { metric: 'latency' }, detector: 'cusum', severity: 'critical', detectedAt: 20,
         statistic: 5.5, threshold: 4, evidence: { increase: 5.5, decrease: 0, mean: 0, sd: 1, count: 3, index: 2 },
       };
       expectObservable(values.pipe(detectChanges({ detector, subject: 'latency', severity: 'critical', scheduler }))).toBe('20ms f|', { f: finding });

@@ -64,10 +64,10 @@ describe('driftReports and driftFindings', () => {
     const input = [window(0, same, 'a'), window(0, worse, 'b'), window(1, same, 'b'), window(1, worse, 'a')];
     const reports = await lastValueFrom(from(input).pipe(driftReports({ subject: 'rating', reference, rollingWindows: 1 }), toArray()));
     expect(reports.map((r) => [r.subject, r.index, r.checks.map((c) => c.outcome).join()])).toEqual([
-      ['rating[a]', 0, 'no-drift,warming-up'],
-      ['rating[b]', 0, 'drift,warming-up'],
-      ['rating[b]', 1, 'no-drift,drift'],
-      ['rating[a]', 1, 'drift,drift'],
+      ['rating for a', 0, 'no-drift,warming-up'],
+      ['rating for b', 0, 'drift,warming-up'],
+      ['rating for b', 1, 'no-drift,drift'],
+      ['rating for a', 1, 'drift,drift'],
     ]);
   });
 
@@ -140,7 +140,9 @@ describe('driftReports and driftFindings', () => {
   it('read the sample out of any window value with `summary`', async () => {
     const input = [{ key: 'm1', window: { start: 0, end: HOUR }, value: { title: 'the matrix', ratings: [1, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 2, 1] } }];
     const findings = await lastValueFrom(from(input).pipe(driftFindings({ subject: 'rating', reference, summary: (v) => v.ratings }), toArray()));
-    expect(findings.map((f) => f.subject)).toEqual(['rating[m1]']);
+    expect(findings.map((f) => [f.subject, f.dimensions])).toEqual([['rating for m1', { metric: 'rating', key: 'm1' }]]); // a key of unknown meaning: an opaque id
+    const perMovie = await lastValueFrom(from(input).pipe(driftFindings({ subject: 'rating', reference, summary: (v) => v.ratings, dimensions: (movie) => ({ movie }) }), toArray()));
+    expect(perMovie.map((f) => [f.subject, f.dimensions])).toEqual([['rating for movie m1', { metric: 'rating', movie: 'm1' }]]);
   });
 
   it("test a continuous feature kept in sketches: KS finds the degraded instance's slower answers, and only those", async () => {
@@ -153,12 +155,12 @@ describe('driftReports and driftFindings', () => {
     windows.filter((w) => w.window.end <= START + 4 * HOUR).forEach((w) => training.merge(w.value.latency));
     const reference = ReferenceProfile.fromAccumulator(training);
     const findings = await lastValueFrom(
-      from(windows.filter((w) => w.window.start >= START + 4 * HOUR)).pipe(driftFindings({ subject: 'latency', reference, rollingWindows: 0, summary: (s) => s.latency }), toArray()),
+      from(windows.filter((w) => w.window.start >= START + 4 * HOUR)).pipe(driftFindings({ subject: 'latency', reference, rollingWindows: 0, summary: (s) => s.latency, dimensions: (instance) => ({ instance }) }), toArray()),
     );
-    expect(findings.map((f) => [f.subject, f.detector, (f.window!.start - START) / HOUR])).toEqual([
-      ['latency[rec-2:8082]', 'ks/training', 6],
-      ['latency[rec-2:8082]', 'ks/training', 7],
+    expect(findings.map((f) => [f.subject, f.dimensions.instance, f.detector, (f.window!.start - START) / HOUR])).toEqual([
+      ['latency of rec-2:8082', 'rec-2:8082', 'ks/training', 6],
+      ['latency of rec-2:8082', 'rec-2:8082', 'ks/training', 7],
     ]);
-    expect(findings[0]!.evidence['meanShift']).toBeGreaterThan(1);
+    expect(findings[0]!.evidence.meanShift).toBeGreaterThan(1);
   });
 });

@@ -57,7 +57,7 @@ describe('experimentReport on the simulator', () => {
     // Findings: wins only, each once; no sample-ratio mismatch, no guardrail regression.
     const findings = all.flatMap((r) => r.findings);
     expect(findings.length).toBeGreaterThan(0);
-    expect(findings.every((f) => f.kind === 'experiment' && f.evidence['verdict'] === 'win')).toBe(true);
+    expect(findings.every((f) => f.evidence.check === 'effect' && f.evidence.verdict === 'win')).toBe(true);
     expect(new Set(findings.map((f) => f.subject)).size).toBe(findings.length);
     expect(all.every((r) => !r.sampleRatio.mismatch)).toBe(true);
     expect(last.comparisons.filter((c) => c.guardrail).map((c) => c.metric)).toEqual(['availability', 'latency']);
@@ -67,7 +67,7 @@ describe('experimentReport on the simulator', () => {
   it('flags a broken split: the service assigns 60/40 while the analysis expects 50/50', async () => {
     const skewed: Experiment = { key: 'ranker-v2', variants: [{ name: 'control', weight: 0.6 }, { name: 'treatment', weight: 0.4 }] };
     const all = await reports(11, { kind: 'experiment', at: start, experiment: skewed }, { experiment }, 12 * HOUR);
-    const srm = all.flatMap((r) => r.findings).filter((f) => f.subject === 'experiment[ranker-v2]/sample-ratio');
+    const srm = all.flatMap((r) => r.findings).filter((f) => f.dimensions.experiment === 'ranker-v2' && f.dimensions.metric === 'sample-ratio');
     expect(srm).toHaveLength(1);
     expect(srm[0]!).toMatchObject({ severity: 'critical', detector: 'sample-ratio-mismatch', threshold: 0.001 });
     expect(srm[0]!.pValue!).toBeLessThan(0.001);

@@ -45,8 +45,12 @@ describe('experimentReport guardrails and windows', () => {
     const last = reports.at(-1)!;
     expect(last.arms.reduce((n, a) => n + a.users, 0)).toBe(399);
     expect(last.arms.map((a) => a.summary!.requests).reduce((a, b) => a + b)).toBe(1596);
-    const regressions = reports.flatMap((r) => r.findings).filter((f) => f.evidence['verdict'] === 'regression');
-    expect(regressions.map((f) => f.subject).sort()).toEqual(['experiment[ranker-v3]/availability[treatment]', 'experiment[ranker-v3]/latency[treatment]']);
+    const regressions = reports.flatMap((r) => r.findings).filter((f) => f.evidence.check === 'effect' && f.evidence.verdict === 'regression');
+    expect(regressions.map((f) => f.subject).sort()).toEqual(['experiment ranker-v3: availability, treatment', 'experiment ranker-v3: latency, treatment']);
+    expect(regressions.map((f) => f.dimensions).sort((a, b) => a.metric.localeCompare(b.metric))).toEqual([
+      { metric: 'availability', experiment: 'ranker-v3', arm: 'treatment' },
+      { metric: 'latency', experiment: 'ranker-v3', arm: 'treatment' },
+    ]);
     expect(regressions.every((f) => f.severity === 'critical' && f.kind === 'experiment' && f.detector === 'msprt')).toBe(true);
     const latency = last.comparisons.find((c) => c.metric === 'latency')!;
     expect(latency.sequential.relative.lower).toBeLessThan(0.4); // true lift: 40% slower

@@ -1,4 +1,4 @@
-import { createSimulation, tumbling, type Finding, type Scenario } from '@modelwatch/core';
+import { createSimulation, tumbling, type FairnessFinding, type Scenario } from '@modelwatch/core';
 import { asyncScheduler, lastValueFrom, tap, toArray, type MonoTypeOperatorFunction } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { fairnessMonitor, type FairnessResult } from '../../src/fairness/fairness-monitor.js';
@@ -19,7 +19,8 @@ async function run(scenarios: readonly Scenario[]): Promise<FairnessResult[]> {
   );
 }
 
-const worse = (f: Finding): unknown => f.evidence['worse'];
+const worse = (f: FairnessFinding): string | null => f.evidence.worse;
+const about = (f: FairnessFinding, metric: string, groupBy: string): boolean => f.dimensions.metric === metric && f.dimensions.groupBy?.join(',') === groupBy;
 
 /** Calls `done` when the source completes, before the completion travels on. */
 const finalizeSource = <T>(done: () => void): MonoTypeOperatorFunction<T> => tap({ complete: done });
@@ -34,12 +35,16 @@ describe('fairnessMonitor on the simulator', () => {
     const findings = skewed.flatMap((r) => r.findings);
     for (const f of findings) expect(f).toMatchObject({ kind: 'fairness', window: expect.any(Object), evidence: { groups: expect.any(Array), gap: expect.any(Number), ci: expect.any(Object), tolerance: expect.any(Object) } });
     for (const r of skewed) {
-      const hit = r.findings.find((f) => f.subject === 'hitRate[gender]');
+      const hit = r.findings.find((f) => about(f, 'hitRate', 'gender'));
       expect(hit && worse(hit)).toBe('gender=F');
-      expect((hit!.evidence['ci'] as { low: number }).low).toBeGreaterThan(0.05);
-      expect(r.findings.find((f) => f.subject === 'exposureParity[gender]')?.evidence['groups']).toEqual(['gender=F']);
-      const intersection = r.findings.find((f) => f.subject === 'hitRate[gender,age]');
+      expect(hit!.dimensions.group).toEqual({ gender: 'F' });
+      expect(hit!.evidence.ci.low).toBeGreaterThan(0.05);
+      const parity = r.findings.find((f) => about(f, 'exposureParity', 'gender'));
+      expect([parity?.evidence.groups, parity?.dimensions.group]).toEqual([['gender=F'], { gender: 'F' }]);
+      const intersection = r.findings.find((f) => about(f, 'hitRate', 'gender,age'));
       expect(String(intersection && worse(intersection))).toMatch(/^gender=F,age=/);
+      expect(intersection!.dimensions.group).toMatchObject({ gender: 'F', age: expect.any(String) });
+      expect(intersection!.subject).toMatch(/^hitRate by gender,age worst group gender=F,age=/);
     }
     // Every finding's worse-off group is a group of women.
     for (const f of findings) if (worse(f) !== null) expect(String(worse(f))).toMatch(/gender=F/);

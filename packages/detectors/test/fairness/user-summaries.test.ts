@@ -114,7 +114,7 @@ describe('fairnessReport', () => {
     expect(at(frame.differenceCi!.low + 0.01)).toEqual([]);
     const [finding] = at(0.5);
     expect(finding).toMatchObject({
-      kind: 'fairness', subject: 'hitRate[gender]', detector: 'bootstrap-difference', severity: 'warning', detectedAt: 1, window, statistic: frame.difference, threshold: 0.5, effectSize: frame.difference,
+      kind: 'fairness', subject: 'hitRate by gender worst group gender=F', dimensions: { metric: 'hitRate', groupBy: ['gender'], group: { gender: 'F' } }, detector: 'bootstrap-difference', severity: 'warning', detectedAt: 1, window, statistic: frame.difference, threshold: 0.5, effectSize: frame.difference,
       evidence: { metric: 'hitRate', groups: ['gender=M', 'gender=F'], worse: 'gender=F', gap: frame.difference, ci: frame.differenceCi, tolerance: { difference: 0.5 }, scope: 'window' },
     });
     expect(at(0.2)[0]!.severity).toBe('critical');

@@ -51,8 +51,7 @@ const LEVELS: readonly [name: string, help: string, read: Total][] = [
  * const registry = new Registry();
  * const stats = createKafkaSourceStats();
  * fromKafka(consumer, { topics: ['movielog'], decode: parseLogLine, deadLetter, stats }).subscribe();
- * registerKafkaSourceMetrics(registry, stats);
- * createPrometheusSink({ registry }).decodeStats(stats.decode);
+ * registerKafkaSourceMetrics(registry, stats); // or, with the Prometheus sink: sink.kafkaSource(stats), which adds the decode counters
  * createServer(metricsHandler(registry)).listen(9464);
  * ```
  */

@@ -39,8 +39,7 @@ describe('registerKafkaSourceMetrics', () => {
 
     const registry = new Registry();
     const stats = createKafkaSourceStats();
-    registerKafkaSourceMetrics(registry, stats);
-    createPrometheusSink({ registry }).decodeStats(stats.decode);
+    createPrometheusSink({ registry }).kafkaSource(stats);
     const groupId = 'lag-metrics';
     const dead: string[] = [];
     // Partition 0 acknowledges only its first 10 records, so it holds 20 in flight (its share of 40) and pauses.

@@ -13,16 +13,23 @@ export interface ReceivedMail {
 export interface RunningSmtp {
   readonly port: number;
   readonly received: ReceivedMail[];
+  /** Messages refused for being larger than the server's `size` limit (552), with their size in bytes. */
+  readonly tooLarge: number[];
   stop(): Promise<void>;
 }
 
 export const SMTP_USER = 'modelwatch';
 export const SMTP_PASS = 's3cret-Pa55word';
 
-/** Starts an SMTP server on 127.0.0.1 (on `port`, or a free one) that accepts SMTP_USER / SMTP_PASS. */
-export async function startSmtp(port = 0): Promise<RunningSmtp> {
+/**
+ * Starts an SMTP server on 127.0.0.1 (on `port`, or a free one) that accepts SMTP_USER / SMTP_PASS;
+ * with `size`, it advertises that limit and refuses larger messages with 552, as a real server does.
+ */
+export async function startSmtp(port = 0, options: { readonly size?: number } = {}): Promise<RunningSmtp> {
   const received: ReceivedMail[] = [];
+  const tooLarge: number[] = [];
   const server = new SMTPServer({
+    ...(options.size !== undefined ? { size: options.size } : {}),
     disabledCommands: ['STARTTLS'],
     allowInsecureAuth: true,
     logger: false,
@@ -34,6 +41,11 @@ export async function startSmtp(port = 0): Promise<RunningSmtp> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        if (stream.sizeExceeded) {
+          tooLarge.push(chunks.reduce((n, c) => n + c.length, 0));
+          callback(Object.assign(new Error(`Message exceeds fixed maximum message size ${options.size}`), { responseCode: 552 }));
+          return;
+        }
         const raw = Buffer.concat(chunks).toString('utf8');
         received.push({ to: session.envelope.rcptTo.map((r) => r.address), ...parseMail(raw), raw });
         callback();
@@ -46,7 +58,7 @@ export async function startSmtp(port = 0): Promise<RunningSmtp> {
   });
   const address = server.server.address();
   if (!address || typeof address === 'string') throw new Error('the SMTP server has no TCP address');
-  return { port: address.port, received, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { port: address.port, received, tooLarge, stop: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 /** Subject and decoded text and HTML parts of a MIME message as nodemailer writes it. */
