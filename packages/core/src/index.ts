@@ -26,6 +26,8 @@ export * from './finding.js';
 export { tumbling, hopping, session, type WindowAssigner } from './windows/window-assigner.js';
 export { WatermarkTracker } from './windows/watermark.js';
 export * from './windows/event-time-window.js';
+export { createWindowStats, type WindowSpec, type WindowStats, type LatePolicy, type RejectedRecord, type RejectionCode } from './windows/window-spec.js';
+export { telemetryEvents, recordsOfKind, type RecordSource, type RecordTiming } from './windows/record-source.js';
 export * from './windows/count-window.js';
 export type { Accumulator, AccumulatorFactory } from './accumulators/accumulator.js';
 export { Moments, type MomentsResult, type MomentsJSON } from './accumulators/moments.js';
@@ -46,6 +48,7 @@ export type { KafkaConsumerLike, KafkaProducerLike, KafkaEachBatchPayloadLike, K
 export { PartitionOffsets } from './kafka/partition-offsets.js';
 export { deadLetterMessage, DEAD_LETTER_HEADERS, type KafkaPoisonRecord } from './kafka/dead-letter.js';
 export { fromKafka, createKafkaSourceStats, type KafkaRecord, type KafkaDeadLetter, type KafkaSourceStats, type FromKafkaOptions } from './kafka/from-kafka.js';
+export { kafkaRecords } from './kafka/kafka-record-source.js';
 export { toKafka, type ToKafkaOptions, type KafkaPublished } from './kafka/to-kafka.js';
 export { windowSummaries, parseWindowSummary, mergeWindowSummaries, type WindowSummaryMessage, type MergeWindowSummariesOptions } from './kafka/window-summaries.js';
 export * from './assignment/growthbook.js';
