@@ -10,7 +10,7 @@
  * Run: `npx tsx examples/experiment/experiment.ts` (or the built
  * `node examples/dist/experiment/experiment.js`).
  */
-import { attributeExposures, createSimulation, exposures, type Experiment } from '@modelwatch/core';
+import { attributeExposures, createSimulation, exposures, tumbling, type Experiment } from '@modelwatch/core';
 import { experimentReport, type ComparisonReport, type ExperimentReport } from '@modelwatch/detectors';
 import { connect, merge } from 'rxjs';
 
@@ -50,6 +50,6 @@ sim
   .events()
   .pipe(
     connect((events) => merge(events.pipe(attributeExposures({ horizon: HOUR })), events.pipe(exposures({ experiment, start })))),
-    experimentReport({ experiment, window: HOUR, start, cuped: true }),
+    experimentReport({ experiment, assigner: tumbling(HOUR), start, cuped: true }),
   )
   .subscribe(print);
