@@ -273,7 +273,16 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
       closing.push({ at: end + grace, seq: w.seq, win: w, end });
       register(w);
       touchKey(key, true);
-      addTo(w, value, ack);
+      try {
+        addTo(w, value, ack);
+      } catch (err) {
+        // The record that would open it is set aside: no window of nothing is emitted for it.
+        w.open = false;
+        stats.openWindows--;
+        releaseKey(key);
+        forget(w);
+        throw err;
+      }
     };
 
     const addTo = (w: Win<K, A>, value: T, ack: (() => void) | undefined): void => {
