@@ -112,7 +112,7 @@ export interface ExperimentReport {
  * ```ts
  * const experiment = { key: 'ranker-v2', variants: [{ name: 'control', weight: 1 }, { name: 'treatment', weight: 1 }] };
  * events$.pipe(
- *   connect((shared) => merge(shared.pipe(attributeExposures({ horizon: 3_600_000 })), shared.pipe(exposures({ experiment })))),
+ *   fanOut((shared) => merge(shared.pipe(attributeExposures({ horizon: 3_600_000 })), shared.pipe(exposures({ experiment })))),
  *   experimentReport({ experiment, assigner: tumbling(3_600_000) }),
  * ).subscribe((report) => report.findings.forEach((f) => console.log(f.subject, f.evidence)));
  * ```

@@ -1,5 +1,5 @@
-import { assignVariant, eventTimeWindow, type Experiment, type ExposureEvent, type ExposureOutcome, type WindowResult, type WindowSpec } from '@modelwatch/core';
-import { connect, defer, filter, ignoreElements, map, merge, tap, type OperatorFunction } from 'rxjs';
+import { assignVariant, eventTimeWindow, fanOut, type Experiment, type ExposureEvent, type ExposureOutcome, type WindowResult, type WindowSpec } from '@modelwatch/core';
+import { defer, filter, ignoreElements, map, merge, tap, type OperatorFunction } from 'rxjs';
 import { addExposure, addOutcome, emptyTally, mergeTally, type UserTally } from './user-tally.js';
 
 /**
@@ -208,7 +208,7 @@ export function experimentTallies(options: ExperimentTalliesOptions): OperatorFu
         return w;
       };
       return source.pipe(
-        connect((shared) =>
+        fanOut((shared) =>
           merge(
             shared.pipe(filter(isExposureEvent), tap(serve), ignoreElements()),
             shared.pipe(

@@ -1,5 +1,5 @@
-import { attributeExposures, eventTimeWindow, telemetryEvents, type Finding, type RateEvent, type RecordSource, type TelemetryEvent, type WindowBounds, type WindowSpec } from '@modelwatch/core';
-import { concatMap, connect, defer, filter, from, map, merge, subscribeOn, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { attributeExposures, eventTimeWindow, fanOut, telemetryEvents, type Finding, type RateEvent, type RecordSource, type TelemetryEvent, type WindowBounds, type WindowSpec } from '@modelwatch/core';
+import { concatMap, defer, filter, from, map, merge, subscribeOn, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { checkTolerances, fairnessFindings, type FairnessTolerances } from './fairness-findings.js';
 import { fairnessReport, type FairnessReport, type FairnessReportOptions } from './fairness-report.js';
 import type { RatingPrediction } from './rating-prediction.js';
@@ -116,7 +116,7 @@ export function fairnessMonitor<R = TelemetryEvent | RatingPrediction>(options: 
     let total: UserSummaries | undefined;
     let start = Number.POSITIVE_INFINITY;
     return records.pipe(
-      connect((shared) =>
+      fanOut((shared) =>
         merge(
           // Subscribed first, so an outcome reaches the window before the event that released it.
           shared.pipe(
