@@ -14,7 +14,7 @@ describe('take(1) stops the source', () => {
     // Notifications wait for groupWait, so on a synchronous source the consumer stops on a signal, here at the 10th finding.
     let pulled = 0;
     const stop = new Subject<void>();
-    const source = from(generate(MILLION, finding)).pipe(tap((f) => ++pulled === 10 && stop.next()));
+    const source = from(generate(MILLION, finding)).pipe(tap(() => ++pulled === 10 && stop.next()));
     source.pipe(alertNotifications(), takeUntil(stop)).subscribe();
     expect(pulled).toBe(10);
   });

@@ -43,10 +43,11 @@ export interface RecordTiming<R> {
  * pipeline definition runs on plain events ({@link telemetryEvents}, the
  * default) and on Kafka records (`kafkaRecords(stats, topic)`).
  *
- * One record has one acknowledgement: when several acknowledging operators
- * read one shared Kafka stream, the first to finish with a record commits it.
- * Give the acknowledging source to the operator whose results must not be
- * lost, and `{ ...source, ack: undefined }` to the others.
+ * Each operator calls `ack(record)` once, as the record arrives, and calls
+ * what it returns once it is done with the record. A source read by several
+ * operators through one shared stream must count these holds, as
+ * `kafkaRecords` does; one that hands out the record's own acknowledgement
+ * suits a single operator.
  *
  * @example
  * ```ts
