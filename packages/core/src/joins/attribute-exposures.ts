@@ -5,6 +5,7 @@ import { MinHeap } from '../internal/min-heap.js';
 import { operate, operatorSubscriber } from '../operate.js';
 import { telemetryEvents, timingOf, type RecordSource } from '../windows/record-source.js';
 import { badTimeReason, thrownReason, type RejectedRecord } from '../windows/window-spec.js';
+import { WatermarkTracker } from '../windows/watermark.js';
 
 /**
  * What became of one recommended movie within the horizon.
@@ -102,7 +103,10 @@ export interface AttributionOptions<R = TelemetryEvent> {
   readonly deadLetter?: (rejected: RejectedRecord<R>) => void;
   /** How long after an exposure a watch or rating still counts for it, ms. */
   readonly horizon: number;
-  /** How far behind the largest event time an event may arrive, ms; outcomes are emitted once the watermark passes exposure time + horizon. Default 0. */
+  /**
+   * How far behind the largest event time an event may arrive, ms; outcomes are emitted once the watermark
+   * (per partition of the source, the minimum over partitions) passes exposure time + horizon. Default 0.
+   */
   readonly outOfOrderness?: number;
   /** Most users with pending exposures; beyond it the least recently active user's outcomes are emitted early, flagged `evicted`. */
   readonly maxUsers?: number;
@@ -147,13 +151,15 @@ export function attributeExposures<R = TelemetryEvent>(options: AttributionOptio
   if (options.maxUsers !== undefined && !(options.maxUsers >= 1)) throw new RangeError(`maxUsers must be at least 1, got ${options.maxUsers}`);
   const source = options.source ?? (telemetryEvents as unknown as RecordSource<R>);
   const { event } = source;
-  const { time: timeOf, ack: ackOf } = timingOf(source);
+  const { time: timeOf, ack: ackOf, partition: partitionOf, partitions } = timingOf(source);
   return operate<R, ExposureOutcome>((records, subscriber) => {
     const stats = options.stats ?? createAttributionStats();
     // Pending exposures per user, oldest first; the Map's order is least recently active first.
     const byUser = new Map<string, Pending[]>();
     const expiring = new MinHeap<Pending>((a, b) => a.end < b.end || (a.end === b.end && a.seq < b.seq));
-    let maxTime = Number.NEGATIVE_INFINITY;
+    // Per partition of the source (one for plain events): outcomes are emitted on the minimum over partitions.
+    const tracker = new WatermarkTracker({ outOfOrderness, ...(partitions ? { partitions } : {}) });
+    let watermark = Number.NEGATIVE_INFINITY;
     let seq = 0;
 
     const emit = (p: Pending, evicted: boolean): void => {
@@ -266,9 +272,9 @@ export function attributeExposures<R = TelemetryEvent>(options: AttributionOptio
           }
           const e = event(record);
           const ack = ackOf?.(record);
-          if (t > maxTime) {
-            maxTime = t;
-            expire(maxTime - outOfOrderness);
+          if (tracker.observe(partitionOf ? partitionOf(record) : 0, t, 0)) {
+            const next = tracker.current(0);
+            if (next > watermark) expire((watermark = next));
           }
           if (e.kind === 'recommendation') {
             if (isSuccess(e) && e.movies.length > 0) expose(e, t, ack);
