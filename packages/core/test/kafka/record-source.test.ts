@@ -18,7 +18,6 @@ import {
   tumbling,
   watchMinutesWindows,
   type RecordSource,
-  type TelemetryEvent,
   type WindowSpec,
 } from '../../src/index.js';
 import { startTestKafka, type TestKafka } from './broker.js';
