@@ -286,9 +286,11 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
     };
 
     const addTo = (w: Win<K, A>, value: T, ack: (() => void) | undefined): void => {
-      phase = 'bad-value';
-      options.add(w.acc, value);
-      phase = undefined;
+      try {
+        options.add(w.acc, value);
+      } catch (err) {
+        throw new AddFailed(err);
+      }
       w.count++;
       if (ack) (w.acks ??= []).push(ack);
       if (!w.open) {
@@ -403,26 +405,32 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
       options.deadLetter?.({ value, code, reason });
       options.ack?.(value)?.();
     };
-    // What a throw while taking a record in means: set before calling the caller's key function and aggregation.
-    let phase: RejectionCode | undefined;
 
     source.subscribe(
       operatorSubscriber<T>(subscriber, {
         next(value) {
+          let t: number;
+          let key: K;
           try {
-            phase = 'bad-time';
-            const t = timeOf(value);
-            if (!Number.isFinite(t)) {
-              phase = undefined;
-              reject(value, 'bad-time', badTimeReason(t));
-              return;
-            }
+            t = timeOf(value);
+          } catch (err) {
+            reject(value, 'bad-time', thrownReason('the time function', err));
+            return;
+          }
+          if (!Number.isFinite(t)) {
+            reject(value, 'bad-time', badTimeReason(t));
+            return;
+          }
+          try {
+            key = keyOf(value);
+          } catch (err) {
+            reject(value, 'bad-key', thrownReason('the key function', err));
+            return;
+          }
+          try {
             // Close what this event completes first, so results come out in event-time order.
             // The clock only matters for idleness; without an idle timeout, skip reading it per event.
             const now = options.idleTimeout === undefined ? 0 : scheduler.now();
-            phase = 'bad-key';
-            const key = keyOf(value);
-            phase = undefined;
             if (tracker.observe(partitionOf ? partitionOf(value) : 0, t, now)) advance(now);
             const ack = options.ack?.(value);
             switch (assigner.kind) {
@@ -437,10 +445,8 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
             }
             armIdleTimer();
           } catch (err) {
-            const code = phase;
-            phase = undefined;
-            if (code === undefined) throw err;
-            reject(value, code, thrownReason(code === 'bad-time' ? 'the time function' : code === 'bad-key' ? 'the key function' : "the aggregation's add", err));
+            if (!(err instanceof AddFailed)) throw err;
+            reject(value, 'bad-value', thrownReason("the aggregation's add", err.cause));
           }
         },
         complete() {
@@ -459,4 +465,11 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
       }),
     );
   });
+}
+
+/** The aggregation's `add` threw on a record: told apart from the operator's own errors, so the record alone is set aside. */
+class AddFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super("the aggregation's add threw");
+  }
 }
