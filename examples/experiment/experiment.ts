@@ -10,9 +10,9 @@
  * Run: `npx tsx examples/experiment/experiment.ts` (or the built
  * `node examples/dist/experiment/experiment.js`).
  */
-import { attributeExposures, createSimulation, exposures, type Experiment } from '@modelwatch/core';
+import { attributeExposures, createSimulation, exposures, fanOut, tumbling, type Experiment } from '@modelwatch/core';
 import { experimentReport, type ComparisonReport, type ExperimentReport } from '@modelwatch/detectors';
-import { connect, merge } from 'rxjs';
+import { merge } from 'rxjs';
 import { commandLine } from '../command-line.js';
 
 commandLine(`usage: node examples/dist/experiment/experiment.js
@@ -55,7 +55,7 @@ console.log(`until  users c/t  hit rate (per exposure)         minutes per expos
 sim
   .events()
   .pipe(
-    connect((events) => merge(events.pipe(attributeExposures({ horizon: HOUR })), events.pipe(exposures({ experiment, start })))),
-    experimentReport({ experiment, window: HOUR, start, cuped: true }),
+    fanOut((events) => merge(events.pipe(attributeExposures({ horizon: HOUR })), events.pipe(exposures({ experiment, start })))),
+    experimentReport({ experiment, assigner: tumbling(HOUR), start, cuped: true }),
   )
   .subscribe(print);

@@ -5,21 +5,7 @@
 // offsets are committed only for what was acknowledged.
 //   npx tsx scripts/kafka/broker.ts --port 9092          (a local broker; or use your cluster)
 //   npx tsc -b && node examples/dist/kafka/kafka-day.js --brokers=127.0.0.1:9092
-import {
-  createKafkaSourceStats,
-  createSimulation,
-  eventTimeWindow,
-  formatLogLine,
-  formatTimestamp,
-  fromKafka,
-  isSuccess,
-  parseLogLine,
-  SeededRandom,
-  toKafka,
-  tumbling,
-  type KafkaRecord,
-  type TelemetryEvent,
-} from '@modelwatch/core';
+import { createKafkaSourceStats, createSimulation, formatLogLine, formatTimestamp, fromKafka, kafkaRecords, parseLogLine, SeededRandom, servingWindows, toKafka, tumbling, type WindowSpec } from '@modelwatch/core';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { filter, lastValueFrom, map, Subject, takeUntil } from 'rxjs';
 import { commandLine, wholeNumber } from '../command-line.js';
@@ -59,9 +45,15 @@ await lastValueFrom(
 );
 console.log(`Published ${published.toLocaleString()} log lines to ${topic} on ${brokers.join(',')} (3 partitions).`);
 
-// 2. The monitoring side: consume at least once, window by event time per serving instance.
+// 2. The monitoring side: consume at least once, window by event time per serving instance. The window
+// and the operator are the ones a pipeline on plain events uses; `kafkaRecords` says where the records come
+// from: the event in each record, its partition (one watermark per partition), the partitions owned, and the
+// acknowledgement, given once the hour that holds the record has been emitted.
 const stats = createKafkaSourceStats();
 const done = new Subject<void>();
+// Each partition is in event-time order and the owned ones are known, so little disorder is allowed;
+// once the topic is drained, the idle fallback lets the clock close the last hour.
+const hourly: WindowSpec<unknown> = { assigner: tumbling(HOUR), outOfOrderness: 5_000, idleTimeout: 2_000 };
 const header = 'hour   instance     requests  availability';
 console.log(`\n${header}\n${'─'.repeat(header.length)}`);
 const windows$ = fromKafka(kafka.consumer({ groupId: `modelwatch-demo-${run}` }), {
@@ -70,32 +62,11 @@ const windows$ = fromKafka(kafka.consumer({ groupId: `modelwatch-demo-${run}` })
   deadLetter: { producer, topic: deadTopic },
   fromBeginning: true,
   stats,
-}).pipe(
-  takeUntil(done),
-  eventTimeWindow({
-    assigner: tumbling(HOUR),
-    // Each partition is in event-time order and the owned ones are known, so little disorder is allowed;
-    // once the topic is drained, the idle fallback lets the clock close the last hour.
-    outOfOrderness: 5_000,
-    idleTimeout: 2_000,
-    time: (r: KafkaRecord<TelemetryEvent>) => r.value.time,
-    partition: (r) => r.partition,
-    partitions: () => stats.assignment[topic] ?? [],
-    ack: (r) => r.ack, // acknowledged once the hour that holds the record has been emitted
-    key: (r) => (r.value.kind === 'recommendation' ? r.value.instance : 'other'),
-    create: () => ({ requests: 0, ok: 0 }),
-    add: (a, r) => {
-      if (r.value.kind !== 'recommendation') return;
-      a.requests++;
-      if (isSuccess(r.value)) a.ok++;
-    },
-    result: (a) => a,
-  }),
-);
+}).pipe(takeUntil(done), servingWindows({ ...hourly, source: kafkaRecords(stats, topic) }));
 const finished = new Promise<void>((resolve, reject) =>
   windows$.subscribe({
     next: ({ key, window, value }) => {
-      if (key !== 'other') console.log(`${formatTimestamp(window.start).slice(11, 16)}  ${key.padEnd(11)} ${String(value.requests).padStart(9)}  ${(100 * (value.ok / value.requests)).toFixed(1).padStart(11)}%${value.ok / value.requests < 0.99 ? ' ⚠' : ''}`);
+      console.log(`${formatTimestamp(window.start).slice(11, 16)}  ${key.padEnd(11)} ${String(value.requests).padStart(9)}  ${(100 * value.availability).toFixed(1).padStart(11)}%${value.availability < 0.99 ? ' ⚠' : ''}`);
     },
     error: reject,
     complete: resolve,

@@ -92,9 +92,10 @@ const serving$ = events$.pipe(
   outputs.serving,
   map((w) => ({ hour: w.window.start, instance: w.key, serving: w.value })),
 );
-// Burn-rate alerts for a 99.5% availability SLO, from per-minute windows.
+// Burn-rate alerts for a 99.5% availability SLO, from per-minute windows (the alerts read their bucket from the same window spec).
 const alerts: AvailabilityFinding[] = [];
-events$.pipe(servingWindows({ assigner: tumbling(60_000) }), burnRateAlerts({ objective }), outputs.findings).subscribe((f) => {
+const minutely = { assigner: tumbling(60_000) };
+events$.pipe(servingWindows(minutely), burnRateAlerts({ ...minutely, objective }), outputs.findings).subscribe((f) => {
   if (f.kind === 'availability') alerts.push(f);
 });
 

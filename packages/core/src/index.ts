@@ -14,6 +14,7 @@ export { formatTimestamp, MAX_EVENT_TIME } from './timestamp.js';
 export { MAX_ID_LENGTH, MAX_MINUTE } from './event-rules.js';
 export * from './decode.js';
 export { operate, operatorSubscriber, type OperatorHandlers } from './operate.js';
+export { fanOut } from './fan-out.js';
 export * from './sources/from-lines.js';
 export * from './random.js';
 export * from './assignment.js';

@@ -10,6 +10,7 @@ export type { KafkaConsumerLike, KafkaProducerLike, KafkaEachBatchPayloadLike, K
 export { PartitionOffsets } from './kafka/partition-offsets.js';
 export { deadLetterMessage, DEAD_LETTER_HEADERS, type KafkaPoisonRecord } from './kafka/dead-letter.js';
 export { fromKafka, createKafkaSourceStats, type KafkaRecord, type KafkaDeadLetter, type KafkaSourceStats, type KafkaPartitionStats, type FromKafkaOptions } from './kafka/from-kafka.js';
+export { kafkaRecords } from './kafka/kafka-record-source.js';
 export { toKafka, type ToKafkaOptions, type KafkaPublished } from './kafka/to-kafka.js';
 export {
   windowSummaries, parseWindowSummary, mergeWindowSummaries, createWindowSummaryStats,

@@ -1,7 +1,10 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import type { Rating, RecommendationEvent, TelemetryEvent } from '../events.js';
 import { isSuccess } from '../events.js';
 import { MinHeap } from '../internal/min-heap.js';
+import { operate, operatorSubscriber } from '../operate.js';
+import { telemetryEvents, timingOf, type RecordSource } from '../windows/record-source.js';
+import { aheadReason, badTimeReason, thrownReason, type RejectedRecord, type RejectionCode } from '../windows/window-spec.js';
 import { WatermarkTracker } from '../windows/watermark.js';
 
 /**
@@ -67,6 +70,8 @@ export interface AttributionStats {
   evictedUsers: number;
   /** Events dated more than `maxFutureSkew` ahead of the clock: counted and left out (no exposure, no credit, no effect on the watermark). */
   ahead: number;
+  /** Records set aside as unusable (an event time that is not a finite number): sent to `deadLetter`. */
+  rejected: number;
 }
 
 /**
@@ -78,7 +83,7 @@ export interface AttributionStats {
  * ```
  */
 export function createAttributionStats(): AttributionStats {
-  return { exposures: 0, attributed: 0, pending: 0, evictedUsers: 0, ahead: 0 };
+  return { exposures: 0, attributed: 0, pending: 0, evictedUsers: 0, rejected: 0, ahead: 0 };
 }
 
 /**
@@ -89,10 +94,21 @@ export function createAttributionStats(): AttributionStats {
  * const options: AttributionOptions = { horizon: 3_600_000, outOfOrderness: 60_000, maxUsers: 100_000 };
  * ```
  */
-export interface AttributionOptions {
+export interface AttributionOptions<R = TelemetryEvent> {
+  /**
+   * Where the records come from (default: plain events). With an
+   * acknowledging source, a record is acknowledged once every outcome it
+   * counts in has been emitted (at once when it counts in none).
+   */
+  readonly source?: RecordSource<R>;
+  /** Receives each record whose event time is not a finite number (counted in `stats.rejected`); the stream goes on. */
+  readonly deadLetter?: (rejected: RejectedRecord<R>) => void;
   /** How long after an exposure a watch or rating still counts for it, ms. */
   readonly horizon: number;
-  /** How far behind the largest event time an event may arrive, ms; outcomes are emitted once the watermark passes exposure time + horizon. Default 0. */
+  /**
+   * How far behind the largest event time an event may arrive, ms; outcomes are emitted once the watermark
+   * (per partition of the source, the minimum over partitions) passes exposure time + horizon. Default 0.
+   */
   readonly outOfOrderness?: number;
   /** Most users with pending exposures; beyond it the least recently active user's outcomes are emitted early, flagged `evicted`. */
   readonly maxUsers?: number;
@@ -110,6 +126,8 @@ interface Pending {
   readonly ratings: (Rating | undefined)[];
   others: Set<string> | undefined;
   done: boolean;
+  /** Acknowledgements of the records this outcome holds (only with an acknowledging source). */
+  acks: (() => void)[] | undefined;
 }
 
 /**
@@ -132,114 +150,155 @@ interface Pending {
  *   .subscribe((hit) => console.log(hit ? 'converted' : 'ignored'));
  * ```
  */
-export function attributeExposures(options: AttributionOptions): OperatorFunction<TelemetryEvent, ExposureOutcome> {
+export function attributeExposures<R = TelemetryEvent>(options: AttributionOptions<R>): OperatorFunction<R, ExposureOutcome> {
   const { horizon } = options;
   if (!(horizon > 0) || !Number.isFinite(horizon)) throw new RangeError(`horizon must be a positive number of milliseconds, got ${horizon}`);
   const outOfOrderness = options.outOfOrderness ?? 0;
   if (!(outOfOrderness >= 0)) throw new RangeError(`outOfOrderness must be 0 or more ms, got ${outOfOrderness}`);
   if (options.maxUsers !== undefined && !(options.maxUsers >= 1)) throw new RangeError(`maxUsers must be at least 1, got ${options.maxUsers}`);
-  return (source) =>
-    new Observable<ExposureOutcome>((subscriber) => {
-      const stats = options.stats ?? createAttributionStats();
-      // Pending exposures per user, oldest first; the Map's order is least recently active first.
-      const byUser = new Map<string, Pending[]>();
-      const expiring = new MinHeap<Pending>((a, b) => a.end < b.end || (a.end === b.end && a.seq < b.seq));
-      const watermark = new WatermarkTracker({ outOfOrderness, ...(options.maxFutureSkew !== undefined ? { maxFutureSkew: options.maxFutureSkew } : {}) });
-      let seq = 0;
+  const source = options.source ?? (telemetryEvents as unknown as RecordSource<R>);
+  const { event } = source;
+  const { time: timeOf, ack: ackOf, partition: partitionOf, partitions } = timingOf(source);
+  return operate<R, ExposureOutcome>((records, subscriber) => {
+    const stats = options.stats ?? createAttributionStats();
+    // Pending exposures per user, oldest first; the Map's order is least recently active first.
+    const byUser = new Map<string, Pending[]>();
+    const expiring = new MinHeap<Pending>((a, b) => a.end < b.end || (a.end === b.end && a.seq < b.seq));
+    // Per partition of the source (one for plain events): outcomes are emitted on the minimum over partitions.
+    const tracker = new WatermarkTracker({ outOfOrderness, ...(partitions ? { partitions } : {}), ...(options.maxFutureSkew !== undefined ? { maxFutureSkew: options.maxFutureSkew } : {}) });
+    let watermark = Number.NEGATIVE_INFINITY;
+    let seq = 0;
 
-      const emit = (p: Pending, evicted: boolean): void => {
-        p.done = true;
-        stats.pending--;
-        const items = p.exposure.movies.map((movie, i): ExposureItem => {
-          const firstWatchAt = p.firstWatchAt[i];
-          const rating = p.ratings[i];
-          const item: { movie: string; rank: number; minutes: number; firstWatchAt?: number; rating?: Rating } = { movie, rank: i + 1, minutes: p.minutes[i]! };
-          if (firstWatchAt !== undefined) item.firstWatchAt = firstWatchAt;
-          if (rating !== undefined) item.rating = rating;
-          return item;
-        });
-        const outcome = { exposure: p.exposure, horizon, items, otherMovies: p.others?.size ?? 0 };
-        subscriber.next(evicted ? { ...outcome, evicted: true } : outcome);
-      };
+    const emit = (p: Pending, evicted: boolean): void => {
+      p.done = true;
+      stats.pending--;
+      const items = p.exposure.movies.map((movie, i): ExposureItem => {
+        const firstWatchAt = p.firstWatchAt[i];
+        const rating = p.ratings[i];
+        const item: { movie: string; rank: number; minutes: number; firstWatchAt?: number; rating?: Rating } = { movie, rank: i + 1, minutes: p.minutes[i]! };
+        if (firstWatchAt !== undefined) item.firstWatchAt = firstWatchAt;
+        if (rating !== undefined) item.rating = rating;
+        return item;
+      });
+      const outcome = { exposure: p.exposure, horizon, items, otherMovies: p.others?.size ?? 0 };
+      subscriber.next(evicted ? { ...outcome, evicted: true } : outcome);
+      if (p.acks) for (const ack of p.acks.splice(0)) ack();
+    };
 
-      const expire = (watermark: number): void => {
-        for (let top = expiring.peek(); top && top.end <= watermark; top = expiring.peek()) {
-          expiring.pop();
-          if (top.done) continue;
-          const list = byUser.get(top.exposure.user)!;
-          list.splice(list.indexOf(top), 1);
-          if (list.length === 0) byUser.delete(top.exposure.user);
-          emit(top, false);
+    const expire = (watermark: number): void => {
+      for (let top = expiring.peek(); top && top.end <= watermark; top = expiring.peek()) {
+        expiring.pop();
+        if (top.done) continue;
+        const list = byUser.get(top.exposure.user)!;
+        list.splice(list.indexOf(top), 1);
+        if (list.length === 0) byUser.delete(top.exposure.user);
+        emit(top, false);
+      }
+    };
+
+    // Moves a user to the back of the Map's order (most recently active); only needed to bound users.
+    const touch =
+      options.maxUsers === undefined
+        ? (): void => undefined
+        : (user: string, list: Pending[]): void => {
+            byUser.delete(user);
+            byUser.set(user, list);
+          };
+
+    const expose = (e: RecommendationEvent, t: number, ack: (() => void) | undefined): void => {
+      stats.exposures++;
+      stats.pending++;
+      const n = e.movies.length;
+      const p: Pending = { exposure: e, end: t + horizon, seq: seq++, minutes: new Array<number>(n).fill(0), firstWatchAt: new Array(n), ratings: new Array(n), others: undefined, done: false, acks: ack ? [ack] : undefined };
+      let list = byUser.get(e.user);
+      if (!list) byUser.set(e.user, (list = []));
+      // Kept in event-time order, so the first match is the earliest exposure.
+      let at = list.length;
+      while (at > 0 && list[at - 1]!.exposure.time > e.time) at--;
+      list.splice(at, 0, p);
+      touch(e.user, list);
+      expiring.push(p);
+      if (options.maxUsers !== undefined && byUser.size > options.maxUsers) {
+        const [victim, pending] = byUser.entries().next().value as [string, Pending[]];
+        byUser.delete(victim);
+        stats.evictedUsers++;
+        for (const q of pending) emit(q, true);
+      }
+    };
+
+    const credit = (user: string, movie: string, time: number, rating: Rating | undefined, ack: (() => void) | undefined): void => {
+      const list = byUser.get(user);
+      if (!list) {
+        ack?.();
+        return;
+      }
+      // With an acknowledgement: one hold per outcome the record counts in, plus one released after the loop.
+      let holders = 1;
+      const release = ack ? () => --holders === 0 && ack() : undefined;
+      let credited = false;
+      for (const p of list) {
+        if (time < p.exposure.time || time >= p.end) continue;
+        if (release) {
+          holders++;
+          (p.acks ??= []).push(release);
         }
-      };
-
-      // Moves a user to the back of the Map's order (most recently active); only needed to bound users.
-      const touch =
-        options.maxUsers === undefined
-          ? (): void => undefined
-          : (user: string, list: Pending[]): void => {
-              byUser.delete(user);
-              byUser.set(user, list);
-            };
-
-      const expose = (e: RecommendationEvent): void => {
-        stats.exposures++;
-        stats.pending++;
-        const n = e.movies.length;
-        const p: Pending = { exposure: e, end: e.time + horizon, seq: seq++, minutes: new Array<number>(n).fill(0), firstWatchAt: new Array(n), ratings: new Array(n), others: undefined, done: false };
-        let list = byUser.get(e.user);
-        if (!list) byUser.set(e.user, (list = []));
-        // Kept in event-time order, so the first match is the earliest exposure.
-        let at = list.length;
-        while (at > 0 && list[at - 1]!.exposure.time > e.time) at--;
-        list.splice(at, 0, p);
-        touch(e.user, list);
-        expiring.push(p);
-        if (options.maxUsers !== undefined && byUser.size > options.maxUsers) {
-          const [victim, pending] = byUser.entries().next().value as [string, Pending[]];
-          byUser.delete(victim);
-          stats.evictedUsers++;
-          for (const q of pending) emit(q, true);
+        const i = p.exposure.movies.indexOf(movie);
+        if (i < 0) (p.others ??= new Set()).add(movie);
+        else if (!credited) {
+          credited = true;
+          stats.attributed++;
+          if (rating === undefined) {
+            p.minutes[i]!++;
+            if (p.firstWatchAt[i] === undefined || time < p.firstWatchAt[i]!) p.firstWatchAt[i] = time;
+          } else p.ratings[i] = rating;
         }
-      };
+      }
+      touch(user, list);
+      release?.();
+    };
 
-      const credit = (user: string, movie: string, time: number, rating: Rating | undefined): void => {
-        const list = byUser.get(user);
-        if (!list) return;
-        let credited = false;
-        for (const p of list) {
-          if (time < p.exposure.time || time >= p.end) continue;
-          const i = p.exposure.movies.indexOf(movie);
-          if (i < 0) (p.others ??= new Set()).add(movie);
-          else if (!credited) {
-            credited = true;
-            stats.attributed++;
-            if (rating === undefined) {
-              p.minutes[i]!++;
-              if (p.firstWatchAt[i] === undefined || time < p.firstWatchAt[i]!) p.firstWatchAt[i] = time;
-            } else p.ratings[i] = rating;
-          }
-        }
-        touch(user, list);
-      };
+    const reject = (record: R, reason: string, code: RejectionCode = 'bad-time'): void => {
+      stats.rejected++;
+      options.deadLetter?.({ value: record, code, reason });
+      ackOf?.(record)?.();
+    };
 
-      return source.subscribe({
-        next(e) {
-          const seen = watermark.observe(0, e.time, 0);
-          if (seen === 'ahead') {
-            stats.ahead++;
+    records.subscribe(
+      operatorSubscriber<R>(subscriber, {
+        next(record) {
+          let t: number;
+          try {
+            t = timeOf(record);
+          } catch (err) {
+            reject(record, thrownReason('the time function', err));
             return;
           }
-          if (seen === 'moved') expire(watermark.current(0));
+          if (!Number.isFinite(t)) {
+            reject(record, badTimeReason(t));
+            return;
+          }
+          const seen = tracker.observe(partitionOf ? partitionOf(record) : 0, t, 0);
+          if (seen === 'ahead') {
+            stats.ahead++;
+            reject(record, aheadReason(t, Date.now()), 'ahead');
+            return;
+          }
+          const e = event(record);
+          const ack = ackOf?.(record);
+          if (seen === 'moved') {
+            const next = tracker.current(0);
+            if (next > watermark) expire((watermark = next));
+          }
           if (e.kind === 'recommendation') {
-            if (isSuccess(e) && e.movies.length > 0) expose(e);
-          } else credit(e.user, e.movie, e.time, e.kind === 'rate' ? e.rating : undefined);
+            if (isSuccess(e) && e.movies.length > 0) expose(e, t, ack);
+            else ack?.();
+          } else credit(e.user, e.movie, t, e.kind === 'rate' ? e.rating : undefined, ack);
         },
-        error: (err: unknown) => subscriber.error(err),
         complete() {
           expire(Number.POSITIVE_INFINITY);
           subscriber.complete();
         },
-      });
-    });
+      }),
+    );
+  });
 }

@@ -1,7 +1,9 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import { findingSubject } from '../finding-identity.js';
 import type { AvailabilityFinding, Severity } from '../finding.js';
+import { operate, operatorSubscriber } from '../operate.js';
 import type { WindowResult } from '../windows/event-time-window.js';
+import type { WindowAssigner } from '../windows/window-assigner.js';
 
 /**
  * One multi-window burn-rate alert: it fires when the error budget burns
@@ -60,14 +62,19 @@ export interface RequestCounts {
  *
  * @example
  * ```ts
- * const options: BurnRateOptions = { objective: 0.995, bucket: 60_000, indicator: 'availability' };
+ * const minutely = { assigner: tumbling(60_000) };
+ * events$.pipe(servingWindows(minutely), burnRateAlerts({ ...minutely, objective: 0.995, indicator: 'availability' }));
  * ```
  */
 export interface BurnRateOptions {
   /** The SLO target, such as 0.995 (99.5% of requests good). */
   readonly objective: number;
-  /** Size of the input windows, ms (feed it `servingWindows({ assigner: tumbling(bucket) })`). Default one minute. */
-  readonly bucket?: number;
+  /**
+   * The tumbling assigner of the input windows (the window spec given to
+   * `servingWindows`), so the rules are checked against it when the operator
+   * is built. Default: the size of the first window received.
+   */
+  readonly assigner?: WindowAssigner;
   /** Which SLO: `'availability'` (default) counts 2xx as good; `'latency'` counts fast 2xx. */
   readonly indicator?: 'availability' | 'latency';
   /** Alert rules. Default {@link SRE_WORKBOOK_RULES}. */
@@ -151,27 +158,28 @@ class BurnState {
 export function burnRateAlerts(options: BurnRateOptions): OperatorFunction<WindowResult<string, RequestCounts>, AvailabilityFinding> {
   const { objective } = options;
   if (!(objective > 0 && objective < 1)) throw new RangeError(`objective must be between 0 and 1 (such as 0.995), got ${objective}`);
-  const bucket = options.bucket ?? MINUTE;
   const rules = options.rules ?? SRE_WORKBOOK_RULES;
   const latency = options.indicator === 'latency';
   const budget = 1 - objective;
   const minErrors = options.minErrors ?? 5;
-  const lengths: number[] = [];
-  for (const r of rules) {
-    for (const ms of [r.long, r.short]) {
-      if (!(ms >= bucket) || ms % bucket !== 0) throw new RangeError(`rule windows must be whole multiples of the ${bucket} ms bucket; got ${ms} ms`);
-      if (!lengths.includes(ms / bucket)) lengths.push(ms / bucket);
-    }
-  }
+  const { assigner } = options;
+  if (assigner && assigner.kind !== 'tumbling') throw new RangeError(`burn rates add up consecutive windows: give servingWindows and burnRateAlerts a tumbling assigner, not ${assigner.kind}`);
+  const given = assigner ? bucketLengths(rules, assigner.size) : undefined;
   const indicator = latency ? 'latency' : 'availability';
-  return (source) =>
-    new Observable<AvailabilityFinding>((subscriber) => {
-      const states = new Map<string, BurnState>();
-      return source.subscribe({
+  return operate<WindowResult<string, RequestCounts>, AvailabilityFinding>((source, subscriber) => {
+    const states = new Map<string, BurnState>();
+    let expected = assigner?.size;
+    let lengths = given;
+    source.subscribe(
+      operatorSubscriber<WindowResult<string, RequestCounts>>(subscriber, {
         next(w) {
           if (!w.final || w.revision > 0) return;
+          const size = w.window.end - w.window.start;
+          if (expected === undefined) lengths = bucketLengths(rules, (expected = size));
+          else if (size !== expected) throw new RangeError(`burnRateAlerts received a ${size} ms window after ${expected} ms ones: feed it the windows of one tumbling assigner`);
+          const bucket = expected;
           let state = states.get(w.key);
-          if (!state) states.set(w.key, (state = new BurnState(lengths, rules.length)));
+          if (!state) states.set(w.key, (state = new BurnState(lengths!, rules.length)));
           const index = Math.floor(w.window.start / bucket);
           if (index <= state.lastBucket) return;
           const good = latency ? w.value.fast : w.value.successes;
@@ -201,10 +209,21 @@ export function burnRateAlerts(options: BurnRateOptions): OperatorFunction<Windo
             });
           });
         },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
-      });
-    });
+      }),
+    );
+  });
+}
+
+/** The distinct rule window lengths in buckets; throws when a rule window is not a whole number of buckets. */
+function bucketLengths(rules: readonly BurnRateRule[], bucket: number): number[] {
+  const lengths: number[] = [];
+  for (const r of rules) {
+    for (const ms of [r.long, r.short]) {
+      if (!(ms >= bucket) || ms % bucket !== 0) throw new RangeError(`rule windows must be whole multiples of the ${bucket} ms input windows; got ${ms} ms: change the rule, or window by a size that divides it`);
+      if (!lengths.includes(ms / bucket)) lengths.push(ms / bucket);
+    }
+  }
+  return lengths;
 }
 
 function span(ms: number): string {

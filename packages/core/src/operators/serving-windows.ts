@@ -1,9 +1,11 @@
-import { filter, pipe, type OperatorFunction } from 'rxjs';
+import { pipe, type OperatorFunction } from 'rxjs';
 import type { Accumulator } from '../accumulators/accumulator.js';
 import { finiteField, integerField, jsonObject } from '../accumulators/checks.js';
 import { QuantileSketch, type QuantileSketchJSON } from '../accumulators/quantile-sketch.js';
 import { isSuccess, type RecommendationEvent, type TelemetryEvent } from '../events.js';
-import { eventTimeWindow, type WindowingOptions, type WindowResult } from '../windows/event-time-window.js';
+import { eventTimeWindow, type WindowResult } from '../windows/event-time-window.js';
+import { recordsOfKind, telemetryEvents, timingOf, type RecordSource } from '../windows/record-source.js';
+import type { WindowSpec } from '../windows/window-spec.js';
 
 /**
  * A window of recommendation answers: mergeable counts and a latency sketch.
@@ -93,21 +95,25 @@ export interface ServingSummaryJSON {
 }
 
 /**
- * Options of {@link servingWindows}.
+ * Options of {@link servingWindows}: the window, where the records come from,
+ * and the latency objective.
  *
  * @example
  * ```ts
  * const options: ServingWindowOptions = { assigner: tumbling(60_000), latencyObjectiveMs: 300 };
  * ```
  */
-export type ServingWindowOptions = WindowingOptions<RecommendationEvent> & {
+export interface ServingWindowOptions<R = TelemetryEvent> extends WindowSpec<R> {
+  /** Where the records come from. Default {@link telemetryEvents}: plain events. */
+  readonly source?: RecordSource<R>;
   /** Latency objective for the latency SLO, ms. Default 300. */
   readonly latencyObjectiveMs?: number;
-};
+}
 
 /**
  * Availability (2xx over all answers), latency-SLO compliance and latency
- * quantiles per serving instance per event-time window.
+ * quantiles per serving instance per event-time window. Records of other
+ * kinds are acknowledged at once; unusable ones go to `deadLetter`.
  *
  * @example
  * ```ts
@@ -115,16 +121,19 @@ export type ServingWindowOptions = WindowingOptions<RecommendationEvent> & {
  *   console.log(key, value.availability, value.latency.quantile(0.95)));
  * ```
  */
-export function servingWindows(options: ServingWindowOptions): OperatorFunction<TelemetryEvent, WindowResult<string, ServingSummary>> {
+export function servingWindows<R = TelemetryEvent>(options: ServingWindowOptions<R>): OperatorFunction<R, WindowResult<string, ServingSummary>> {
   const objective = options.latencyObjectiveMs ?? 300;
   if (!(objective > 0)) throw new RangeError(`latencyObjectiveMs must be a positive number of ms, got ${objective}`);
+  const source = options.source ?? (telemetryEvents as unknown as RecordSource<R>);
+  const { event } = source;
   return pipe(
-    filter((e): e is RecommendationEvent => e.kind === 'recommendation'),
-    eventTimeWindow<RecommendationEvent, ServingSummary, ServingSummary, string>({
+    recordsOfKind(source, 'recommendation'),
+    eventTimeWindow<R, ServingSummary, ServingSummary, string>({
       ...options,
-      key: (e) => e.instance,
+      ...timingOf(source),
+      key: (r) => (event(r) as RecommendationEvent).instance,
       create: () => new ServingSummary(objective),
-      add: (s, e) => s.add(e),
+      add: (s, r) => s.add(event(r) as RecommendationEvent),
       result: (s) => s,
       merge: (into, from) => into.merge(from),
     }),

@@ -139,7 +139,11 @@ function validate(options: SimulationOptions, scenarios: readonly Scenario[]): v
 function fromIterator(generate: () => IterableIterator<TelemetryEvent>): Observable<TelemetryEvent> {
   return new Observable((subscriber) => {
     const it = generate();
-    for (let r = it.next(); !r.done && !subscriber.closed; r = it.next()) subscriber.next(r.value);
+    // Checked after each emission, so a consumer that unsubscribes stops the generator before the next event is made.
+    for (let r = it.next(); !r.done; r = it.next()) {
+      subscriber.next(r.value);
+      if (subscriber.closed) return;
+    }
     subscriber.complete();
   });
 }

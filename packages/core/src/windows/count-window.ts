@@ -1,5 +1,7 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { operate, operatorSubscriber } from '../operate.js';
 import type { Aggregation } from './event-time-window.js';
+import { thrownReason, type RejectedRecord } from './window-spec.js';
 
 /**
  * One emitted count window.
@@ -37,6 +39,13 @@ export interface CountWindowOptions<T, K, A, R> extends Aggregation<T, A, R> {
   readonly flushPartial?: boolean;
   /** The acknowledgement a record carries; called after the window holding the record is emitted. */
   readonly ack?: (value: T) => (() => void) | undefined;
+  /**
+   * Receives each record on which the key function or the aggregation's
+   * `add` throws (acknowledged, and counted in `stats.rejected` when given); the stream goes on.
+   */
+  readonly deadLetter?: (rejected: RejectedRecord<T>) => void;
+  /** Counts the records set aside. */
+  readonly stats?: { rejected: number };
 }
 
 /**
@@ -51,19 +60,35 @@ export interface CountWindowOptions<T, K, A, R> extends Aggregation<T, A, R> {
  */
 export function countWindow<T, A, R, K = null>(options: CountWindowOptions<T, K, A, R>): OperatorFunction<T, CountWindowResult<K, R>> {
   if (!Number.isInteger(options.size) || options.size < 1) throw new RangeError(`size must be a whole number of events, 1 or more; got ${options.size}`);
-  return (source) =>
-    new Observable<CountWindowResult<K, R>>((subscriber) => {
-      const keyOf = options.key ?? ((() => null) as unknown as (value: T) => K);
-      const open = new Map<K, { acc: A; count: number; index: number; acks: (() => void)[] }>();
-      const release = (acks: (() => void)[]): void => {
-        for (const ack of acks.splice(0)) ack();
-      };
-      return source.subscribe({
+  return operate<T, CountWindowResult<K, R>>((source, subscriber) => {
+    const keyOf = options.key ?? ((() => null) as unknown as (value: T) => K);
+    const open = new Map<K, { acc: A; count: number; index: number; acks: (() => void)[] }>();
+    const release = (acks: (() => void)[]): void => {
+      for (const ack of acks.splice(0)) ack();
+    };
+    const reject = (value: T, rejected: Omit<RejectedRecord<T>, 'value'>): void => {
+      if (options.stats) options.stats.rejected++;
+      options.deadLetter?.({ value, ...rejected });
+      options.ack?.(value)?.();
+    };
+    source.subscribe(
+      operatorSubscriber<T>(subscriber, {
         next(value) {
-          const key = keyOf(value);
+          let key: K;
+          try {
+            key = keyOf(value);
+          } catch (err) {
+            reject(value, { code: 'bad-key', reason: thrownReason('the key function', err) });
+            return;
+          }
           let w = open.get(key);
           if (!w) open.set(key, (w = { acc: options.create(), count: 0, index: 0, acks: [] }));
-          options.add(w.acc, value);
+          try {
+            options.add(w.acc, value);
+          } catch (err) {
+            reject(value, { code: 'bad-value', reason: thrownReason("the aggregation's add", err) });
+            return;
+          }
           const ack = options.ack?.(value);
           if (ack) w.acks.push(ack);
           if (++w.count < options.size) return;
@@ -73,7 +98,6 @@ export function countWindow<T, A, R, K = null>(options: CountWindowOptions<T, K,
           w.count = 0;
           w.index++;
         },
-        error: (err: unknown) => subscriber.error(err),
         complete() {
           if (options.flushPartial ?? true)
             for (const [key, w] of open) {
@@ -83,6 +107,7 @@ export function countWindow<T, A, R, K = null>(options: CountWindowOptions<T, K,
             }
           subscriber.complete();
         },
-      });
-    });
+      }),
+    );
+  });
 }

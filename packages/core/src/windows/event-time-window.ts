@@ -1,7 +1,10 @@
-import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, type OperatorFunction, type Subscription } from 'rxjs';
 import type { WindowBounds } from '../finding.js';
 import { MinHeap } from '../internal/min-heap.js';
-import { alignedStart, type WindowAssigner } from './window-assigner.js';
+import { operate, operatorSubscriber } from '../operate.js';
+import type { RecordTiming } from './record-source.js';
+import { alignedStart } from './window-assigner.js';
+import { aheadReason, badTimeReason, checkLatePolicy, createWindowStats, thrownReason, type RejectionCode, type WindowSpec } from './window-spec.js';
 import { WatermarkTracker } from './watermark.js';
 
 /**
@@ -49,43 +52,6 @@ export interface WindowResult<K, R> {
 }
 
 /**
- * Counters of an {@link eventTimeWindow} operator, to read or export as metrics.
- *
- * @example
- * ```ts
- * const stats = createWindowStats();
- * events$.pipe(eventTimeWindow({ ...options, stats })).subscribe();
- * // stats.late, stats.dropped, stats.evictedKeys, stats.openWindows
- * ```
- */
-export interface WindowStats {
-  /** Events that arrived after their window had closed. */
-  late: number;
-  /** Late events that were discarded (policy `'drop'`, or past `updateFor`). */
-  dropped: number;
-  /** Keys evicted to respect `maxKeys`. */
-  evictedKeys: number;
-  /** Windows currently open. */
-  openWindows: number;
-  /** The watermark, epoch ms. */
-  watermark: number;
-  /** Events dated more than `maxFutureSkew` ahead of the scheduler's clock: counted, acknowledged, and kept out of every window and of the watermark. */
-  ahead: number;
-}
-
-/**
- * Zeroed {@link WindowStats}.
- *
- * @example
- * ```ts
- * const stats = createWindowStats();
- * ```
- */
-export function createWindowStats(): WindowStats {
-  return { late: 0, dropped: 0, evictedKeys: 0, openWindows: 0, watermark: Number.NEGATIVE_INFINITY, ahead: 0 };
-}
-
-/**
  * Options of {@link eventTimeWindow}.
  *
  * @example
@@ -96,75 +62,10 @@ export function createWindowStats(): WindowStats {
  * };
  * ```
  */
-export interface EventTimeWindowOptions<T, K, A, R> extends Aggregation<T, A, R> {
-  readonly assigner: WindowAssigner;
+export interface EventTimeWindowOptions<T, K, A, R> extends Aggregation<T, A, R>, WindowSpec<T>, RecordTiming<T> {
   /** Groups events into independent windows per key. Default: one key, `null`. */
   readonly key?: (value: T) => K;
-  /** Event time, epoch ms. Default: the value's `time` field. */
-  readonly time?: (value: T) => number;
-  /** Source partition of an event, for per-partition watermarks (minimum over partitions). Default: one partition. */
-  readonly partition?: (value: T) => string | number;
-  /**
-   * The partitions owned now, read as the watermark advances (a Kafka
-   * source's assignment: `() => stats.assignment[topic] ?? []`). A listed
-   * partition with no event yet holds the watermark back until `idleTimeout`,
-   * so its first batch is not late; an unlisted one stops counting. Return a
-   * new iterable when the assignment changes: the same object as last time is
-   * taken to mean the same partitions, so an unchanged assignment costs nothing per event.
-   */
-  readonly partitions?: () => Iterable<string | number>;
-  /** How far behind the largest event time seen an event may arrive and still count as on time, ms. Default 0. */
-  readonly outOfOrderness?: number;
-  /**
-   * An event dated more than this far ahead of the scheduler's clock does not
-   * move the watermark and joins no window: it is counted in `stats.ahead`, ms.
-   * Default 1 h (`DEFAULT_MAX_FUTURE_SKEW`); `Infinity` turns the check off.
-   */
-  readonly maxFutureSkew?: number;
-  /** How long after the watermark passes a window's end it stays open for stragglers, ms. Default 0. */
-  readonly grace?: number;
-  /**
-   * What to do with an event whose window has closed: `'drop'` it (counted; the default),
-   * send it to `onLate` (`'side-output'`), or add it and emit an updated result (`'update'`,
-   * for `updateFor` ms after the window closed; later ones are dropped).
-   */
-  readonly late?: 'drop' | 'side-output' | 'update';
-  /** Receives late events under the `'side-output'` policy. */
-  readonly onLate?: (value: T) => void;
-  /** How long a closed window accepts late updates under the `'update'` policy, ms. */
-  readonly updateFor?: number;
-  /** `'final'` (default) emits each window once when it closes; `'every'` also emits after every event. */
-  readonly emit?: 'final' | 'every';
-  /** Most keys with open windows; beyond it the least recently active key is emitted early and evicted. */
-  readonly maxKeys?: number;
-  /**
-   * Clock time after which a partition without events stops holding the watermark back, ms.
-   * When every partition is idle the watermark advances with the clock, so a quiet stream's windows still close.
-   */
-  readonly idleTimeout?: number;
-  /** Clock for idleness. Default `asyncScheduler`; a `TestScheduler` makes tests exact. */
-  readonly scheduler?: SchedulerLike;
-  readonly stats?: WindowStats;
-  /**
-   * The acknowledgement a record carries (a Kafka record's `ack`). It is
-   * called once every window holding the record has emitted its final result
-   * (or at once for a record that no window takes), so a source commits only
-   * what has been fully processed.
-   */
-  readonly ack?: (value: T) => (() => void) | undefined;
 }
-
-/**
- * The windowing half of {@link EventTimeWindowOptions} (everything but the
- * aggregation and the key), which the ready-made window operators accept.
- *
- * @example
- * ```ts
- * const hourly: WindowingOptions<RateEvent> = { assigner: tumbling(3_600_000), outOfOrderness: 60_000, grace: 300_000 };
- * events$.pipe(ratingWindows(hourly));
- * ```
- */
-export type WindowingOptions<T> = Omit<EventTimeWindowOptions<T, unknown, unknown, unknown>, 'create' | 'add' | 'result' | 'merge' | 'key'>;
 
 interface Win<K, A> {
   readonly key: K;
@@ -213,297 +114,341 @@ const defaultTime = (value: unknown): number => (value as { time: number }).time
 export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptions<T, K, A, R>): OperatorFunction<T, WindowResult<K, R>> {
   const { assigner } = options;
   if (assigner.kind === 'session' && !options.merge) throw new RangeError('session windows merge when an event bridges two sessions: give the aggregation a merge(into, from)');
-  const late = options.late ?? 'drop';
-  if (late === 'side-output' && !options.onLate) throw new RangeError("late: 'side-output' needs onLate(value) to receive late events");
-  if (late === 'update' && !(options.updateFor !== undefined && options.updateFor > 0)) throw new RangeError("late: 'update' needs updateFor, how long (ms) a closed window accepts late events");
+  const latePolicy = checkLatePolicy(options.late);
+  const late = latePolicy.policy;
+  const onLate = latePolicy.policy === 'side-output' ? latePolicy.onLate : undefined;
+  const updateFor = latePolicy.policy === 'update' ? latePolicy.updateFor : 0;
   if (options.maxKeys !== undefined && !(options.maxKeys >= 1)) throw new RangeError(`maxKeys must be at least 1, got ${options.maxKeys}`);
   const grace = options.grace ?? 0;
   if (!(grace >= 0)) throw new RangeError(`grace must be 0 or more ms, got ${grace}`);
 
-  return (source) =>
-    new Observable<WindowResult<K, R>>((subscriber) => {
-      const scheduler = options.scheduler ?? asyncScheduler;
-      const timeOf = options.time ?? defaultTime;
-      const keyOf = options.key ?? ((() => null) as unknown as (value: T) => K);
-      const partitionOf = options.partition;
-      const every = options.emit === 'every';
-      const updateFor = options.updateFor ?? 0;
-      const stats = options.stats ?? createWindowStats();
-      const tracker = new WatermarkTracker({
-        ...(options.outOfOrderness !== undefined ? { outOfOrderness: options.outOfOrderness } : {}),
-        ...(options.idleTimeout !== undefined ? { idleTimeout: options.idleTimeout } : {}),
-        ...(options.partitions ? { partitions: options.partitions } : {}),
-        ...(options.maxFutureSkew !== undefined ? { maxFutureSkew: options.maxFutureSkew } : {}),
-        clock: () => scheduler.now(),
-      });
-      const closing = new MinHeap<HeapEntry<K, A>>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
-      const expiring = new MinHeap<HeapEntry<K, A>>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
-      // Aligned windows by start then key; sessions by key. Closed windows kept for updates live here too.
-      const byStart = new Map<number, Map<K, Win<K, A>>>();
-      // The windows of the start looked up last: in-order events mostly share it, which saves a lookup by number.
-      let lastStart = Number.NaN;
-      let lastWindows: Map<K, Win<K, A>> | undefined;
-      const windowsAt = (start: number): Map<K, Win<K, A>> | undefined => {
-        if (start !== lastStart) {
-          lastStart = start;
-          lastWindows = byStart.get(start);
-        }
-        return lastWindows;
+  return operate<T, WindowResult<K, R>>((source, subscriber) => {
+    const scheduler = options.scheduler ?? asyncScheduler;
+    const timeOf = options.time ?? defaultTime;
+    const keyOf = options.key ?? ((() => null) as unknown as (value: T) => K);
+    const partitionOf = options.partition;
+    const every = options.emit === 'every';
+    const stats = options.stats ?? createWindowStats();
+    const tracker = new WatermarkTracker({
+      ...(options.outOfOrderness !== undefined ? { outOfOrderness: options.outOfOrderness } : {}),
+      ...(options.idleTimeout !== undefined ? { idleTimeout: options.idleTimeout } : {}),
+      ...(options.partitions ? { partitions: options.partitions } : {}),
+      ...(options.maxFutureSkew !== undefined ? { maxFutureSkew: options.maxFutureSkew } : {}),
+      clock: () => scheduler.now(),
+    });
+    const closing = new MinHeap<HeapEntry<K, A>>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
+    const expiring = new MinHeap<HeapEntry<K, A>>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
+    // Aligned windows by start then key; sessions by key. Closed windows kept for updates live here too.
+    const byStart = new Map<number, Map<K, Win<K, A>>>();
+    // The windows of the start looked up last: in-order events mostly share it, which saves a lookup by number.
+    let lastStart = Number.NaN;
+    let lastWindows: Map<K, Win<K, A>> | undefined;
+    const windowsAt = (start: number): Map<K, Win<K, A>> | undefined => {
+      if (start !== lastStart) {
+        lastStart = start;
+        lastWindows = byStart.get(start);
+      }
+      return lastWindows;
+    };
+    /** Files a new window under its start and key. */
+    const fileAt =
+      (start: number) =>
+      (w: Win<K, A>): void => {
+        let m = windowsAt(start);
+        if (!m) byStart.set(start, (m = lastWindows = new Map()));
+        m.set(w.key, w);
       };
-      /** Files a new window under its start and key. */
-      const fileAt =
-        (start: number) =>
-        (w: Win<K, A>): void => {
-          let m = windowsAt(start);
-          if (!m) byStart.set(start, (m = lastWindows = new Map()));
-          m.set(w.key, w);
-        };
-      const sessions = new Map<K, Win<K, A>[]>();
-      // Keys with open windows → how many, in least-recently-active order (only kept when maxKeys is set).
-      const liveKeys = options.maxKeys !== undefined ? new Map<K, number>() : undefined;
-      // The watermark lives in an object field, which V8 updates in place; a closure variable holding a double is re-boxed on every write.
-      const progress = { watermark: Number.NEGATIVE_INFINITY };
-      let seq = 0;
-      let timer: Subscription | undefined;
+    const sessions = new Map<K, Win<K, A>[]>();
+    // Keys with open windows → how many, in least-recently-active order (only kept when maxKeys is set).
+    const liveKeys = options.maxKeys !== undefined ? new Map<K, number>() : undefined;
+    // The watermark lives in an object field, which V8 updates in place; a closure variable holding a double is re-boxed on every write.
+    const progress = { watermark: Number.NEGATIVE_INFINITY };
+    let seq = 0;
+    let timer: Subscription | undefined;
 
-      const emit = (w: Win<K, A>, final: boolean, evicted = false): void => {
-        const bounds = { start: w.start, end: w.end };
-        const value = options.result(w.acc);
-        subscriber.next(
-          evicted
-            ? { key: w.key, window: bounds, value, count: w.count, final, revision: w.revision, evicted: true }
-            : { key: w.key, window: bounds, value, count: w.count, final, revision: w.revision },
-        );
-        // The result holding these records has been delivered downstream: release them.
-        const acks = final ? w.acks : undefined;
-        if (acks) {
-          w.acks = undefined;
-          for (const ack of acks) ack();
+    const emit = (w: Win<K, A>, final: boolean, evicted = false): void => {
+      const bounds = { start: w.start, end: w.end };
+      const value = options.result(w.acc);
+      subscriber.next(
+        evicted
+          ? { key: w.key, window: bounds, value, count: w.count, final, revision: w.revision, evicted: true }
+          : { key: w.key, window: bounds, value, count: w.count, final, revision: w.revision },
+      );
+      // The result holding these records has been delivered downstream: release them.
+      const acks = final ? w.acks : undefined;
+      if (acks) {
+        w.acks = undefined;
+        for (const ack of acks) ack();
+      }
+    };
+
+    const forget = (w: Win<K, A>): void => {
+      if (assigner.kind === 'session') {
+        const list = sessions.get(w.key);
+        if (list) {
+          const i = list.indexOf(w);
+          if (i >= 0) list.splice(i, 1);
+          if (list.length === 0) sessions.delete(w.key);
         }
-      };
-
-      const forget = (w: Win<K, A>): void => {
-        if (assigner.kind === 'session') {
-          const list = sessions.get(w.key);
-          if (list) {
-            const i = list.indexOf(w);
-            if (i >= 0) list.splice(i, 1);
-            if (list.length === 0) sessions.delete(w.key);
-          }
-        } else {
-          const m = windowsAt(w.start);
-          if (m && m.get(w.key) === w) {
-            m.delete(w.key);
-            if (m.size === 0) {
-              byStart.delete(w.start);
-              lastWindows = undefined;
-            }
+      } else {
+        const m = windowsAt(w.start);
+        if (m && m.get(w.key) === w) {
+          m.delete(w.key);
+          if (m.size === 0) {
+            byStart.delete(w.start);
+            lastWindows = undefined;
           }
         }
-      };
+      }
+    };
 
-      const releaseKey = (key: K): void => {
-        if (!liveKeys) return;
-        const n = (liveKeys.get(key) ?? 1) - 1;
-        if (n <= 0) liveKeys.delete(key);
-        else liveKeys.set(key, n);
-      };
+    const releaseKey = (key: K): void => {
+      if (!liveKeys) return;
+      const n = (liveKeys.get(key) ?? 1) - 1;
+      if (n <= 0) liveKeys.delete(key);
+      else liveKeys.set(key, n);
+    };
 
-      const close = (w: Win<K, A>): void => {
-        w.open = false;
-        stats.openWindows--;
-        releaseKey(w.key);
-        emit(w, true);
-        if (late === 'update') {
-          w.expiresAt = w.end + grace + updateFor;
-          expiring.push({ at: w.expiresAt, seq: w.seq, win: w, end: w.end });
-        } else forget(w);
-      };
+    const close = (w: Win<K, A>): void => {
+      w.open = false;
+      stats.openWindows--;
+      releaseKey(w.key);
+      emit(w, true);
+      if (late === 'update') {
+        w.expiresAt = w.end + grace + updateFor;
+        expiring.push({ at: w.expiresAt, seq: w.seq, win: w, end: w.end });
+      } else forget(w);
+    };
 
-      const advance = (now: number): void => {
-        const next = tracker.current(now);
-        if (next <= progress.watermark) return;
-        progress.watermark = next;
-        stats.watermark = next;
-        for (let top = closing.peek(); top && top.at <= progress.watermark; top = closing.peek()) {
-          closing.pop();
-          const w = top.win;
-          if (!w.open) continue;
-          // A session that grew since its entry was filed is due later: file it again. So each open
-          // window has one entry, rather than a session one per event.
-          if (w.end !== top.end) closing.push({ at: w.end + grace, seq: w.seq, win: w, end: w.end });
-          else close(w);
-        }
-        for (let top = expiring.peek(); top && top.at <= progress.watermark; top = expiring.peek()) {
-          expiring.pop();
-          forget(top.win);
-        }
-      };
+    const advance = (now: number): void => {
+      const next = tracker.current(now);
+      if (next <= progress.watermark) return;
+      progress.watermark = next;
+      stats.watermark = next;
+      for (let top = closing.peek(); top && top.at <= progress.watermark; top = closing.peek()) {
+        closing.pop();
+        const w = top.win;
+        if (!w.open) continue;
+        // A session that grew since its entry was filed is due later: file it again. So each open
+        // window has one entry, rather than a session one per event.
+        if (w.end !== top.end) closing.push({ at: w.end + grace, seq: w.seq, win: w, end: w.end });
+        else close(w);
+      }
+      for (let top = expiring.peek(); top && top.at <= progress.watermark; top = expiring.peek()) {
+        expiring.pop();
+        forget(top.win);
+      }
+    };
 
-      const touchKey = (key: K, opening: boolean): void => {
-        if (!liveKeys) return;
-        const n = liveKeys.get(key);
-        if (n !== undefined) liveKeys.delete(key);
-        else if (!opening) return;
-        liveKeys.set(key, (n ?? 0) + (opening ? 1 : 0));
-        if (liveKeys.size > options.maxKeys!) evictOldestKey();
-      };
+    const touchKey = (key: K, opening: boolean): void => {
+      if (!liveKeys) return;
+      const n = liveKeys.get(key);
+      if (n !== undefined) liveKeys.delete(key);
+      else if (!opening) return;
+      liveKeys.set(key, (n ?? 0) + (opening ? 1 : 0));
+      if (liveKeys.size > options.maxKeys!) evictOldestKey();
+    };
 
-      const evictOldestKey = (): void => {
-        const victim = liveKeys!.keys().next().value as K;
-        liveKeys!.delete(victim);
-        stats.evictedKeys++;
-        const wins: Win<K, A>[] =
-          assigner.kind === 'session' ? [...(sessions.get(victim) ?? [])] : [...byStart.values()].flatMap((m) => (m.has(victim) ? [m.get(victim)!] : []));
-        for (const w of wins.sort((a, b) => a.end - b.end)) {
-          if (w.open) {
-            w.open = false;
-            stats.openWindows--;
-            emit(w, true, true);
-          }
-          forget(w);
-        }
-      };
-
-      /**
-       * Opens a window for `value` after `register` has filed it, so that the
-       * key eviction its opening may cause cannot unfile it.
-       */
-      const open = (key: K, start: number, end: number, register: (w: Win<K, A>) => void, value: T, ack: (() => void) | undefined): void => {
-        const w: Win<K, A> = { key, start, end, acc: options.create(), count: 0, revision: 0, seq: seq++, open: true, expiresAt: 0, acks: undefined };
-        stats.openWindows++;
-        closing.push({ at: end + grace, seq: w.seq, win: w, end });
-        register(w);
-        touchKey(key, true);
-        addTo(w, value, ack);
-      };
-
-      const addTo = (w: Win<K, A>, value: T, ack: (() => void) | undefined): void => {
-        options.add(w.acc, value);
-        w.count++;
-        if (ack) (w.acks ??= []).push(ack);
-        if (!w.open) {
-          w.revision++;
-          emit(w, true);
-        } else if (every) emit(w, false);
-      };
-
-      /**
-       * An event that missed at least one of its windows. Under 'update' the
-       * retained windows take it; otherwise, if no window took it, it goes to
-       * the side output or is dropped (as Flink does).
-       */
-      const missed = (value: T, retained: readonly Win<K, A>[], added: boolean, ack: (() => void) | undefined): void => {
-        stats.late++;
-        if (late === 'update') for (const w of retained) addTo(w, value, ack);
-        if (added || (late === 'update' && retained.length > 0)) return;
-        if (late === 'side-output') options.onLate!(value);
-        else stats.dropped++;
-        ack?.();
-      };
-
-      const assignAligned = (value: T, t: number, key: K, size: number, step: number, offset: number, ack: (() => void) | undefined): void => {
-        // In overlapping windows a record is acknowledged when the last window holding it emits:
-        // count the holders, plus one hold released after the loop.
-        let holders = 1;
-        const release = ack && step < size ? () => --holders === 0 && ack() : ack;
-        let added = false;
-        let missedAny = false;
-        let retained: Win<K, A>[] | undefined; // allocated only for late events
-        for (let start = alignedStart(t, step, offset); start > t - size; start -= step) {
-          const end = start + size;
-          const m = windowsAt(start);
-          const w = m?.get(key);
-          if (w?.open) {
-            holders++;
-            addTo(w, value, release);
-            touchKey(key, false);
-            added = true;
-          } else if (end + grace <= progress.watermark) {
-            missedAny = true;
-            if (w) {
-              (retained ??= []).push(w);
-              if (late === 'update') holders++;
-            }
-          } else {
-            holders++;
-            open(key, start, end, fileAt(start), value, release);
-            added = true;
-          }
-        }
-        if (missedAny) missed(value, retained ?? [], added, release);
-        if (release !== ack) release!();
-      };
-
-      const assignSession = (value: T, t: number, key: K, gap: number, ack: (() => void) | undefined): void => {
-        const list = sessions.get(key) ?? [];
-        // The common case, an event within the key's one open session: extend it without allocating.
-        const only = list.length === 1 ? list[0]! : undefined;
-        if (only?.open && t >= only.start - gap && t < only.end) {
-          if (t < only.start) only.start = t;
-          if (t + gap > only.end) only.end = t + gap;
-          touchKey(key, false);
-          addTo(only, value, ack);
-          return;
-        }
-        // Sessions (open, or retained for updates) that an event at t touches: [start - gap, end).
-        const touched = list.filter((w) => t >= w.start - gap && t < w.end);
-        const live = touched.filter((w) => w.open);
-        if (live.length === 0 && t + gap + grace <= progress.watermark) {
-          missed(value, touched.slice(0, 1), false, ack);
-          return;
-        }
-        if (live.length === 0) {
-          open(key, t, t + gap, (w) => sessions.set(key, [...list, w]), value, ack);
-          return;
-        }
-        const [into, ...rest] = live.sort((a, b) => a.start - b.start) as [Win<K, A>, ...Win<K, A>[]];
-        for (const w of rest) {
-          options.merge!(into.acc, w.acc);
-          into.count += w.count;
-          if (w.acks) (into.acks ??= []).push(...w.acks);
-          into.end = Math.max(into.end, w.end);
+    const evictOldestKey = (): void => {
+      const victim = liveKeys!.keys().next().value as K;
+      liveKeys!.delete(victim);
+      stats.evictedKeys++;
+      const wins: Win<K, A>[] =
+        assigner.kind === 'session' ? [...(sessions.get(victim) ?? [])] : [...byStart.values()].flatMap((m) => (m.has(victim) ? [m.get(victim)!] : []));
+      for (const w of wins.sort((a, b) => a.end - b.end)) {
+        if (w.open) {
           w.open = false;
           stats.openWindows--;
-          releaseKey(key);
-          forget(w);
+          emit(w, true, true);
         }
-        into.start = Math.min(into.start, t);
-        if (t + gap > into.end) into.end = t + gap;
+        forget(w);
+      }
+    };
+
+    /**
+     * Opens a window for `value` after `register` has filed it, so that the
+     * key eviction its opening may cause cannot unfile it.
+     */
+    const open = (key: K, start: number, end: number, register: (w: Win<K, A>) => void, value: T, ack: (() => void) | undefined): void => {
+      const w: Win<K, A> = { key, start, end, acc: options.create(), count: 0, revision: 0, seq: seq++, open: true, expiresAt: 0, acks: undefined };
+      stats.openWindows++;
+      closing.push({ at: end + grace, seq: w.seq, win: w, end });
+      register(w);
+      touchKey(key, true);
+      try {
+        addTo(w, value, ack);
+      } catch (err) {
+        // The record that would open it is set aside: no window of nothing is emitted for it.
+        w.open = false;
+        stats.openWindows--;
+        releaseKey(key);
+        forget(w);
+        throw err;
+      }
+    };
+
+    const addTo = (w: Win<K, A>, value: T, ack: (() => void) | undefined): void => {
+      try {
+        options.add(w.acc, value);
+      } catch (err) {
+        throw new AddFailed(err);
+      }
+      w.count++;
+      if (ack) (w.acks ??= []).push(ack);
+      if (!w.open) {
+        w.revision++;
+        emit(w, true);
+      } else if (every) emit(w, false);
+    };
+
+    /**
+     * An event that missed at least one of its windows. Under 'update' the
+     * retained windows take it; otherwise, if no window took it, it goes to
+     * the side output or is dropped (as Flink does).
+     */
+    const missed = (value: T, retained: readonly Win<K, A>[], added: boolean, ack: (() => void) | undefined): void => {
+      stats.late++;
+      if (late === 'update') for (const w of retained) addTo(w, value, ack);
+      if (added || (late === 'update' && retained.length > 0)) return;
+      if (onLate) onLate(value);
+      else stats.dropped++;
+      ack?.();
+    };
+
+    const assignAligned = (value: T, t: number, key: K, size: number, step: number, offset: number, ack: (() => void) | undefined): void => {
+      // In overlapping windows a record is acknowledged when the last window holding it emits:
+      // count the holders, plus one hold released after the loop.
+      let holders = 1;
+      const release = ack && step < size ? () => --holders === 0 && ack() : ack;
+      let added = false;
+      let missedAny = false;
+      let retained: Win<K, A>[] | undefined; // allocated only for late events
+      for (let start = alignedStart(t, step, offset); start > t - size; start -= step) {
+        const end = start + size;
+        const m = windowsAt(start);
+        const w = m?.get(key);
+        if (w?.open) {
+          holders++;
+          addTo(w, value, release);
+          touchKey(key, false);
+          added = true;
+        } else if (end + grace <= progress.watermark) {
+          missedAny = true;
+          if (w) {
+            (retained ??= []).push(w);
+            if (late === 'update') holders++;
+          }
+        } else {
+          holders++;
+          open(key, start, end, fileAt(start), value, release);
+          added = true;
+        }
+      }
+      if (missedAny) missed(value, retained ?? [], added, release);
+      if (release !== ack) release!();
+    };
+
+    const assignSession = (value: T, t: number, key: K, gap: number, ack: (() => void) | undefined): void => {
+      const list = sessions.get(key) ?? [];
+      // The common case, an event within the key's one open session: extend it without allocating.
+      const only = list.length === 1 ? list[0]! : undefined;
+      if (only?.open && t >= only.start - gap && t < only.end) {
+        if (t < only.start) only.start = t;
+        if (t + gap > only.end) only.end = t + gap;
         touchKey(key, false);
-        addTo(into, value, ack);
-      };
+        addTo(only, value, ack);
+        return;
+      }
+      // Sessions (open, or retained for updates) that an event at t touches: [start - gap, end).
+      const touched = list.filter((w) => t >= w.start - gap && t < w.end);
+      const live = touched.filter((w) => w.open);
+      if (live.length === 0 && t + gap + grace <= progress.watermark) {
+        missed(value, touched.slice(0, 1), false, ack);
+        return;
+      }
+      if (live.length === 0) {
+        open(key, t, t + gap, (w) => sessions.set(key, [...list, w]), value, ack);
+        return;
+      }
+      const [into, ...rest] = live.sort((a, b) => a.start - b.start) as [Win<K, A>, ...Win<K, A>[]];
+      for (const w of rest) {
+        options.merge!(into.acc, w.acc);
+        into.count += w.count;
+        if (w.acks) (into.acks ??= []).push(...w.acks);
+        into.end = Math.max(into.end, w.end);
+        w.open = false;
+        stats.openWindows--;
+        releaseKey(key);
+        forget(w);
+      }
+      into.start = Math.min(into.start, t);
+      if (t + gap > into.end) into.end = t + gap;
+      touchKey(key, false);
+      addTo(into, value, ack);
+    };
 
-      const armIdleTimer = (): void => {
-        if (options.idleTimeout === undefined || timer) return;
-        timer = scheduler.schedule(function check() {
-          timer = undefined;
-          const now = scheduler.now();
-          advance(now);
-          if (stats.openWindows === 0 && late !== 'update') return;
-          // Wake when the next partition turns idle, or (all idle) when the next window is due.
-          const due = closing.peek();
-          const wake = tracker.nextIdleAt(now) ?? (due ? now + Math.max(1, due.at - progress.watermark) : undefined);
-          if (wake !== undefined) timer = scheduler.schedule(check, wake - now);
-        }, options.idleTimeout);
-      };
+    const armIdleTimer = (): void => {
+      if (options.idleTimeout === undefined || timer) return;
+      timer = scheduler.schedule(function check() {
+        timer = undefined;
+        const now = scheduler.now();
+        advance(now);
+        if (stats.openWindows === 0 && late !== 'update') return;
+        // Wake when the next partition turns idle, or (all idle) when the next window is due.
+        const due = closing.peek();
+        const wake = tracker.nextIdleAt(now) ?? (due ? now + Math.max(1, due.at - progress.watermark) : undefined);
+        if (wake !== undefined) timer = scheduler.schedule(check, wake - now);
+      }, options.idleTimeout);
+    };
 
-      const subscription = source.subscribe({
+    /** Sets a record aside: counted, to the dead letter, acknowledged; the stream goes on. */
+    const reject = (value: T, code: RejectionCode, reason: string): void => {
+      stats.rejected++;
+      options.deadLetter?.({ value, code, reason });
+      options.ack?.(value)?.();
+    };
+    /**
+     * Sets aside the record on which the caller's time function, key function
+     * or aggregation threw (the first two run before any state changes, so
+     * calling them again tells which); any other error is the operator's own
+     * and ends the stream.
+     */
+    const isolate = (value: T, err: unknown): void => {
+      if (err instanceof AddFailed) return reject(value, 'bad-value', thrownReason("the aggregation's add", err.cause));
+      try {
+        timeOf(value);
+      } catch (thrown) {
+        return reject(value, 'bad-time', thrownReason('the time function', thrown));
+      }
+      try {
+        keyOf(value);
+      } catch (thrown) {
+        return reject(value, 'bad-key', thrownReason('the key function', thrown));
+      }
+      throw err;
+    };
+
+    source.subscribe(
+      operatorSubscriber<T>(subscriber, {
         next(value) {
+          // One try block: more of them here cost several per cent per event; `isolate` finds out what threw.
           try {
             const t = timeOf(value);
-            if (!Number.isFinite(t)) throw new RangeError(`event time must be finite epoch ms, got ${t}: check the time option`);
+            if (!Number.isFinite(t)) {
+              reject(value, 'bad-time', badTimeReason(t));
+              return;
+            }
+            const key = keyOf(value);
             // Close what this event completes first, so results come out in event-time order.
             // The clock only matters for idleness; without an idle timeout, skip reading it per event.
             const now = options.idleTimeout === undefined ? 0 : scheduler.now();
             const seen = tracker.observe(partitionOf ? partitionOf(value) : 0, t, now);
             if (seen === 'ahead') {
               stats.ahead++;
-              options.ack?.(value)?.();
+              reject(value, 'ahead', aheadReason(t, scheduler.now()));
               return;
             }
             if (seen === 'moved') advance(now);
-            const key = keyOf(value);
             const ack = options.ack?.(value);
             switch (assigner.kind) {
               case 'tumbling':
@@ -517,10 +462,9 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
             }
             armIdleTimer();
           } catch (err) {
-            subscriber.error(err);
+            isolate(value, err);
           }
         },
-        error: (err: unknown) => subscriber.error(err),
         complete() {
           // Each open window has one entry; a session's may predate its growth, so order by the windows' own ends.
           const rest: Win<K, A>[] = [];
@@ -533,10 +477,15 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
           }
           subscriber.complete();
         },
-      });
-      return () => {
-        timer?.unsubscribe();
-        subscription.unsubscribe();
-      };
-    });
+        finalize: () => timer?.unsubscribe(),
+      }),
+    );
+  });
+}
+
+/** The aggregation's `add` threw on a record: told apart from the operator's own errors, so the record alone is set aside. */
+class AddFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super("the aggregation's add threw");
+  }
 }

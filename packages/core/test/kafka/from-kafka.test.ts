@@ -18,7 +18,8 @@ import { mergeWindowSummaries, parseWindowSummary, windowSummaries } from '../..
 import { isParseError } from '../../src/parse-error.js';
 import { parseLogLine } from '../../src/parse-log-line.js';
 import { createSimulation } from '../../src/simulator/simulate.js';
-import { createWindowStats, eventTimeWindow, type WindowResult, type WindowStats } from '../../src/windows/event-time-window.js';
+import { eventTimeWindow, type WindowResult } from '../../src/windows/event-time-window.js';
+import { createWindowStats, type WindowStats } from '../../src/windows/window-spec.js';
 import { tumbling } from '../../src/windows/window-assigner.js';
 import { useTestKafka, type TestKafka } from './broker.js';
 

@@ -1,6 +1,6 @@
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { burnRateAlerts, createSimulation, servingWindows, tumbling, type RequestCounts, type WindowResult } from '../../src/index.js';
+import { burnRateAlerts, createSimulation, hopping, servingWindows, tumbling, type RequestCounts, type WindowResult } from '../../src/index.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -60,6 +60,7 @@ describe('burnRateAlerts', () => {
 
   it('refuses rules that do not fit the buckets', () => {
     expect(() => burnRateAlerts({ objective: 1.2 })).toThrow(/objective must be between 0 and 1/);
-    expect(() => burnRateAlerts({ objective: 0.99, bucket: 7 * MINUTE })).toThrow(/whole multiples/);
+    expect(() => burnRateAlerts({ objective: 0.99, assigner: tumbling(7 * MINUTE) })).toThrow(/whole multiples of the 420000 ms input windows/);
+    expect(() => burnRateAlerts({ objective: 0.99, assigner: hopping(HOUR, MINUTE) })).toThrow(/tumbling assigner, not hopping/);
   });
 });

@@ -1,5 +1,5 @@
-import { findingSubject, type DriftFinding, type FindingDimensions, type Severity, type WindowBounds } from '@modelwatch/core';
-import { mergeMap, Observable, pipe, type OperatorFunction } from 'rxjs';
+import { findingSubject, operate, operatorSubscriber, type DriftFinding, type FindingDimensions, type RejectedRecord, type Severity, type WindowBounds } from '@modelwatch/core';
+import { mergeMap, pipe, type OperatorFunction } from 'rxjs';
 import { benjaminiHochberg } from './benjamini-hochberg.js';
 import { resolveDriftTest, testCounts, type DriftTestOptions, type DriftTestResult } from './drift-test.js';
 import { checkFalseAlarmControl, DEFAULT_FALSE_ALARM_CONTROL, perTestThreshold, type FalseAlarmControl } from './false-alarm-control.js';
@@ -139,6 +139,14 @@ export interface DriftBaseOptions<K = unknown> extends DriftTestOptions {
    * Benjamini-Hochberg.
    */
   readonly calibration?: NullCalibration;
+  /**
+   * Receives each window the tests cannot read (NaN values, a sketch of
+   * another accuracy), with the reason; it is not tested and the stream goes
+   * on, counted in `stats.rejected`.
+   */
+  readonly deadLetter?: (rejected: RejectedRecord<DriftWindow<unknown, unknown>>) => void;
+  /** Counts the windows set aside (a `WindowStats` fits). */
+  readonly stats?: { rejected: number };
 }
 
 /**
@@ -192,9 +200,9 @@ function requireCount(value: number, name: string, minimum: number): number {
  * where they come out a batch at a time (the last, partial batch when the
  * stream completes).
  *
- * @throws RangeError at once for bad options; the stream errors with a
- * RangeError for a window the tests cannot read (NaN values, a sketch of
- * another accuracy).
+ * @throws RangeError at once for bad options. A window the tests cannot
+ * read (NaN values, a sketch of another accuracy) goes to `deadLetter` with
+ * the reason, and the stream goes on.
  * @example
  * ```ts
  * events$.pipe(
@@ -278,15 +286,15 @@ export function driftReports<K, S = WindowSample>(options: DriftOptions<S, K>): 
     return { subject: name, key, window, index: p.index, count: p.count, checks, findings };
   };
 
-  return (source) =>
-    new Observable<DriftReport<K>>((subscriber) => {
-      const states = new Map<K, KeyState<K>>();
-      const flush = (state: KeyState<K>): void => {
-        const ready = state.pending;
-        state.pending = [];
-        for (const r of resolve(ready)) subscriber.next(r);
-      };
-      return source.subscribe({
+  return operate<DriftWindow<K, S>, DriftReport<K>>((source, subscriber) => {
+    const states = new Map<K, KeyState<K>>();
+    const flush = (state: KeyState<K>): void => {
+      const ready = state.pending;
+      state.pending = [];
+      for (const r of resolve(ready)) subscriber.next(r);
+    };
+    source.subscribe(
+      operatorSubscriber<DriftWindow<K, S>>(subscriber, {
         next(input) {
           if (input.final === false || (input.revision ?? 0) > 0) return;
           let state = states.get(input.key);
@@ -297,18 +305,19 @@ export function driftReports<K, S = WindowSample>(options: DriftOptions<S, K>): 
           try {
             state.pending.push(check(state, input));
           } catch (err) {
-            subscriber.error(err);
+            if (options.stats) options.stats.rejected++;
+            options.deadLetter?.({ value: input, code: 'bad-value', reason: `the drift test cannot read this window: ${err instanceof Error ? err.message : String(err)}` });
             return;
           }
           if (state.pending.length >= batch) flush(state);
         },
-        error: (err: unknown) => subscriber.error(err),
         complete() {
           for (const state of states.values()) flush(state);
           subscriber.complete();
         },
-      });
-    });
+      }),
+    );
+  });
 }
 
 /**

@@ -6,7 +6,7 @@ import { checkAlpha } from './lift.js';
 import { adjustPValues, type Correction } from './multiple-testing.js';
 import { sampleRatioMismatch, type SampleRatioResult } from './sample-ratio-mismatch.js';
 import type { SequentialTuning } from './sequential.js';
-import { experimentTallies, ExperimentTallies, type ExperimentInput, type ExperimentTalliesOptions } from './experiment-tallies.js';
+import { checkExperimentWindows, experimentTallies, ExperimentTallies, type ExperimentInput, type ExperimentTalliesOptions } from './experiment-tallies.js';
 import { emptyTally } from './user-tally.js';
 
 /**
@@ -14,7 +14,7 @@ import { emptyTally } from './user-tally.js';
  *
  * @example
  * ```ts
- * const options: ExperimentReportOptions = { experiment, window: 3_600_000, start: Date.UTC(2026, 0, 1, 6), cuped: true };
+ * const options: ExperimentReportOptions = { experiment, assigner: tumbling(3_600_000), start: Date.UTC(2026, 0, 1, 6), cuped: true };
  * ```
  */
 export interface ExperimentReportOptions extends Omit<CompareArmsOptions, 'sequential'>, ExperimentTalliesOptions {
@@ -112,8 +112,8 @@ export interface ExperimentReport {
  * ```ts
  * const experiment = { key: 'ranker-v2', variants: [{ name: 'control', weight: 1 }, { name: 'treatment', weight: 1 }] };
  * events$.pipe(
- *   connect((shared) => merge(shared.pipe(attributeExposures({ horizon: 3_600_000 })), shared.pipe(exposures({ experiment })))),
- *   experimentReport({ experiment, window: 3_600_000 }),
+ *   fanOut((shared) => merge(shared.pipe(attributeExposures({ horizon: 3_600_000 })), shared.pipe(exposures({ experiment })))),
+ *   experimentReport({ experiment, assigner: tumbling(3_600_000) }),
  * ).subscribe((report) => report.findings.forEach((f) => console.log(f.subject, f.evidence)));
  * ```
  */
@@ -144,7 +144,7 @@ export function experimentReportFromTallies(options: ExperimentReportOptions): O
     throw new RangeError(`control must name a variant of '${experiment.key}' (${experiment.variants.map((v) => v.name).join(', ')}), got ${control}`);
   }
   if (experiment.variants.length < 2) throw new RangeError(`experiment '${experiment.key}' needs at least two variants to compare`);
-  if (!(options.window > 0)) throw new RangeError(`window must be a positive number of ms, got ${options.window}`);
+  checkExperimentWindows(options);
   checkAlpha(options.alpha ?? 0.05);
   const start = options.start ?? Number.NEGATIVE_INFINITY;
   return (source) =>

@@ -1,5 +1,5 @@
-import { assignVariant, eventTimeWindow, tumbling, type Experiment, type ExposureEvent, type ExposureOutcome, type WindowResult } from '@modelwatch/core';
-import { connect, defer, filter, ignoreElements, map, merge, tap, type OperatorFunction } from 'rxjs';
+import { assignVariant, eventTimeWindow, fanOut, type Experiment, type ExposureEvent, type ExposureOutcome, type WindowResult, type WindowSpec } from '@modelwatch/core';
+import { defer, filter, ignoreElements, map, merge, tap, type OperatorFunction } from 'rxjs';
 import { addExposure, addOutcome, emptyTally, mergeTally, type UserTally } from './user-tally.js';
 
 /**
@@ -118,21 +118,37 @@ function tallyOf(tallies: Map<string, UserTally>, user: string): UserTally {
 }
 
 /**
- * Options of {@link experimentTallies}.
+ * Options of {@link experimentTallies}: the experiment and its report
+ * windows, as every windowed monitor takes them (a `WindowSpec` with a
+ * tumbling assigner, over the exposure time of outcomes; `outOfOrderness`
+ * is how far behind the latest exposure time an outcome may arrive, default 0).
  *
  * @example
  * ```ts
- * const options: ExperimentTalliesOptions = { experiment, window: 3_600_000, start: Date.UTC(2026, 0, 1, 6) };
+ * const options: ExperimentTalliesOptions = { experiment, assigner: tumbling(3_600_000), start: Date.UTC(2026, 0, 1, 6) };
  * ```
  */
-export interface ExperimentTalliesOptions {
+export interface ExperimentTalliesOptions extends WindowSpec<ExposureOutcome> {
   readonly experiment: Experiment;
-  /** Length of the report windows, ms. */
-  readonly window: number;
   /** When the experiment started, epoch ms; outcomes before it are pre-exposure data (for CUPED), not results. Default: from the first. */
   readonly start?: number;
-  /** How far behind the latest exposure time an outcome may arrive, ms. Default 0 (outcomes of one horizon arrive in exposure order). */
-  readonly outOfOrderness?: number;
+}
+
+/**
+ * Checks the report windows of an experiment when the operator is built:
+ * tumbling, each emitted once (reports add every window into a running total).
+ *
+ * @example
+ * ```ts
+ * const { size, offset } = checkExperimentWindows(options);
+ * ```
+ */
+export function checkExperimentWindows(options: ExperimentTalliesOptions): { readonly size: number; readonly offset: number } {
+  const { assigner } = options;
+  if (assigner?.kind !== 'tumbling') throw new RangeError(`experiment reports add up consecutive windows: give assigner: tumbling(ms), not ${assigner?.kind ?? 'nothing'}`);
+  if (options.late?.policy === 'update') throw new RangeError("experiment reports add every window into a running total, so a revised window would count twice: use late: { policy: 'drop' } or 'side-output'");
+  if (options.emit === 'every') throw new RangeError("experiment reports add every window into a running total, so early results would count twice: leave emit at 'final'");
+  return { size: assigner.size, offset: assigner.offset };
 }
 
 const isExposureEvent = (x: ExperimentInput): x is ExposureEvent => 'kind' in x;
@@ -149,12 +165,12 @@ const isExposureEvent = (x: ExperimentInput): x is ExposureEvent => 'kind' in x;
  * @example
  * ```ts
  * // On each consumer: publish the windows' tallies for a reducer.
- * outcomes$.pipe(experimentTallies({ experiment, window: 3_600_000 }), windowSummaries('consumer-1'), toKafka(producer, { topic, encode })).subscribe();
+ * outcomes$.pipe(experimentTallies({ experiment, assigner: tumbling(3_600_000) }), windowSummaries('consumer-1'), toKafka(producer, { topic, encode })).subscribe();
  * ```
  */
 export function experimentTallies(options: ExperimentTalliesOptions): OperatorFunction<ExperimentInput, WindowResult<null, ExperimentTallies>> {
-  const { experiment } = options;
-  if (!(options.window > 0)) throw new RangeError(`window must be a positive number of ms, got ${options.window}`);
+  const { experiment, start: _start, ...spec } = options;
+  const { size, offset } = checkExperimentWindows(options);
   const start = options.start ?? Number.NEGATIVE_INFINITY;
   return (source) =>
     defer(() => {
@@ -176,7 +192,7 @@ export function experimentTallies(options: ExperimentTalliesOptions): OperatorFu
           newlyServed.set(e.user, arm);
         }
         if (served.get(e.user) === null) return;
-        const bucket = Math.floor(e.time / options.window) * options.window;
+        const bucket = Math.floor((e.time - offset) / size) * size + offset;
         let tallies = serving.get(bucket);
         if (!tallies) serving.set(bucket, (tallies = new Map()));
         addExposure(tallyOf(tallies, e.user), e);
@@ -192,15 +208,14 @@ export function experimentTallies(options: ExperimentTalliesOptions): OperatorFu
         return w;
       };
       return source.pipe(
-        connect((shared) =>
+        fanOut((shared) =>
           merge(
             shared.pipe(filter(isExposureEvent), tap(serve), ignoreElements()),
             shared.pipe(
               filter((x): x is ExposureOutcome => !isExposureEvent(x)),
               eventTimeWindow<ExposureOutcome, ExperimentTallies, ExperimentTallies>({
-                assigner: tumbling(options.window),
+                ...spec,
                 time: (o) => o.exposure.time,
-                outOfOrderness: options.outOfOrderness ?? 0,
                 create: () => new ExperimentTallies(),
                 add: (part, o) => {
                   const user = o.exposure.user;

@@ -1,13 +1,16 @@
-import { attributeExposures, eventTimeWindow, type FairnessFinding, type RateEvent, type TelemetryEvent, type WindowAssigner, type WindowBounds } from '@modelwatch/core';
-import { concatMap, connect, defer, filter, from, map, merge, subscribeOn, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { attributeExposures, eventTimeWindow, fanOut, telemetryEvents, type FairnessFinding, type RateEvent, type RecordSource, type TelemetryEvent, type WindowBounds, type WindowSpec } from '@modelwatch/core';
+import { concatMap, defer, filter, from, map, merge, subscribeOn, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { checkTolerances, fairnessFindings, type FairnessTolerances } from './fairness-findings.js';
 import { fairnessReport, type FairnessReport, type FairnessReportOptions } from './fairness-report.js';
 import type { RatingPrediction } from './rating-prediction.js';
 import { UserSummaries, type FairnessObservation } from './user-summaries.js';
 
 /**
- * Options of {@link fairnessMonitor}: the report's options, the windows, the
- * attribution horizon and the tolerances.
+ * Options of {@link fairnessMonitor}: the report's options, the windows (a
+ * `WindowSpec`, as every windowed monitor takes it; `outOfOrderness` is how
+ * far behind the largest event time an event may arrive, and a window
+ * closes `horizon` after its end on top of that), where the records come
+ * from, the attribution horizon and the tolerances.
  *
  * @example
  * ```ts
@@ -19,14 +22,18 @@ import { UserSummaries, type FairnessObservation } from './user-summaries.js';
  * };
  * ```
  */
-export interface FairnessMonitorOptions extends FairnessReportOptions {
-  readonly assigner: WindowAssigner;
+export interface FairnessMonitorOptions<R = TelemetryEvent | RatingPrediction> extends FairnessReportOptions, WindowSpec<FairnessObservation> {
+  /**
+   * Where the records come from. Default: plain events (with any
+   * {@link RatingPrediction}s mixed in). With an acknowledging source
+   * (`kafkaRecords`), a record is acknowledged once the outcomes it counts
+   * in have entered their window.
+   */
+  readonly source?: RecordSource<R>;
   /** How long after a recommendation a watch or rating still counts for it, ms (see `attributeExposures`). */
   readonly horizon: number;
   /** Cut-off of hit rate, precision@k, recall@k and NDCG@k. Default 10. */
   readonly k?: number;
-  /** How far behind the largest event time an event may arrive, ms. Default 0. */
-  readonly outOfOrderness?: number;
   /** Gaps beyond which findings are raised; metrics without a tolerance raise none. */
   readonly tolerances: FairnessTolerances;
   /** Also report everything since the start after each window. Default true. */
@@ -89,32 +96,39 @@ function isRatingInput(e: TelemetryEvent | RatingPrediction): e is RateEvent | R
  * ).subscribe((f) => console.log(f.subject, f.evidence));
  * ```
  */
-export function fairnessMonitor(options: FairnessMonitorOptions): OperatorFunction<TelemetryEvent | RatingPrediction, FairnessResult> {
+export function fairnessMonitor<R = TelemetryEvent | RatingPrediction>(options: FairnessMonitorOptions<R>): OperatorFunction<R, FairnessResult> {
   const k = new UserSummaries(options.k === undefined ? {} : { k: options.k }).k;
   checkTolerances(options.tolerances);
   const outOfOrderness = options.outOfOrderness ?? 0;
+  if (options.late?.policy === 'update' || options.emit === 'every') {
+    throw new RangeError("fairnessMonitor adds every window into the cumulative report, so a window emitted twice would count twice: leave emit at 'final' and late at 'drop' or 'side-output'");
+  }
+  const source = options.source ?? (telemetryEvents as unknown as RecordSource<R>);
+  // The default source passes rating predictions through as they are.
+  const input = source.event as (record: R) => TelemetryEvent | RatingPrediction;
   const create = (): UserSummaries => new UserSummaries({ k });
   const evaluate = (summaries: UserSummaries, window: WindowBounds, scope: FairnessResult['scope']): FairnessResult => {
     const report = fairnessReport(summaries.result(), options);
     return { scope, window, report, findings: fairnessFindings(report, options.tolerances, { window, scope }) };
   };
-  return (source) => {
+  const { source: _source, ...spec } = options;
+  return (records) => {
     let total: UserSummaries | undefined;
     let start = Number.POSITIVE_INFINITY;
-    return source.pipe(
-      connect((shared) =>
+    return records.pipe(
+      fanOut((shared) =>
         merge(
           // Subscribed first, so an outcome reaches the window before the event that released it.
           shared.pipe(
-            filter((e): e is TelemetryEvent => e.kind !== 'prediction'),
-            attributeExposures({ horizon: options.horizon, outOfOrderness }),
+            filter((r) => input(r).kind !== 'prediction'),
+            attributeExposures({ horizon: options.horizon, outOfOrderness, source }),
             map((outcome): FairnessObservation => ({ kind: 'exposure', time: outcome.exposure.time, user: outcome.exposure.user, outcome })),
           ),
-          shared.pipe(filter(isRatingInput)),
+          shared.pipe(map(input), filter(isRatingInput)),
         ),
       ),
       eventTimeWindow<FairnessObservation, UserSummaries, UserSummaries>({
-        assigner: options.assigner,
+        ...spec,
         outOfOrderness: options.horizon + outOfOrderness,
         create,
         add: (summaries, o) => summaries.add(o),

@@ -90,9 +90,18 @@ describe('driftReports and driftFindings', () => {
     expect(one[0]!.checks[0]!.result!.pValue).toBe(1); // two 5★ ratings: one pooled column, nothing to test
   });
 
-  it('end the stream with a RangeError on a window the tests cannot read', async () => {
-    const bad = { ...window(0, same), value: [4, Number.NaN, 5] };
-    await expect(lastValueFrom(from([bad]).pipe(driftFindings<null | string, number[]>({ subject: 'rating', reference })))).rejects.toThrow(/NaN; remove or impute/);
+  it('set a window the tests cannot read aside, with the reason, and go on testing the next', () => {
+    const bad = { ...window(1, same), value: [4, Number.NaN, 5] };
+    const good = (i: number) => ({ ...window(i, same), value: Array.from({ length: 40 }, (_, j) => 1 + (j % 5)) });
+    const rejected: string[] = [];
+    const stats = { rejected: 0 };
+    marbles(({ cold, expectObservable }) => {
+      const input = cold('a-b-c|', { a: good(0), b: bad, c: good(2) });
+      const options = { subject: 'rating', reference, rollingWindows: 0, stats, deadLetter: (r: { reason: string }) => rejected.push(r.reason) };
+      expectObservable(input.pipe(driftReports<null | string, number[]>(options), map((r) => r.index))).toBe('a---b|', { a: 0, b: 1 });
+    });
+    expect(rejected).toEqual([expect.stringMatching(/^the drift test cannot read this window: .*NaN; remove or impute/)]);
+    expect(stats.rejected).toBe(1);
   });
 
   it('refuse options it cannot honour, saying what to give', () => {

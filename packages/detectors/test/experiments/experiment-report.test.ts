@@ -1,4 +1,4 @@
-import { attributeExposures, createSimulation, exposures, type Experiment, type ExperimentScenario } from '@modelwatch/core';
+import { attributeExposures, createSimulation, exposures, session, tumbling, type Experiment, type ExperimentScenario } from '@modelwatch/core';
 import { connect, firstValueFrom, merge, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { addOutcome, emptyTally, experimentReport, type ExperimentReport, type ExperimentReportOptions } from '../../src/index.js';
@@ -19,7 +19,7 @@ function reports(seed: number, scenario: ExperimentScenario, options: Partial<Ex
   return firstValueFrom(
     sim.events().pipe(
       connect((events) => merge(events.pipe(attributeExposures({ horizon: HOUR })), events.pipe(exposures({ experiment: scenario.experiment, start })))),
-      experimentReport({ experiment: reported, window: HOUR, start, ...options }),
+      experimentReport({ experiment: reported, assigner: tumbling(HOUR), start, ...options }),
       toArray(),
     ),
   );
@@ -91,7 +91,8 @@ describe('experimentReport on the simulator', () => {
   });
 
   it('says what is wrong with its options', () => {
-    expect(() => experimentReport({ experiment, window: HOUR, control: 'baseline' })).toThrow(/control must name a variant of 'ranker-v2' \(control, treatment\)/);
-    expect(() => experimentReport({ experiment, window: 0 })).toThrow(/window must be a positive number/);
+    expect(() => experimentReport({ experiment, assigner: tumbling(HOUR), control: 'baseline' })).toThrow(/control must name a variant of 'ranker-v2' \(control, treatment\)/);
+    expect(() => experimentReport({ experiment, assigner: session(HOUR) })).toThrow(/give assigner: tumbling\(ms\), not session/);
+    expect(() => experimentReport({ experiment, assigner: tumbling(HOUR), late: { policy: 'update', updateFor: HOUR } })).toThrow(/count twice/);
   });
 });

@@ -1,4 +1,4 @@
-import { attributeExposures, createSimulation, exposures, mergeWindowSummaries, windowSummaries, type Experiment, type WindowSummaryMessage } from '@modelwatch/core';
+import { attributeExposures, createSimulation, exposures, mergeWindowSummaries, tumbling, windowSummaries, type Experiment, type WindowSummaryMessage } from '@modelwatch/core';
 import fc from 'fast-check';
 import { connect, filter, firstValueFrom, from, merge, toArray, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { emptyTally, experimentReport, experimentReportFromTallies, experimentTa
 const HOUR = 3_600_000;
 const start = Date.UTC(2026, 0, 1) + 6 * HOUR;
 const experiment: Experiment = { key: 'ranker-v2', variants: [{ name: 'control', weight: 1 }, { name: 'treatment', weight: 1 }] };
-const options = { experiment, window: HOUR, start, cuped: true };
+const options = { experiment, assigner: tumbling(HOUR), start, cuped: true };
 
 /** A simulated day with a real effect, as the experiment's input: exposure outcomes and exposure events. */
 function input(): Observable<ExperimentInput> {

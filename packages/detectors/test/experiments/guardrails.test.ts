@@ -1,4 +1,4 @@
-import { assignVariant, exposureOf, SeededRandom, type Experiment, type ExposureOutcome, type RecommendationEvent } from '@modelwatch/core';
+import { assignVariant, exposureOf, SeededRandom, tumbling, type Experiment, type ExposureOutcome, type RecommendationEvent } from '@modelwatch/core';
 import { firstValueFrom, from, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { experimentReport, type ExperimentInput } from '../../src/index.js';
@@ -39,7 +39,7 @@ describe('experimentReport guardrails and windows', () => {
     const launch = day + 2 * HOUR;
     // A served variant the experiment does not have leaves its user out.
     const ghost: ExperimentInput = { ...exposureOf({ kind: 'recommendation', time: launch, user: 'u1', instance: 'rec-1:8082', status: 200, movies: ['m1'], latencyMs: 80 }, experiment)!, variant: 'ghost' };
-    const reports = await firstValueFrom(from([ghost, ...stream(launch)]).pipe(experimentReport({ experiment, window: HOUR, start: launch, cuped: true }), toArray()));
+    const reports = await firstValueFrom(from([ghost, ...stream(launch)]).pipe(experimentReport({ experiment, assigner: tumbling(HOUR), start: launch, cuped: true }), toArray()));
     expect(reports.map((r) => (r.window.end - day) / HOUR)).toEqual([3, 4, 5, 6]);
     expect(reports.every((r) => r.since === launch)).toBe(true);
     const last = reports.at(-1)!;
@@ -62,7 +62,7 @@ describe('experimentReport guardrails and windows', () => {
 
   it('reads fixed-horizon p-values without sequential testing', async () => {
     const launch = day + 2 * HOUR;
-    const [first] = await firstValueFrom(from(stream(launch)).pipe(experimentReport({ experiment, window: HOUR, start: launch, sequential: false }), toArray()));
+    const [first] = await firstValueFrom(from(stream(launch)).pipe(experimentReport({ experiment, assigner: tumbling(HOUR), start: launch, sequential: false }), toArray()));
     for (const c of first!.comparisons) expect(c.decisionPValue).toBe(c.lift.pValue);
   });
 });

@@ -1,5 +1,5 @@
-import { dimensionsKey, findingKey, type Finding, type Severity, type WindowResult } from '@modelwatch/core';
-import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { dimensionsKey, findingKey, operate, operatorSubscriber, type Finding, type Severity, type WindowResult } from '@modelwatch/core';
+import { asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 
 /**
  * The alert policy's defaults, Alertmanager's where it has one: wait 30 s to
@@ -127,73 +127,69 @@ export function alertNotifications(options: AlertPolicyOptions = {}): OperatorFu
   const groupBy = o.groupBy ?? ((f: Finding) => f.kind);
   const minRank = RANK[o.minSeverity];
 
-  return (source) =>
-    new Observable<AlertNotification>((subscriber) => {
-      const groups = new Map<string, Group>();
+  return operate<AlertInput, AlertNotification>((source, subscriber) => {
+    const groups = new Map<string, Group>();
 
-      /** Dimensions with a firing alert, and the highest severity firing on each, across groups. */
-      const highestFiring = (): Map<string, number> => {
-        const top = new Map<string, number>();
-        for (const g of groups.values())
-          for (const a of g.alerts.values()) if (!a.resolved) top.set(a.target, Math.max(top.get(a.target) ?? -1, RANK[a.finding.severity]));
-        return top;
-      };
+    /** Dimensions with a firing alert, and the highest severity firing on each, across groups. */
+    const highestFiring = (): Map<string, number> => {
+      const top = new Map<string, number>();
+      for (const g of groups.values())
+        for (const a of g.alerts.values()) if (!a.resolved) top.set(a.target, Math.max(top.get(a.target) ?? -1, RANK[a.finding.severity]));
+      return top;
+    };
 
-      const flush = (name: string, g: Group): void => {
-        g.timer = undefined;
-        const now = scheduler.now();
-        for (const a of g.alerts.values()) if (!a.resolved && now - a.lastSeen >= o.resolveTimeout) a.resolved = true;
-        const top = highestFiring();
-        const firing: [string, Finding][] = [];
-        const resolved: [string, Finding][] = [];
-        for (const [key, a] of g.alerts) {
-          if (a.resolved) {
-            if (g.told.has(key)) resolved.push([key, a.finding]);
-            g.alerts.delete(key);
-          } else if (RANK[a.finding.severity] >= (top.get(a.target) ?? 0)) firing.push([key, a.finding]);
-        }
-        const news = firing.some(([key, f]) => { const said = g.told.get(key); return said === undefined || RANK[f.severity] > RANK[said]; });
-        const repeat = firing.length > 0 && g.lastNotified !== undefined && now - g.lastNotified >= o.repeatInterval;
-        if (news || resolved.length > 0 || repeat) {
-          for (const [key, f] of firing) g.told.set(key, f.severity);
-          for (const [key] of resolved) g.told.delete(key);
-          g.lastNotified = now;
-          firing.sort((a, b) => RANK[b[1].severity] - RANK[a[1].severity]);
-          subscriber.next({ group: name, at: now, reason: news ? 'new' : resolved.length > 0 ? 'resolved' : 'repeat', firing: firing.map(([, f]) => f), resolved: resolved.map(([, f]) => f) });
-        }
-        if (g.alerts.size === 0 && g.told.size === 0) groups.delete(name);
-        else g.timer = scheduler.schedule(() => flush(name, g), o.groupInterval);
-      };
+    const flush = (name: string, g: Group): void => {
+      g.timer = undefined;
+      const now = scheduler.now();
+      for (const a of g.alerts.values()) if (!a.resolved && now - a.lastSeen >= o.resolveTimeout) a.resolved = true;
+      const top = highestFiring();
+      const firing: [string, Finding][] = [];
+      const resolved: [string, Finding][] = [];
+      for (const [key, a] of g.alerts) {
+        if (a.resolved) {
+          if (g.told.has(key)) resolved.push([key, a.finding]);
+          g.alerts.delete(key);
+        } else if (RANK[a.finding.severity] >= (top.get(a.target) ?? 0)) firing.push([key, a.finding]);
+      }
+      const news = firing.some(([key, f]) => { const said = g.told.get(key); return said === undefined || RANK[f.severity] > RANK[said]; });
+      const repeat = firing.length > 0 && g.lastNotified !== undefined && now - g.lastNotified >= o.repeatInterval;
+      if (news || resolved.length > 0 || repeat) {
+        for (const [key, f] of firing) g.told.set(key, f.severity);
+        for (const [key] of resolved) g.told.delete(key);
+        g.lastNotified = now;
+        firing.sort((a, b) => RANK[b[1].severity] - RANK[a[1].severity]);
+        subscriber.next({ group: name, at: now, reason: news ? 'new' : resolved.length > 0 ? 'resolved' : 'repeat', firing: firing.map(([, f]) => f), resolved: resolved.map(([, f]) => f) });
+      }
+      if (g.alerts.size === 0 && g.told.size === 0) groups.delete(name);
+      else g.timer = scheduler.schedule(() => flush(name, g), o.groupInterval);
+    };
 
-      const add = (f: Finding): void => {
-        const name = groupBy(f);
-        const key = findingKey(f);
-        const resolving = f.kind === 'availability' && f.evidence.state === 'resolved';
-        let g = groups.get(name);
-        if (resolving) {
-          const a = g?.alerts.get(key);
-          if (a) Object.assign(a, { finding: f, resolved: true });
-          return;
-        }
-        if (RANK[f.severity] < minRank) return;
-        if (!g) {
-          groups.set(name, (g = { alerts: new Map(), told: new Map(), lastNotified: undefined, timer: undefined }));
-          const group = g;
-          g.timer = scheduler.schedule(() => flush(name, group), o.groupWait);
-        }
-        g.alerts.set(key, { finding: f, target: dimensionsKey(f.dimensions), lastSeen: scheduler.now(), resolved: false });
-      };
+    const add = (f: Finding): void => {
+      const name = groupBy(f);
+      const key = findingKey(f);
+      const resolving = f.kind === 'availability' && f.evidence.state === 'resolved';
+      let g = groups.get(name);
+      if (resolving) {
+        const a = g?.alerts.get(key);
+        if (a) Object.assign(a, { finding: f, resolved: true });
+        return;
+      }
+      if (RANK[f.severity] < minRank) return;
+      if (!g) {
+        groups.set(name, (g = { alerts: new Map(), told: new Map(), lastNotified: undefined, timer: undefined }));
+        const group = g;
+        g.timer = scheduler.schedule(() => flush(name, group), o.groupWait);
+      }
+      g.alerts.set(key, { finding: f, target: dimensionsKey(f.dimensions), lastSeen: scheduler.now(), resolved: false });
+    };
 
-      const subscription = source.subscribe({
+    source.subscribe(
+      operatorSubscriber<AlertInput>(subscriber, {
         next(input) {
-          try {
-            if (!('value' in input)) add(input);
-            else if (input.final) for (const f of input.value) add(f);
-          } catch (err) {
-            subscriber.error(err); // a throwing groupBy
-          }
+          // A throwing groupBy is sent downstream as the stream's error.
+          if (!('value' in input)) add(input);
+          else if (input.final) for (const f of input.value) add(f);
         },
-        error: (err: unknown) => subscriber.error(err),
         complete() {
           for (const [name, g] of [...groups]) {
             if (g.lastNotified !== undefined) continue;
@@ -202,10 +198,10 @@ export function alertNotifications(options: AlertPolicyOptions = {}): OperatorFu
           }
           subscriber.complete();
         },
-      });
-      return () => {
-        subscription.unsubscribe();
-        for (const g of groups.values()) g.timer?.unsubscribe();
-      };
-    });
+        finalize() {
+          for (const g of groups.values()) g.timer?.unsubscribe();
+        },
+      }),
+    );
+  });
 }

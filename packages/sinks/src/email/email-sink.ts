@@ -1,5 +1,5 @@
-import { SeededRandom } from '@modelwatch/core';
-import { map, Observable, Subject, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import { operate, operatorSubscriber, SeededRandom } from '@modelwatch/core';
+import { map, Subject, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
 import { checkMaxBytes, renderAlertEmail, type AlertEmailOptions } from './alert-email.js';
 import { alertNotifications, type AlertInput, type AlertNotification, type AlertPolicyOptions } from './alert-policy.js';
 import { DeliveryQueue, type DeliveryEvent, type DeliveryStats } from './delivery-queue.js';
@@ -137,32 +137,31 @@ export function createEmailSink(options: EmailSinkOptions): EmailSink {
     stats: queue.stats,
     omitted,
     close: (deadline) => queue.close(deadline),
-    alerts: () => (source) =>
-      new Observable<AlertInput>((subscriber) => {
+    alerts: () =>
+      operate<AlertInput, AlertInput>((source, subscriber) => {
         const input = new Subject<AlertInput>();
         // Nothing the policy does may reach the pipeline: an error stops the emails and is reported.
         const mails = input.pipe(alertNotifications({ ...options.policy, ...(scheduler ? { scheduler } : {}) }), map(render)).subscribe({
           next: (mail) => queue.push(mail),
           error: (err: unknown) => options.onEvent?.({ type: 'policy-error', message: `the alert policy stopped, no more emails from this pipeline: ${err instanceof Error ? err.message : String(err)}` }),
         });
-        const subscription = source.subscribe({
-          next(value) {
-            input.next(value);
-            subscriber.next(value);
-          },
-          error(err: unknown) {
-            input.complete();
-            subscriber.error(err);
-          },
-          complete() {
-            input.complete();
-            subscriber.complete();
-          },
-        });
-        return () => {
-          subscription.unsubscribe();
-          mails.unsubscribe();
-        };
+        source.subscribe(
+          operatorSubscriber<AlertInput>(subscriber, {
+            next(value) {
+              input.next(value);
+              subscriber.next(value);
+            },
+            error(err: unknown) {
+              input.complete();
+              subscriber.error(err);
+            },
+            complete() {
+              input.complete();
+              subscriber.complete();
+            },
+            finalize: () => mails.unsubscribe(),
+          }),
+        );
       }),
   };
 }

@@ -1,4 +1,5 @@
-import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
+import { operate, operatorSubscriber } from '@modelwatch/core';
+import type { MonoTypeOperatorFunction } from 'rxjs';
 
 /**
  * Where {@link toJsonLines} writes: a Node.js `Writable` (a file stream,
@@ -27,16 +28,15 @@ export interface JsonLinesTarget {
  * ```
  */
 export function toJsonLines<T>(target: JsonLinesTarget, options: { onBackpressure?: () => void } = {}): MonoTypeOperatorFunction<T> {
-  return (source) =>
-    new Observable<T>((subscriber) =>
-      source.subscribe({
+  return operate<T, T>((source, subscriber) => {
+    source.subscribe(
+      operatorSubscriber<T>(subscriber, {
         next(value) {
           const ok = target.write(`${JSON.stringify(value)}\n`);
           if (!ok) options.onBackpressure?.();
           subscriber.next(value);
         },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
       }),
     );
+  });
 }
