@@ -1,5 +1,5 @@
 import { promises as dns } from 'node:dns';
-import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Where the balancer finds the service's replicas. */
@@ -37,7 +37,9 @@ export async function startBalancer(config: BalancerConfig): Promise<RunningBala
   const lookup = async (): Promise<string[]> => {
     if ('static' in config.backends) return [...config.backends.static];
     const { dns: name, port } = config.backends;
-    return (await dns.resolve4(name).catch(() => [] as string[])).sort().map((a) => `${a}:${port}`);
+    // A failed lookup keeps the replicas last seen: a DNS hiccup must not empty the pool.
+    const found = await dns.resolve4(name).catch(() => undefined);
+    return found && found.length > 0 ? found.sort().map((a) => `${a}:${port}`) : known;
   };
   const probe = (backend: string): Promise<boolean> =>
     new Promise((resolve) => {
@@ -77,13 +79,13 @@ export async function startBalancer(config: BalancerConfig): Promise<RunningBala
         res.end('the replica failed\n');
       } else res.destroy();
     };
-    const upstream = request({ host, port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
+    const upstream = request({ host, port, method: req.method, path: req.url, headers: endToEnd(req.headers), agent }, (answer) => {
       if (answer.statusCode === 503 && idempotent && attempt < 4) {
         answer.resume();
         healthy = healthy.filter((b) => b !== backend);
         return retry();
       }
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
       answer.pipe(res);
       answer.on('error', () => res.destroy());
     });
@@ -119,6 +121,15 @@ export async function startBalancer(config: BalancerConfig): Promise<RunningBala
       agent.destroy();
     },
   };
+}
+
+/** Hop-by-hop headers belong to one connection (RFC 9110 7.6.1): a replica closing its connection must not close the client's. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
+
+function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const out: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) if (!HOP_BY_HOP.has(name)) out[name] = value;
+  return out;
 }
 
 function split(backend: string): [string, number] {
