@@ -65,7 +65,10 @@ describe('rolling the service on Docker Swarm', () => {
     })();
     quiet(['stack', 'rm', stack]);
     await waitFor(`the containers of ${stack} to stop`, () => engine.run(['ps', '-q', '--filter', `label=com.docker.stack.namespace=${stack}`]).trim() === '', 60_000).catch(() => {});
-    if (swarmStarted) quiet(['swarm', 'leave', '--force']);
+    if (swarmStarted) {
+      quiet(['swarm', 'leave', '--force']);
+      quiet(['network', 'rm', 'docker_gwbridge']); // made by swarm init
+    }
     for (const i of IMAGES) quiet(['rmi', '-f', i]);
     await engine.stop();
   }, 180_000);

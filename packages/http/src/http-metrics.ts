@@ -46,7 +46,15 @@ export interface HttpMetrics {
   exposure(): void;
 }
 
-/** The routes of the classic recommender contract. */
+/**
+ * The routes of the classic recommender contract, the default of
+ * {@link HttpMetricsOptions.routes}.
+ *
+ * @example
+ * ```ts
+ * createHttpMetrics({ registry, routes: [...DEFAULT_ROUTES, '/rate/:userId'] });
+ * ```
+ */
 export const DEFAULT_ROUTES: readonly string[] = ['/recommend/:userId', '/health', '/ready', '/metrics'];
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
