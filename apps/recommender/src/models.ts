@@ -12,6 +12,8 @@ export interface ModelFile {
   readonly popular: readonly string[];
   /** For each movie (by index into `popular`), its neighbours as [index, similarity], most similar first. */
   readonly neighbours: readonly (readonly [number, number])[][];
+  /** For each movie (by index into `popular`), its mean rating's distance from the overall mean, shrunk toward 0 (stars). */
+  readonly quality: readonly number[];
   /** For each known user, the indices of the movies they watched. */
   readonly history: Readonly<Record<string, readonly number[]>>;
 }
@@ -31,7 +33,9 @@ export function trainModels(events: Iterable<TelemetryEvent>, options: { neighbo
   const movieIndex = new Map<string, number>();
   const movies: string[] = [];
   const seen = new Map<string, Set<number>>();
+  const ratings: { movie: string; rating: number }[] = [];
   for (const e of events) {
+    if (e.kind === 'rate') ratings.push({ movie: e.movie, rating: e.rating });
     if (e.kind !== 'watch') continue;
     let m = movieIndex.get(e.movie);
     if (m === undefined) movieIndex.set(e.movie, (m = movies.push(e.movie) - 1));
@@ -66,7 +70,19 @@ export function trainModels(events: Iterable<TelemetryEvent>, options: { neighbo
     lists[j]!.push([i, sim]);
   }
   const neighbours = lists.map((l) => l.sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, keep).map(([j, s]) => [j, Math.round(s * 1e6) / 1e6] as [number, number]));
-  return { version: 1, popular: order.map((old) => movies[old]!), neighbours, history };
+  // Item quality: the mean rating's offset, shrunk by `shrink` pseudo-ratings at the overall mean.
+  const shrink = 10;
+  const mean = ratings.reduce((a, r) => a + r.rating, 0) / Math.max(1, ratings.length);
+  const sum = new Float64Array(n);
+  const num = new Float64Array(n);
+  for (const r of ratings) {
+    const m = movieIndex.get(r.movie);
+    if (m === undefined) continue;
+    sum[rank[m]!]! += r.rating - mean;
+    num[rank[m]!]!++;
+  }
+  const quality = Array.from(sum, (s, i) => Math.round((s / (num[i]! + shrink)) * 1e4) / 1e4);
+  return { version: 1, popular: order.map((old) => movies[old]!), neighbours, quality, history };
 }
 
 /** Reads a model file written by {@link saveModels}, with a message that says what to do when it is not one. */
@@ -77,7 +93,7 @@ export function loadModels(path: string): ModelFile {
   } catch (e) {
     throw new Error(`cannot read the model file ${path}: ${(e as Error).message}; write one with 'recommender train --out ${path}'`);
   }
-  if (file?.version !== 1 || !Array.isArray(file.popular) || !Array.isArray(file.neighbours) || typeof file.history !== 'object')
+  if (file?.version !== 1 || !Array.isArray(file.popular) || !Array.isArray(file.neighbours) || !Array.isArray(file.quality) || typeof file.history !== 'object')
     throw new Error(`${path} is not a model file of this version; write one with 'recommender train --out ${path}'`);
   return file;
 }
@@ -97,29 +113,50 @@ export function popularModel(file: ModelFile): Model {
 }
 
 /**
- * Item-based kNN: a movie scores the summed similarity to the movies the
- * user watched; watched movies are left out, and a short list is filled from
- * the popular ones. `undefined` for a user it has no history of.
+ * Item-based kNN with an item-quality term: a movie scores its summed
+ * similarity to the movies the user watched (scaled so the best is
+ * `similarityWeight`) plus its shrunk mean-rating offset in stars; watched
+ * movies are left out. `undefined` for a user it has no history of.
  */
-export function itemKnnModel(file: ModelFile): Model {
+export function itemKnnModel(file: ModelFile, similarityWeight = 0.5): Model {
   const n = file.popular.length;
   const scores = new Float64Array(n);
+  const total = new Float64Array(n);
+  const quality = Float64Array.from(file.quality);
   const touched: number[] = [];
   return (user, k) => {
     const seen = Object.hasOwn(file.history, user) ? file.history[user] : undefined;
     if (!seen) return undefined;
     const watched = new Set(seen);
+    let top = 0;
     for (const m of seen)
       for (const [j, s] of file.neighbours[m] ?? []) {
         if (watched.has(j)) continue;
         if (scores[j] === 0) touched.push(j);
-        scores[j]! += s;
+        top = Math.max(top, (scores[j]! += s));
       }
-    const ranked = touched.sort((a, b) => scores[b]! - scores[a]! || a - b).slice(0, k);
+    // Similarity to the history (scaled to 0..1) plus the movie's quality in stars; every unwatched movie competes.
+    const scale = top > 0 ? similarityWeight / top : 0;
+    for (let j = 0; j < n; j++) total[j] = watched.has(j) ? -Infinity : scores[j]! * scale + quality[j]!;
     for (const j of touched) scores[j] = 0;
     touched.length = 0;
-    const out = ranked.map((j) => file.popular[j]!);
-    for (let j = 0; out.length < k && j < n; j++) if (!watched.has(j) && !ranked.includes(j)) out.push(file.popular[j]!);
-    return out;
+    return topIndices(total, k).map((j) => file.popular[j]!);
   };
+}
+
+/** Indices of the k largest values, largest first. */
+function topIndices(values: Float64Array, k: number): number[] {
+  const best: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v === -Infinity || (best.length === k && v <= values[best[k - 1]!]!)) continue;
+    let at = best.length === k ? k - 1 : best.length;
+    if (best.length < k) best.push(i);
+    while (at > 0 && values[best[at - 1]!]! < v) {
+      best[at] = best[at - 1]!;
+      at--;
+    }
+    best[at] = i;
+  }
+  return best;
 }
