@@ -37,7 +37,7 @@ if (task === 'demo') {
   prepare();
   run('type-check tests, benchmarks and examples', bin('tsc'), ['-p', 'tsconfig.check.json']);
   run('lint (eslint)', bin('eslint'), ['.', '--max-warnings=0']);
-  run('no import cycles (madge)', bin('madge'), ['--circular', '--extensions', 'ts', '--ts-config', 'tsconfig.base.json', 'packages/core/src', 'packages/detectors/src', 'packages/sinks/src', 'examples']);
+  run('no import cycles (madge)', bin('madge'), ['--circular', '--extensions', 'ts', '--ts-config', 'tsconfig.base.json', 'packages/core/src', 'packages/detectors/src', 'packages/sinks/src', 'packages/http/src', 'apps/recommender/src', 'examples']);
   mkdirSync(join(root, '.tmp'), { recursive: true });
   const report = join(root, '.tmp', 'vitest-report.json');
   const vitest = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { cwd: root, stdio: 'inherit' });

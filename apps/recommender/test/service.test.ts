@@ -136,3 +136,26 @@ describe('nothing a client sends can crash it', () => {
     for (const line of lines) expect(parseLogLine(line)).toMatchObject({ kind: 'recommendation' });
   }, 120_000);
 });
+
+describe('each model as its own service', () => {
+  it('the router assigns users and asks the model services, answering what one process would', async () => {
+    const personal = await start({ serve: 'personal' });
+    const popular = await start({ serve: 'popular' });
+    const combined = await start();
+    const router = await start({ upstreams: { personal: personal.url, popular: popular.url } });
+    for (const user of Object.keys(models.history).slice(0, 30)) {
+      const [a, b] = await Promise.all([fetch(`${router.url}/recommend/${user}`).then((r) => r.text()), fetch(`${combined.url}/recommend/${user}`).then((r) => r.text())]);
+      expect(a).toBe(b);
+    }
+    // The router logs the exposures users saw; the model services log what they answered it.
+    expect(router.lines).toHaveLength(30);
+    expect(personal.lines.length + popular.lines.length).toBe(30);
+  });
+
+  it('falls back to the popular list when a model service is down, and counts it', async () => {
+    const router = await start({ serve: 'personal', upstreams: { personal: 'http://127.0.0.1:1' } });
+    const body = await (await fetch(`${router.url}/recommend/${Object.keys(models.history)[0]!}`)).text();
+    expect(body.split(',')).toEqual(models.popular.slice(0, 20));
+    expect(await router.service.registry.getSingleMetricAsString('recommender_fallbacks_total')).toContain('recommender_fallbacks_total{reason="error"} 1');
+  });
+});
