@@ -16,7 +16,8 @@ import { ensureDocker, ensurePackages, startLoad, waitFor, type DockerEngine, ty
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const stack = `mwroll${process.pid}`;
 const service = `${stack}_recommender`;
-const IMAGES = ['modelwatch/recommender:v1', 'modelwatch/recommender:v2', 'modelwatch/recommender:broken', 'modelwatch/node-base:20', 'modelwatch/prometheus:local', 'modelwatch/node-exporter:local'];
+// Children before their bases: the broken image is built FROM v2.
+const IMAGES = ['modelwatch/recommender:broken', 'modelwatch/recommender:v1', 'modelwatch/recommender:v2', 'modelwatch/node-base:20', 'modelwatch/prometheus:local', 'modelwatch/node-exporter:local'];
 
 let engine: DockerEngine;
 let swarmStarted = false;
