@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 // Every export of every package carries TSDoc with an @example: the API
 // reference is generated from these comments, so a missing one is a bug.
-const packages = ['core', 'detectors', 'sinks'];
+const packages = ['core', 'detectors', 'sinks', 'http'];
 
 function undocumentedExports(entry: string): string[] {
   const program = ts.createProgram([entry], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true, skipLibCheck: true });

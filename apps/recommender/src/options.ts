@@ -1,0 +1,68 @@
+import { parseArgs } from 'node:util';
+
+/** One command-line flag, also read from the environment variable `RECOMMENDER_<NAME>` (upper case, `-` as `_`). */
+export interface Flag {
+  readonly name: string;
+  readonly help: string;
+  readonly default?: string;
+  /** A flag without a value. */
+  readonly boolean?: boolean;
+}
+
+/** A usage error: printed with the command's help, exit code 2. */
+export class UsageError extends Error {}
+
+export function envName(flag: string): string {
+  return `RECOMMENDER_${flag.toUpperCase().replace(/-/g, '_')}`;
+}
+
+export function usage(command: string, summary: string, flags: readonly Flag[]): string {
+  const width = Math.max(...flags.map((f) => f.name.length + (f.boolean ? 0 : 8)));
+  const lines = flags.map((f) => `  --${(f.boolean ? f.name : `${f.name}=<value>`).padEnd(width + 2)} ${f.help}${f.default !== undefined ? ` (default ${f.default})` : ''}  [${envName(f.name)}]`);
+  return `usage: recommender ${command} [flags]\n\n${summary}\n\nflags (each also from the environment variable in brackets):\n${lines.join('\n')}\n  --help${' '.repeat(width - 2)} show this help\n`;
+}
+
+/**
+ * Reads the flags of a command: the command line first, then the
+ * environment (for containers), then the default. An unknown flag or a
+ * missing value is a {@link UsageError}.
+ */
+export function readFlags(args: readonly string[], flags: readonly Flag[], env: NodeJS.ProcessEnv = process.env): { help: boolean; values: Map<string, string | undefined> } {
+  let parsed: { values: Record<string, string | boolean | undefined> };
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: Object.fromEntries([...flags.map((f) => [f.name, { type: f.boolean ? 'boolean' : 'string' } as const]), ['help', { type: 'boolean' } as const]]),
+    }) as { values: Record<string, string | boolean | undefined> };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const values = new Map<string, string | undefined>();
+  for (const f of flags) {
+    const given = parsed.values[f.name];
+    values.set(f.name, given === undefined ? (env[envName(f.name)] ?? f.default) : String(given));
+  }
+  return { help: parsed.values['help'] === true, values };
+}
+
+export function integer(values: Map<string, string | undefined>, name: string, min: number, max: number): number {
+  const text = values.get(name);
+  const n = Number(text);
+  if (!(text !== undefined && /^-?\d+$/.test(text) && n >= min && n <= max)) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+export function fraction(values: Map<string, string | undefined>, name: string): number {
+  const text = values.get(name);
+  const n = Number(text);
+  if (!(text !== undefined && text.trim() !== '' && n >= 0 && n <= 1)) throw new UsageError(`--${name} must be a number from 0 to 1, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+export function oneOf<T extends string>(values: Map<string, string | undefined>, name: string, choices: readonly T[]): T {
+  const text = values.get(name);
+  if (!choices.includes(text as T)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(text)}`);
+  return text as T;
+}

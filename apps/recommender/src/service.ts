@@ -1,0 +1,163 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { assignVariant, SeededRandom, type Experiment } from '@modelwatch/core';
+import { createHttpMetrics, exposureRecorder, withTelemetry, type TelemetryWriter } from '@modelwatch/http';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { itemKnnModel, popularModel, type Model, type ModelFile } from './models.js';
+
+/** The two arms of the service's experiment. */
+export type Variant = 'popular' | 'personal';
+
+/** Everything the service runs with; `main.ts` builds it from flags and the environment. */
+export interface ServiceConfig {
+  readonly port: number;
+  readonly host: string;
+  /** The instance named in every exposure, such as `rec-1:8082`. */
+  readonly instance: string;
+  readonly models: ModelFile;
+  /** `both` splits users between the models with `experiment`; `popular` or `personal` serves that one model to everyone (a model service behind a router). */
+  readonly serve: 'both' | Variant;
+  /** Each model as its own service: where to ask it (`http://host:port`). Unset: the model runs in this process. */
+  readonly upstreams: Partial<Record<Variant, string>>;
+  readonly experiment: Experiment;
+  /** Longest the personalised model may take before the popular list is answered instead, ms. */
+  readonly budgetMs: number;
+  /** Longest a shutdown waits for requests in flight, ms. */
+  readonly drainMs: number;
+  /** How long the service answers not-ready before it stops accepting, so balancers stop sending first, ms. */
+  readonly unreadyDelayMs: number;
+  readonly telemetry: TelemetryWriter;
+  /** Fault injection for demos and tests: extra latency of the personalised model, ms. */
+  readonly injectLatencyMs: number;
+  /** Fault injection: share of requests answered 503. */
+  readonly injectErrorRate: number;
+}
+
+export interface RunningService {
+  readonly server: Server;
+  readonly registry: Registry;
+  readonly port: number;
+  /** Readiness false, wait `unreadyDelayMs`, stop accepting, drain within `drainMs`, close the telemetry. Resolves with whether every request in flight finished. */
+  shutdown(): Promise<boolean>;
+}
+
+/** A user id the service accepts: 1 to 64 letters, digits, `_` or `-`. */
+const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const K = 20;
+
+function remoteModel(base: string): Model {
+  return async (user, k, signal) => {
+    const r = await fetch(`${base}/recommend/${user}`, { signal });
+    if (!r.ok) throw new Error(`${base} answered ${r.status}`);
+    return (await r.text()).split(',').slice(0, k);
+  };
+}
+
+function delayed(model: Model, ms: number): Model {
+  if (ms <= 0) return model;
+  return (user, k, signal) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => Promise.resolve(model(user, k, signal)).then(resolve, reject), ms);
+      signal.addEventListener('abort', () => (clearTimeout(timer), resolve(undefined)), { once: true });
+    });
+}
+
+/** Starts the service and resolves once it listens. */
+export async function startService(config: ServiceConfig): Promise<RunningService> {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'recommender_' });
+  const metrics = createHttpMetrics({ registry, prefix: 'recommender_' });
+  const fallbacks = new Counter({ name: 'recommender_fallbacks_total', help: 'Answers that fell back to the popular list, by reason.', labelNames: ['reason'], registers: [registry] });
+  const answers = new Counter({ name: 'recommender_answers_total', help: 'Lists answered, by the variant the user is assigned to.', labelNames: ['variant'], registers: [registry] });
+  const readyGauge = new Gauge({ name: 'recommender_ready', help: '1 while the service is ready for traffic.', registers: [registry] });
+  for (const reason of ['budget', 'unknown-user', 'error']) fallbacks.inc({ reason }, 0);
+
+  const popular = config.upstreams.popular ? remoteModel(config.upstreams.popular) : popularModel(config.models);
+  const local = popularModel(config.models);
+  const models: Record<Variant, Model> = {
+    popular,
+    personal: delayed(config.upstreams.personal ? remoteModel(config.upstreams.personal) : itemKnnModel(config.models), config.injectLatencyMs),
+  };
+  const faults = new SeededRandom(config.port);
+  let ready = true;
+  readyGauge.set(1);
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+
+  const recommend = async (user: string): Promise<string> => {
+    const variant: Variant = config.serve === 'both' ? ((assignVariant(user, config.experiment) as Variant | undefined) ?? 'popular') : config.serve;
+    answers.inc({ variant });
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const overrun = new Promise<'budget'>((resolve) => (timer = setTimeout(() => resolve('budget'), config.budgetMs)));
+    try {
+      const list = await Promise.race([Promise.resolve(models[variant](user, K, controller.signal)), overrun]);
+      if (list === 'budget') {
+        controller.abort();
+        fallbacks.inc({ reason: 'budget' });
+      } else if (list === undefined) fallbacks.inc({ reason: 'unknown-user' });
+      else return list.join(',');
+    } catch {
+      fallbacks.inc({ reason: 'error' });
+    } finally {
+      clearTimeout(timer);
+    }
+    return (local(user, K, controller.signal) as readonly string[]).join(',');
+  };
+
+  const text = (res: ServerResponse, status: number, body: string): void => {
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...(ready ? {} : { Connection: 'close' }) });
+    res.end(body);
+  };
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    inFlight++;
+    res.once('close', () => {
+      if (--inFlight === 0 && drained) drained();
+    });
+    const url = req.url ?? '/';
+    const path = url.split('?', 1)[0]!;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return text(res, 405, 'use GET\n');
+    }
+    if (path === '/health') return text(res, 200, 'ok\n');
+    if (path === '/ready') return ready ? text(res, 200, 'ready\n') : text(res, 503, 'shutting down\n');
+    if (!path.startsWith('/recommend/')) return text(res, 404, 'not found: ask GET /recommend/<userId>\n');
+    const user = path.slice('/recommend/'.length);
+    if (!USER_ID.test(user)) return text(res, 400, 'the user id must be 1 to 64 letters, digits, _ or -, as in /recommend/8212\n');
+    if (config.injectErrorRate > 0 && faults.chance(config.injectErrorRate)) return text(res, 503, 'Service Unavailable (injected fault)\n');
+    recommend(user).then(
+      (body) => text(res, 200, body),
+      () => text(res, 500, 'recommending failed\n'),
+    );
+  };
+
+  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 10_000, headersTimeout: 5_000 }, withTelemetry(handler, { metrics, exposures: exposureRecorder({ telemetry: config.telemetry, instance: config.instance }) }));
+  // A malformed request gets the 400 Node writes; it never reaches the handler and never throws.
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  let stopping: Promise<boolean> | undefined;
+  const shutdown = (): Promise<boolean> =>
+    (stopping ??= (async () => {
+      ready = false;
+      readyGauge.set(0);
+      if (config.unreadyDelayMs > 0) await new Promise((r) => setTimeout(r, config.unreadyDelayMs));
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      const finished = inFlight === 0 || (await Promise.race([new Promise<true>((r) => (drained = () => r(true))), new Promise<false>((r) => setTimeout(() => r(false), config.drainMs))]));
+      server.closeAllConnections();
+      await closed;
+      await config.telemetry.close();
+      return finished;
+    })());
+  return { server, registry, port, shutdown };
+}

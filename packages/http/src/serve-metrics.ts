@@ -1,0 +1,25 @@
+import type { Registry } from 'prom-client';
+import type { ServerResponse } from 'node:http';
+
+/**
+ * Answers a scrape of `registry` on a node:http response (also Fastify's
+ * `reply.raw`, Express's `res`): the text exposition, or a 500 with the
+ * reason when a collector fails.
+ *
+ * @example
+ * ```ts
+ * createServer((req, res) => (req.url === '/metrics' ? serveMetrics(registry, res) : handler(req, res)));
+ * ```
+ */
+export function serveMetrics(registry: Registry, res: ServerResponse, head = false): void {
+  registry.metrics().then(
+    (text) => {
+      res.writeHead(200, { 'Content-Type': registry.contentType });
+      res.end(head ? '' : text);
+    },
+    (err: unknown) => {
+      res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(`collecting metrics failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    },
+  );
+}

@@ -1,0 +1,191 @@
+import { formatLogLine, toKafka, type KafkaProducerLike, type TelemetryEvent } from '@modelwatch/core';
+import { Subject, type Observable } from 'rxjs';
+
+/**
+ * Counts a {@link TelemetryWriter} keeps, for a service's own metrics.
+ *
+ * @example
+ * ```ts
+ * const { written, failed } = telemetry.stats;
+ * ```
+ */
+export interface TelemetryWriterStats {
+  /** Events handed to `write`. */
+  readonly written: number;
+  /** Events written after `close`, or lost in a send the broker refused. */
+  readonly lost: number;
+}
+
+/**
+ * Where a service's telemetry goes: each event as one line in the classic
+ * log format (`formatLogLine`). `write` never throws and never waits, so a
+ * slow or broken stream cannot slow or fail a request; `close` delivers what
+ * was written and then stops.
+ *
+ * @example
+ * ```ts
+ * const telemetry: TelemetryWriter = memoryTelemetry();
+ * telemetry.write({ kind: 'watch', time: Date.now(), user: '1', movie: 'the+matrix+1999', minute: 0 });
+ * await telemetry.close();
+ * ```
+ */
+export interface TelemetryWriter {
+  write(event: TelemetryEvent): void;
+  /** Delivers everything written so far, then resolves; later writes are counted as lost. */
+  close(): Promise<void>;
+  readonly stats: TelemetryWriterStats;
+}
+
+/**
+ * The in-memory bus of the embedded mode: a {@link TelemetryWriter} whose
+ * lines a monitor in the same process reads from `lines`.
+ *
+ * @example
+ * ```ts
+ * const bus: MemoryTelemetry = memoryTelemetry();
+ * bus.lines.pipe(decode(parseLogLine)).subscribe((event) => console.log(event.kind));
+ * ```
+ */
+export interface MemoryTelemetry extends TelemetryWriter {
+  /** Every line written, as it is written (hot: subscribe before the service starts); completes on `close`. */
+  readonly lines: Observable<string>;
+}
+
+class Counts implements TelemetryWriterStats {
+  written = 0;
+  lost = 0;
+}
+
+/**
+ * An in-memory bus for the embedded mode: the service, the simulated users
+ * and the monitor in one process share one stream of log lines.
+ *
+ * @example
+ * ```ts
+ * const bus = memoryTelemetry();
+ * bus.lines.subscribe((line) => console.log(line));
+ * bus.write({ kind: 'rate', time: Date.UTC(2026, 0, 1), user: '7', movie: 'up+2009', rating: 4 });
+ * // 2026-01-01T00:00:00,7,GET /rate/up+2009=4
+ * ```
+ */
+export function memoryTelemetry(): MemoryTelemetry {
+  const lines = new Subject<string>();
+  const stats = new Counts();
+  return {
+    lines: lines.asObservable(),
+    stats,
+    write(event) {
+      stats.written++;
+      if (lines.closed || lines.isStopped) stats.lost++;
+      else lines.next(formatLogLine(event));
+    },
+    async close() {
+      lines.complete();
+    },
+  };
+}
+
+/**
+ * Options of {@link kafkaTelemetry}.
+ *
+ * @example
+ * ```ts
+ * const options: KafkaTelemetryOptions = { topic: 'movielog', lingerMs: 20, onError: (e) => console.error(e.message) };
+ * ```
+ */
+export interface KafkaTelemetryOptions {
+  readonly topic: string;
+  /** Most lines in one send. Default 500. */
+  readonly batchSize?: number;
+  /** How long a partial batch waits for more lines, ms. Default 20. */
+  readonly lingerMs?: number;
+  /** Told when the broker refused a batch (the producer had retried it); the writer goes on with the next events. */
+  readonly onError?: (error: Error) => void;
+}
+
+/**
+ * Publishes the service's telemetry to a Kafka topic with `toKafka`, one log
+ * line per message, batched. A send the broker refuses loses that batch
+ * (counted in `stats.lost`, reported to `onError`) and the writer carries
+ * on, so a Kafka outage never fails a request.
+ *
+ * @example
+ * ```ts
+ * const producer = new Kafka({ brokers: ['127.0.0.1:9092'] }).producer();
+ * await producer.connect();
+ * const telemetry = kafkaTelemetry(producer, { topic: 'movielog' });
+ * // ... serve; on shutdown:
+ * await telemetry.close();
+ * await producer.disconnect();
+ * ```
+ */
+export function kafkaTelemetry(producer: KafkaProducerLike, options: KafkaTelemetryOptions): TelemetryWriter {
+  const stats = new Counts();
+  let events = new Subject<TelemetryEvent>();
+  let pending = 0;
+  let closing: Promise<void> | undefined;
+  let drained: () => void = () => {};
+  const start = (): void => {
+    const batch = events;
+    batch.pipe(toKafka(producer, { topic: options.topic, encode: formatLogLine, batchSize: options.batchSize ?? 500, lingerMs: options.lingerMs ?? 20 })).subscribe({
+      next: (published) => (pending -= published.count),
+      error: (e: unknown) => {
+        stats.lost += pending;
+        pending = 0;
+        options.onError?.(e instanceof Error ? e : new Error(String(e)));
+        if (closing) drained();
+        else {
+          events = new Subject<TelemetryEvent>();
+          start();
+        }
+      },
+      complete: () => drained(),
+    });
+  };
+  start();
+  return {
+    stats,
+    write(event) {
+      stats.written++;
+      if (closing) {
+        stats.lost++;
+        return;
+      }
+      pending++;
+      events.next(event);
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        drained = resolve;
+        events.complete();
+      });
+      return closing;
+    },
+  };
+}
+
+/**
+ * Writes the telemetry as log lines to a byte stream (standard output, a
+ * file), for a container whose log collector ships them on.
+ *
+ * @example
+ * ```ts
+ * const telemetry = streamTelemetry(process.stdout);
+ * ```
+ */
+export function streamTelemetry(stream: NodeJS.WritableStream): TelemetryWriter {
+  const stats = new Counts();
+  let closed = false;
+  return {
+    stats,
+    write(event) {
+      stats.written++;
+      if (closed) stats.lost++;
+      else stream.write(`${formatLogLine(event)}\n`);
+    },
+    close() {
+      closed = true;
+      return new Promise<void>((resolve) => stream.write('', () => resolve()));
+    },
+  };
+}
