@@ -11,7 +11,7 @@ const CONFIG = {
   padding: 6,
   view: { stroke: null },
   axis: { labelColor: '#3d4450', titleColor: '#3d4450', titleFontWeight: 500, titleFontSize: 11, labelFontSize: 10, gridColor: '#e6e8ec', domainColor: '#9aa1ac', tickColor: '#9aa1ac' },
-  legend: { labelColor: '#3d4450', titleColor: '#3d4450', titleFontSize: 11, labelFontSize: 11, orient: 'bottom', direction: 'horizontal' },
+  legend: { labelColor: '#3d4450', titleColor: '#3d4450', titleFontSize: 11, labelFontSize: 11, labelLimit: 320, orient: 'bottom', direction: 'horizontal' },
   header: { labelColor: '#1f2430', labelFontSize: 11 },
   range: { category: ['#3f6fb0', '#e07b39', '#4a9d6f', '#a2559c', '#c9a227', '#5aa9c9', '#8a8f98', '#c0392b'] },
 };

@@ -1,5 +1,5 @@
 import { escapeHtml } from '../alert-email.js';
-import { deadLetterChart, driftChart, experimentHistoryChart, experimentLiftChart, fairnessChart, ratingsChart, servingCharts } from './report-charts.js';
+import { deadLetterChart, driftChart, experimentHistoryChart, experimentLiftChart, fairnessChart, metricName, ratingsChart, servingCharts } from './report-charts.js';
 import type { ExperimentSection, FairnessTable, ReportData, ServingInstance } from './report-data.js';
 import { renderChart } from './render-chart.js';
 import { REPORT_CSS } from './report-style.js';
@@ -47,26 +47,38 @@ async function driftSection(data: ReportData): Promise<string> {
     bySubject.set(id, [...(bySubject.get(id) ?? []), s]);
   }
   const charts = await Promise.all([...bySubject.values()].map((series) => renderChart(driftChart(series, data.truth))));
-  const truth = data.truth.length
-    ? `<table><caption>What really changed (ground truth)</caption>${head(['from (UTC)', 'until', 'change'])}<tbody>${data.truth.map((t) => `<tr>${cell(e(utc(t.at)))}${cell(t.until === null ? '–' : e(utc(t.until)))}${cell(e(t.description))}</tr>`).join('')}</tbody></table>`
-    : '';
-  return `<p>Each window tested against the training profile and against the previous windows. The solid line is the evidence of drift (−log₁₀ p), the dashed line the per-window threshold that keeps false alarms rare; triangles mark windows that raised a finding${data.truth.length ? ', yellow bands and lines the true changes' : ''}.</p>${charts.join('')}${truth}`;
+  return `<p>Each window tested against the training profile and against the previous windows. The solid line is the evidence of drift (−log₁₀ p), the dashed line the per-window threshold that keeps false alarms rare; triangles mark windows that raised a finding${data.truth.length ? ', yellow bands and lines the true changes' : ''}.</p>${charts.join('')}`;
 }
 
-function fairnessTable(t: FairnessTable): string {
-  const gap = t.gap ? `gap ${e(t.gap.max)} − ${e(t.gap.min)} = ${num(t.gap.difference)} [${num(t.gap.low)}, ${num(t.gap.high)}], ratio ${num(t.gap.ratio)}` : 'no gap (fewer than two groups large enough)';
-  const flag = t.flagged.length ? ` ${tag(t.flagged.includes('critical') ? 'critical' : 'warning', 'beyond tolerance')}` : '';
-  const rows = t.rows
-    .map((r) => `<tr>${cell(`${e(r.group)}${r.small ? ` ${tag('small')}` : ''}`)}${cell(String(r.size), true)}${cell(num(r.value), true)}${cell(r.low === null ? '–' : `[${num(r.low)}, ${num(r.high)}]`, true)}</tr>`)
+/** One table per grouping: a row per group, a column per metric (value, interval, users), then the gap of each metric. */
+function fairnessTable(tables: readonly FairnessTable[]): string {
+  const groups = [...new Set(tables.flatMap((t) => t.rows.map((r) => r.group)))];
+  const confidence = Math.round(100 * (tables[0]?.confidence ?? 0.95));
+  const rows = groups
+    .map((group) => {
+      const small = tables.some((t) => t.rows.find((r) => r.group === group)?.small);
+      const cells = tables.map((t) => {
+        const r = t.rows.find((x) => x.group === group);
+        return cell(r && r.value !== null ? `${num(r.value)}<br><span class="note">${r.low === null ? '' : `[${num(r.low)}, ${num(r.high)}] `}n=${r.size}</span>` : '–', true);
+      });
+      return `<tr>${cell(`${e(group)}${small ? ` ${tag('small')}` : ''}`)}${cells.join('')}</tr>`;
+    })
     .join('');
-  return `<table><caption>${e(t.metric)} by ${e(groupName(t.groupBy))}: ${gap}${flag}</caption>${head(['group', 'users', 'value', `${Math.round(100 * t.confidence)}% interval`], [1, 2, 3])}<tbody>${rows}</tbody></table>`;
+  const gaps = tables
+    .map((t) => {
+      const g = t.gap;
+      const flag = t.flagged.length ? ` ${tag(t.flagged.includes('critical') ? 'critical' : 'warning', 'beyond tolerance')}` : '';
+      return `<li><b>${e(metricName(t.metric))}</b>: ${g ? `${e(g.max)} − ${e(g.min)} = ${num(g.difference)} [${num(g.low)}, ${num(g.high)}], ratio ${num(g.ratio)}` : 'fewer than two groups large enough'}${flag}</li>`;
+    })
+    .join('');
+  return `<table><caption>${confidence}% bootstrap intervals and users per group</caption>${head(['group', ...tables.map((t) => metricName(t.metric))], tables.map((_, i) => i + 1))}<tbody>${rows}</tbody></table><p class="note">Gap between the best and the worst group that is large enough, with its simultaneous interval:</p><ul class="gaps">${gaps}</ul>`;
 }
 
 async function fairnessSection(data: ReportData): Promise<string> {
   if (data.fairness.length === 0) return empty('No fairness report: the run had no user attributes.');
   const byGrouping = new Map<string, FairnessTable[]>();
   for (const t of data.fairness) byGrouping.set(t.groupBy.join(','), [...(byGrouping.get(t.groupBy.join(',')) ?? []), t]);
-  const parts = await Promise.all([...byGrouping.values()].map(async (tables) => `<h3>By ${e(groupName(tables[0]!.groupBy))}</h3>${await renderChart(fairnessChart(tables))}${tables.map(fairnessTable).join('')}`));
+  const parts = await Promise.all([...byGrouping.values()].map(async (tables) => `<h3>By ${e(groupName(tables[0]!.groupBy))}</h3>${await renderChart(fairnessChart(tables))}${fairnessTable(tables)}`));
   return `<p>Each metric per group with bootstrap intervals over users; a gap is flagged only when its interval lies beyond the tolerance. Small groups are kept out of the gaps.</p>${parts.join('')}`;
 }
 
@@ -105,8 +117,9 @@ async function servingSection(data: ReportData): Promise<string> {
 
 function findingsSection(data: ReportData): string {
   if (data.findings.length === 0) return empty('No findings: nothing crossed a threshold.');
-  const rows = data.findings
-    .map((f) => `<tr>${cell(e(utc(f.detectedAt)))}${cell(tag(f.severity))}${cell(e(f.kind))}${cell(e(f.subject))}${cell(e(f.detector))}${cell(num(f.statistic), true)}${cell(f.pValue === null ? '–' : pValue(f.pValue), true)}${cell(num(f.effectSize), true)}${cell(num(f.threshold, 4), true)}</tr>`)
+  const rows = [...data.findings]
+    .sort((a, b) => a.detectedAt - b.detectedAt)
+    .map((f) => `<tr>${cell(`<span class="when">${e(utc(f.detectedAt))}</span>`)}${cell(tag(f.severity))}${cell(e(f.kind))}${cell(e(f.subject))}${cell(e(f.detector))}${cell(num(f.statistic), true)}${cell(f.pValue === null ? '–' : pValue(f.pValue), true)}${cell(num(f.effectSize), true)}${cell(num(f.threshold, 4), true)}</tr>`)
     .join('');
   const omitted = data.findingsOmitted ? `<p class="note">${data.findingsOmitted} later findings are counted but not listed.</p>` : '';
   return `<table>${head(['detected (UTC)', 'severity', 'kind', 'subject', 'detector', 'statistic', 'p', 'effect', 'threshold'], [5, 6, 7, 8])}<tbody>${rows}</tbody></table>${omitted}`;
@@ -126,6 +139,11 @@ async function pipelineSection(data: ReportData): Promise<string> {
     .map(([k, v]) => `<tr>${cell(e(k!))}${cell(e(v!), true)}</tr>`)
     .join('')}</tbody></table>`;
   return `${table}${dead > 0 ? await renderChart(deadLetterChart(p)) : ''}`;
+}
+
+function truthTable(data: ReportData): string {
+  if (data.truth.length === 0) return '';
+  return `<table class="truth"><caption>What really changed (the simulator's ground truth), marked in yellow on the timelines</caption>${head(['from (UTC)', 'until', 'change'])}<tbody>${data.truth.map((t) => `<tr>${cell(e(utc(t.at)))}${cell(t.until === null ? '–' : e(utc(t.until)))}${cell(e(t.description))}</tr>`).join('')}</tbody></table>`;
 }
 
 function summaryCards(data: ReportData): string {
@@ -171,6 +189,7 @@ export async function renderReport(data: ReportData): Promise<string> {
 <p class="meta">Event time ${e(period)} · written ${e(utc(data.generatedAt))} UTC by modelwatch</p>
 <nav aria-label="Sections">${REPORT_SECTIONS.map(([id, title]) => `<a href="#${id}">${e(title)}</a>`).join('')}</nav>
 ${summaryCards(data)}
+${truthTable(data)}
 </header>
 <main>
 ${sections}

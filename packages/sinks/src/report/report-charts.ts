@@ -22,7 +22,29 @@ const MAX_SURPRISE = 30;
 const time = { type: 'temporal', scale: { type: 'utc' }, axis: { format: '%b %d %H:%M', labelAngle: 0, labelOverlap: true, tickCount: 8, title: null } } as const;
 const surprise = (p: number | null): number | null => (p === null ? null : Math.min(MAX_SURPRISE, -Math.log10(Math.max(p, 1e-300))));
 const label = (groupBy: readonly string[]): string => (groupBy.length === 0 ? 'overall' : groupBy.join(' × '));
+const METRIC_NAMES: Readonly<Record<string, string>> = { hitRate: 'hit rate', precisionAtK: 'precision@k', recallAtK: 'recall@k', ndcgAtK: 'NDCG@k', meanRating: 'mean rating', meanSignedError: 'mean signed error', meanAbsoluteError: 'mean absolute error' };
+/**
+ * A fairness metric's name for people: `hitRate` → `hit rate`.
+ *
+ * @example
+ * ```ts
+ * metricName('ndcgAtK'); // 'NDCG@k'
+ * ```
+ */
+export const metricName = (metric: string): string => METRIC_NAMES[metric] ?? metric;
 const shortGroup = (group: string): string => group.replace(/(^|,)[^=,]+=/g, '$1').replace(/,/g, ' · ');
+
+/**
+ * The kinds of true change each timeline marks: rating changes on the drift
+ * timelines, instance changes on the serving charts.
+ *
+ * @example
+ * ```ts
+ * TRUTH_KINDS.drift.includes('rating-shift'); // true
+ * ```
+ */
+export const TRUTH_KINDS = { drift: ['rating-shift', 'user-mix'], serving: ['instance-degradation'] } as const;
+const about = (truth: readonly TruthMark[], kinds: readonly string[]): TruthMark[] => truth.filter((t) => kinds.includes(t.kind));
 
 function truthLayers(truth: readonly TruthMark[]): Record<string, unknown>[] {
   if (truth.length === 0) return [];
@@ -60,7 +82,7 @@ export function ratingsChart(g: RatingGrouping): ReportChart {
         encoding: {
           x: { field: 'star', type: 'ordinal', title: null, axis: { labelAngle: 0 } }, xOffset: { field: 'group' },
           y: { field: 'share', type: 'quantitative', axis: { format: '%' }, title: 'share of ratings' },
-          color: { field: 'group', type: 'nominal', title: label(g.groupBy) }, opacity, tooltip,
+          color: { field: 'group', type: 'nominal', title: label(g.groupBy), ...(g.groups.length < 2 ? { legend: null } : {}) }, opacity, tooltip,
         },
       }
     : {
@@ -70,7 +92,7 @@ export function ratingsChart(g: RatingGrouping): ReportChart {
           encoding: { x: { field: 'star', type: 'ordinal', title: null, axis: { labelAngle: 0 } }, y: { field: 'share', type: 'quantitative', axis: { format: '%', tickCount: 3 }, title: null }, opacity, tooltip },
         },
       };
-  return { title: `Rating distributions by ${label(g.groupBy)}`, description, spec };
+  return { title: g.groupBy.length ? `Rating distributions by ${label(g.groupBy)}` : 'Rating distribution, all users', description, spec };
 }
 
 /**
@@ -83,18 +105,20 @@ export function ratingsChart(g: RatingGrouping): ReportChart {
  * const chart = driftChart(data.drift.filter((s) => s.subject === 'rating'), data.truth);
  * ```
  */
-export function driftChart(series: readonly DriftSeries[], truth: readonly TruthMark[]): ReportChart {
+export function driftChart(series: readonly DriftSeries[], allTruth: readonly TruthMark[]): ReportChart {
+  const truth = about(allTruth, TRUTH_KINDS.drift);
   const first = series[0];
   const subject = first ? `${first.subject}${first.key ? ` [${first.key}]` : ''}` : 'drift';
   const points = series.flatMap((s) => s.points.filter((p) => p.pValue !== null).map((p) => ({ end: p.end, reference: s.reference, surprise: surprise(p.pValue), p: p.pValue, outcome: p.outcome, threshold: surprise(p.threshold) })));
-  const changes = series.flatMap((s) => s.changes.map((c) => ({ at: c.at, reference: s.reference, severity: c.severity, surprise: surprise(s.points.find((p) => p.end === c.at)?.pValue ?? null) ?? MAX_SURPRISE })));
+  const changes = series.flatMap((s) => s.changes.map((c) => ({ at: c.at, reference: s.reference, severity: c.severity, surprise: surprise(s.points.find((p) => p.end === c.at)?.pValue ?? null) ?? 0 })));
   const windows = Math.max(0, ...series.map((s) => s.points.length));
   const description =
     `${windows} windows of ${subject} tested against ${series.map((s) => `the ${s.reference} reference`).join(' and ')}; ` +
     `${changes.length} window${changes.length === 1 ? '' : 's'} raised a drift finding${changes.length ? ` (first at ${new Date(Math.min(...changes.map((c) => c.at))).toISOString().slice(0, 16).replace('T', ' ')} UTC)` : ''}` +
-    (truth.length ? `; true changes: ${truth.map((t) => `${t.description} at ${new Date(t.at).toISOString().slice(0, 16).replace('T', ' ')} UTC`).join('; ')}` : '') + '.';
+    (truth.length ? `; true rating changes: ${truth.map((t) => `${t.description} at ${new Date(t.at).toISOString().slice(0, 16).replace('T', ' ')} UTC`).join('; ')}` : '') + '.';
   const color = { field: 'reference', type: 'nominal', title: 'reference', scale: { domain: ['training', 'rolling'], range: ['#3f6fb0', '#7a9a3a'] } };
-  const y = { field: 'surprise', type: 'quantitative', title: '−log₁₀ p (higher: stronger evidence)', scale: { domain: [0, MAX_SURPRISE], clamp: true } };
+  const top = Math.min(MAX_SURPRISE, Math.max(1, ...points.map((p) => Math.max(p.surprise ?? 0, p.threshold ?? 0))) * 1.1);
+  const y = { field: 'surprise', type: 'quantitative', title: '−log₁₀ p (higher: stronger evidence)', scale: { domain: [0, top], clamp: true } };
   return {
     title: `Drift of ${subject}`,
     description,
@@ -121,13 +145,13 @@ export function driftChart(series: readonly DriftSeries[], truth: readonly Truth
  */
 export function fairnessChart(tables: readonly FairnessTable[]): ReportChart {
   const groupBy = tables[0]?.groupBy ?? [];
-  const values = tables.flatMap((t) => t.rows.filter((r) => r.value !== null).map((r) => ({ metric: t.metric, group: shortGroup(r.group), value: r.value, low: r.low ?? r.value, high: r.high ?? r.value, small: r.small, flagged: t.flagged.length > 0 })));
-  const flagged = tables.filter((t) => t.flagged.length > 0).map((t) => t.metric);
+  const values = tables.flatMap((t) => t.rows.filter((r) => r.value !== null).map((r) => ({ metric: metricName(t.metric), group: shortGroup(r.group), value: r.value, low: r.low ?? r.value, high: r.high ?? r.value, small: r.small, flagged: t.flagged.length > 0 ? 'gap beyond tolerance' : 'within tolerance' })));
+  const flagged = tables.filter((t) => t.flagged.length > 0).map((t) => metricName(t.metric));
   const description =
-    `${tables.map((t) => t.metric).join(', ')} per ${label(groupBy)} group with ${Math.round(100 * (tables[0]?.confidence ?? 0.95))}% bootstrap intervals; ` +
+    `${tables.map((t) => metricName(t.metric)).join(', ')} per ${label(groupBy)} group with ${Math.round(100 * (tables[0]?.confidence ?? 0.95))}% bootstrap intervals; ` +
     (flagged.length ? `gaps beyond tolerance on ${flagged.join(', ')}` : 'no gap beyond tolerance') + '.';
   const opacity = { condition: { test: 'datum.small', value: 0.35 }, value: 1 };
-  const color = { field: 'flagged', type: 'nominal', title: 'gap beyond tolerance', scale: { domain: [false, true], range: ['#3f6fb0', '#c0392b'] } };
+  const color = { field: 'flagged', type: 'nominal', title: null, scale: { domain: ['within tolerance', 'gap beyond tolerance'], range: ['#3f6fb0', '#c0392b'] } };
   const y = { field: 'group', type: 'nominal', title: null };
   return {
     title: `Fairness by ${label(groupBy)}`,
@@ -137,7 +161,7 @@ export function fairnessChart(tables: readonly FairnessTable[]): ReportChart {
       facet: { row: { field: 'metric', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 600 } } },
       resolve: { scale: { x: 'independent', y: 'independent' } },
       spec: {
-        width: WIDTH - 160, height: { step: 14 },
+        width: WIDTH - 160, height: { step: 16 },
         layer: [
           { mark: { type: 'rule', strokeWidth: 2 }, encoding: { y, x: { field: 'low', type: 'quantitative', title: null, scale: { zero: false } }, x2: { field: 'high' }, color, opacity } },
           { mark: { type: 'point', filled: true, size: 40 }, encoding: { y, x: { field: 'value', type: 'quantitative' }, color, opacity, tooltip: [{ field: 'group' }, { field: 'value', format: '.3f' }, { field: 'low', format: '.3f' }, { field: 'high', format: '.3f' }] } },
@@ -216,7 +240,8 @@ export function experimentHistoryChart(e: ExperimentSection): ReportChart {
  * const [availability, latency, burn] = servingCharts(data.serving, data.objective, data.findings, data.truth);
  * ```
  */
-export function servingCharts(instances: readonly ServingInstance[], objective: number, findings: readonly ReportFinding[], truth: readonly TruthMark[]): ReportChart[] {
+export function servingCharts(instances: readonly ServingInstance[], objective: number, findings: readonly ReportFinding[], allTruth: readonly TruthMark[]): ReportChart[] {
+  const truth = about(allTruth, TRUTH_KINDS.serving);
   const rows = instances.flatMap((s) => s.windows.map((w) => ({ instance: s.instance, end: w.end, availability: w.availability, p95: w.p95, burn: w.availability === null ? null : (1 - w.availability) / (1 - objective) })));
   const alerts = findings.filter((f) => f.kind === 'availability' && f.severity !== 'info' && f.statistic !== null).map((f) => ({ at: f.detectedAt, instance: f.instance ?? f.subject, burn: f.statistic, detector: f.detector }));
   const color = { field: 'instance', type: 'nominal', title: 'instance' };
@@ -274,7 +299,7 @@ export function deadLetterChart(p: PipelineCounts): ReportChart {
     spec: {
       width: WIDTH - 200, height: { step: 22 }, data: { values },
       layer: [
-        { mark: { type: 'bar', color: '#8a6fb0', cornerRadiusEnd: 2 }, encoding: { y: { field: 'reason', type: 'nominal', title: null, sort: '-x' }, x: { field: 'count', type: 'quantitative', title: 'records' } } },
+        { mark: { type: 'bar', color: '#8a6fb0', cornerRadiusEnd: 2 }, encoding: { y: { field: 'reason', type: 'nominal', title: null, sort: '-x' }, x: { field: 'count', type: 'quantitative', title: 'records', axis: { format: 'd', tickMinStep: 1 } } } },
         { mark: { type: 'text', align: 'left', dx: 3, fontSize: 11 }, encoding: { y: { field: 'reason', type: 'nominal', sort: '-x' }, x: { field: 'count', type: 'quantitative' }, text: { field: 'count' } } },
       ],
     },

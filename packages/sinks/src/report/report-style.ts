@@ -31,7 +31,10 @@ caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 .tag.warning { background: #fdf0d5; color: var(--warn); }
 .tag.info, .tag.small { background: #eceff4; color: var(--muted); }
 .tag.win, .tag.improvement, .tag.ok { background: #dff2e6; color: var(--good); }
-.note { font-size: .85rem; color: var(--muted); }
+.note { font-size: .8rem; color: var(--muted); }
+.when { white-space: nowrap; }
+ul.gaps { margin: .2rem 0 1rem; padding-left: 1.2rem; font-size: .88rem; }
+table.truth { margin-top: 1rem; }
 @media print {
   html { background: white; font-size: 11pt; }
   body { max-width: none; padding: 0; }
