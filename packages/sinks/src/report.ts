@@ -14,3 +14,4 @@ export { renderReport, REPORT_SECTIONS } from './report/render-report.js';
 export { reportJson } from './report/report-json.js';
 export { writeReport } from './report/write-report.js';
 export { reportPipeline, referenceProfile, type ReportPipelineOptions } from './report/report-pipeline.js';
+export { runReportCommand, readUserAttributes, REPORT_COMMAND_HELP, type ReportCommandIO } from './report/report-command.js';
