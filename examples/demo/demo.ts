@@ -21,4 +21,6 @@ for (const [i, [title, module]] of parts.entries()) {
   console.log(`\n${heading}\n${'═'.repeat(heading.length)}`);
   await import(module); // each example runs to completion when imported
 }
+const { writeDemoReport } = await import('./report.js');
+console.log(`\nThe report of a simulated day with all of the above, in one HTML page: ${await writeDemoReport()}`);
 console.log(`\nThe tour took ${((performance.now() - started) / 1000).toFixed(0)} s. Next: \`npm test\` runs the whole suite; the examples are in examples/, the packages in packages/.`);
