@@ -118,7 +118,7 @@ export function driftChart(series: readonly DriftSeries[], allTruth: readonly Tr
     (truth.length ? `; true rating changes: ${truth.map((t) => `${t.description} at ${new Date(t.at).toISOString().slice(0, 16).replace('T', ' ')} UTC`).join('; ')}` : '') + '.';
   const color = { field: 'reference', type: 'nominal', title: 'reference', scale: { domain: ['training', 'rolling'], range: ['#3f6fb0', '#7a9a3a'] } };
   const top = Math.min(MAX_SURPRISE, Math.max(1, ...points.map((p) => Math.max(p.surprise ?? 0, p.threshold ?? 0))) * 1.1);
-  const y = { field: 'surprise', type: 'quantitative', title: '−log₁₀ p (higher: stronger evidence)', scale: { domain: [0, top], clamp: true } };
+  const y = { field: 'surprise', type: 'quantitative', title: 'evidence, −log₁₀ p', scale: { domain: [0, top], clamp: true } };
   return {
     title: `Drift of ${subject}`,
     description,
