@@ -119,10 +119,10 @@ function findingsSection(data: ReportData): string {
   if (data.findings.length === 0) return empty('No findings: nothing crossed a threshold.');
   const rows = [...data.findings]
     .sort((a, b) => a.detectedAt - b.detectedAt)
-    .map((f) => `<tr>${cell(`<span class="when">${e(utc(f.detectedAt))}</span>`)}${cell(tag(f.severity))}${cell(e(f.kind))}${cell(e(f.subject))}${cell(e(f.detector))}${cell(num(f.statistic), true)}${cell(f.pValue === null ? '–' : pValue(f.pValue), true)}${cell(num(f.effectSize), true)}${cell(num(f.threshold, 4), true)}</tr>`)
+    .map((f) => `<tr>${cell(`<span class="when">${e(utc(f.detectedAt))}</span>`)}${cell(tag(f.severity))}${cell(`<span class="subject">${e(f.subject)}</span>`)}${cell(e(f.detector))}${cell(num(f.statistic), true)}${cell(f.pValue === null ? '–' : pValue(f.pValue), true)}${cell(num(f.effectSize), true)}${cell(num(f.threshold, 4), true)}</tr>`)
     .join('');
   const omitted = data.findingsOmitted ? `<p class="note">${data.findingsOmitted} later findings are counted but not listed.</p>` : '';
-  return `<table>${head(['detected (UTC)', 'severity', 'kind', 'subject', 'detector', 'statistic', 'p', 'effect', 'threshold'], [5, 6, 7, 8])}<tbody>${rows}</tbody></table>${omitted}`;
+  return `<table class="findings">${head(['detected (UTC)', 'severity', 'subject', 'detector', 'statistic', 'p', 'effect', 'threshold'], [4, 5, 6, 7])}<tbody>${rows}</tbody></table>${omitted}`;
 }
 
 async function pipelineSection(data: ReportData): Promise<string> {

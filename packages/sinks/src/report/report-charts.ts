@@ -46,6 +46,13 @@ const shortGroup = (group: string): string => group.replace(/(^|,)[^=,]+=/g, '$1
 export const TRUTH_KINDS = { drift: ['rating-shift', 'user-mix'], serving: ['instance-degradation'] } as const;
 const about = (truth: readonly TruthMark[], kinds: readonly string[]): TruthMark[] => truth.filter((t) => kinds.includes(t.kind));
 
+/** Rows for a step line over windows: each window's value from its start, the last one held to its end. */
+function steps<T extends { readonly start: number; readonly end: number }>(windows: readonly T[]): (T & { readonly t: number })[] {
+  const rows = windows.map((w) => ({ ...w, t: w.start }));
+  const last = windows.at(-1);
+  return last ? [...rows, { ...last, t: last.end }] : rows;
+}
+
 function truthLayers(truth: readonly TruthMark[]): Record<string, unknown>[] {
   if (truth.length === 0) return [];
   const values = truth.map((t) => ({ at: t.at, until: t.until ?? t.at, description: t.description }));
@@ -109,8 +116,14 @@ export function driftChart(series: readonly DriftSeries[], allTruth: readonly Tr
   const truth = about(allTruth, TRUTH_KINDS.drift);
   const first = series[0];
   const subject = first ? `${first.subject}${first.key ? ` [${first.key}]` : ''}` : 'drift';
-  const points = series.flatMap((s) => s.points.filter((p) => p.pValue !== null).map((p) => ({ end: p.end, reference: s.reference, surprise: surprise(p.pValue), p: p.pValue, outcome: p.outcome, threshold: surprise(p.threshold) })));
-  const changes = series.flatMap((s) => s.changes.map((c) => ({ at: c.at, reference: s.reference, severity: c.severity, surprise: surprise(s.points.find((p) => p.end === c.at)?.pValue ?? null) ?? 0 })));
+  const points = series.flatMap((s) => steps(s.points.filter((p) => p.pValue !== null).map((p) => ({ start: p.start, end: p.end, reference: s.reference, surprise: surprise(p.pValue), threshold: surprise(p.threshold) }))));
+  // A finding is made at its window's end; its triangle sits over the middle of that window's step.
+  const changes = series.flatMap((s) =>
+    s.changes.map((c) => {
+      const p = s.points.find((x) => x.end === c.at);
+      return { at: p ? (p.start + p.end) / 2 : c.at, reference: s.reference, severity: c.severity, surprise: surprise(p?.pValue ?? null) ?? 0 };
+    }),
+  );
   const windows = Math.max(0, ...series.map((s) => s.points.length));
   const description =
     `${windows} windows of ${subject} tested against ${series.map((s) => `the ${s.reference} reference`).join(' and ')}; ` +
@@ -126,8 +139,8 @@ export function driftChart(series: readonly DriftSeries[], allTruth: readonly Tr
       width: WIDTH, height: 220,
       layer: [
         ...truthLayers(truth),
-        { data: { values: points }, mark: { type: 'line', strokeWidth: 1.2, interpolate: 'step-after' }, encoding: { x: { field: 'end', ...time }, y, color } },
-        { data: { values: points }, mark: { type: 'line', strokeDash: [4, 3], strokeWidth: 1, opacity: 0.8 }, encoding: { x: { field: 'end', ...time }, y: { ...y, field: 'threshold' }, color } },
+        { data: { values: points }, mark: { type: 'line', strokeWidth: 1.2, interpolate: 'step-after' }, encoding: { x: { field: 't', ...time }, y, color } },
+        { data: { values: points }, mark: { type: 'line', strokeDash: [4, 3], strokeWidth: 1, opacity: 0.8, interpolate: 'step-after' }, encoding: { x: { field: 't', ...time }, y: { ...y, field: 'threshold' }, color } },
         ...(changes.length ? [{ data: { values: changes }, mark: { type: 'point', shape: 'triangle-down', filled: true, size: 60, color: '#c0392b' }, encoding: { x: { field: 'at', ...time }, y: { ...y }, tooltip: [{ field: 'reference' }, { field: 'severity' }] } }] : []),
       ],
     },
@@ -242,7 +255,7 @@ export function experimentHistoryChart(e: ExperimentSection): ReportChart {
  */
 export function servingCharts(instances: readonly ServingInstance[], objective: number, findings: readonly ReportFinding[], allTruth: readonly TruthMark[]): ReportChart[] {
   const truth = about(allTruth, TRUTH_KINDS.serving);
-  const rows = instances.flatMap((s) => s.windows.map((w) => ({ instance: s.instance, end: w.end, availability: w.availability, p95: w.p95, burn: w.availability === null ? null : (1 - w.availability) / (1 - objective) })));
+  const rows = instances.flatMap((s) => steps(s.windows.map((w) => ({ instance: s.instance, start: w.start, end: w.end, availability: w.availability, p95: w.p95, burn: w.availability === null ? null : (1 - w.availability) / (1 - objective) }))));
   const alerts = findings.filter((f) => f.kind === 'availability' && f.severity !== 'info' && f.statistic !== null).map((f) => ({ at: f.detectedAt, instance: f.instance ?? f.subject, burn: f.statistic, detector: f.detector }));
   const color = { field: 'instance', type: 'nominal', title: 'instance' };
   const worst = instances.map((s) => {
@@ -252,7 +265,7 @@ export function servingCharts(instances: readonly ServingInstance[], objective: 
   });
   const line = (field: string, title: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
     data: { values: rows }, mark: { type: 'line', strokeWidth: 1.3, interpolate: 'step-after' },
-    encoding: { x: { field: 'end', ...time }, y: { field, type: 'quantitative', title, ...extra }, color },
+    encoding: { x: { field: 't', ...time }, y: { field, type: 'quantitative', title, ...extra }, color },
   });
   const pct = (x: number | null): string => (x === null ? 'none' : `${(100 * x).toFixed(2)}%`);
   return [

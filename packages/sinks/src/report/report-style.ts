@@ -35,6 +35,9 @@ caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 .when { white-space: nowrap; }
 ul.gaps { margin: .2rem 0 1rem; padding-left: 1.2rem; font-size: .88rem; }
 table.truth { margin-top: 1rem; }
+table.findings .subject { overflow-wrap: anywhere; }
+.tag { white-space: nowrap; }
+table.findings th.num, table.findings td.num { padding-left: .3rem; }
 @media print {
   html { background: white; font-size: 11pt; }
   body { max-width: none; padding: 0; }
