@@ -71,4 +71,10 @@ simulate({ seed: 1, duration: 60_000 }).pipe(take(3), toJsonLines({ write: () =>
     const printed = JSON.parse(sh(process.execPath, ['out/use.js'], scratch)) as { rating: number; events: number };
     expect(printed).toMatchObject({ rating: 4, events: 3 });
   });
+
+  it('install the report as a subpath and the modelwatch-report command', () => {
+    writeFileSync(join(scratch, 'report.mjs'), `import { renderReport, createReportCollector } from '@modelwatch/sinks/report';\nconsole.log((await renderReport(createReportCollector().data())).startsWith('<!doctype html>'));\n`);
+    expect(sh(process.execPath, ['report.mjs'], scratch).trim()).toBe('true');
+    expect(sh(join(scratch, 'node_modules/.bin/modelwatch-report'), ['--help'], scratch)).toMatch(/^Usage: modelwatch-report/);
+  });
 });
