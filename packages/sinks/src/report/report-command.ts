@@ -162,7 +162,7 @@ function eventsOf(input: string, io: ReportCommandIO, label: string, decodeStats
   let next = performance.now() + every;
   return fromLines(chunksOf(input, io.stdin), { stats: lineStats }).pipe(
     tap(() => {
-      // A clock read per line is cheap next to parsing it; the line is printed at most every `every` ms.
+      // The clock is read every 1,024 lines, and a progress line printed at most every `every` ms.
       if ((lineStats.lines & 1023) !== 0 || performance.now() < next) return;
       next = performance.now() + every;
       const share = total ? ` (${((100 * lineStats.bytes) / total).toFixed(0)}% of ${(total / 1e6).toFixed(1)} MB)` : '';
