@@ -127,7 +127,7 @@ export function driftChart(series: readonly DriftSeries[], allTruth: readonly Tr
   const windows = Math.max(0, ...series.map((s) => s.points.length));
   const description =
     `${windows} windows of ${subject} tested against ${series.map((s) => `the ${s.reference} reference`).join(' and ')}; ` +
-    `${changes.length} window${changes.length === 1 ? '' : 's'} raised a drift finding${changes.length ? ` (first at the end of the window to ${new Date(Math.min(...changes.map((c) => c.detectedAt))).toISOString().slice(0, 16).replace('T', ' ')} UTC)` : ''}` +
+    `${changes.length} window${changes.length === 1 ? '' : 's'} raised a drift finding${changes.length ? ` (the first in the window ending ${new Date(Math.min(...changes.map((c) => c.detectedAt))).toISOString().slice(0, 16).replace('T', ' ')} UTC)` : ''}` +
     (truth.length ? `; true rating changes: ${truth.map((t) => `${t.description} at ${new Date(t.at).toISOString().slice(0, 16).replace('T', ' ')} UTC`).join('; ')}` : '') + '.';
   const color = { field: 'reference', type: 'nominal', title: 'reference', scale: { domain: ['training', 'rolling'], range: ['#3f6fb0', '#7a9a3a'] } };
   const top = Math.min(MAX_SURPRISE, Math.max(1, ...points.map((p) => Math.max(p.surprise ?? 0, p.threshold ?? 0))) * 1.1);
