@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,7 +93,10 @@ describe('examples', () => {
     expect(part(3)).not.toMatch(/↳ .* mismatch/);
     // 4. Fairness: the under-represented group is named as worse off.
     expect(part(4)).toMatch(/critical hitRate by gender worst group gender=F .* worse off: gender=F/);
-  }, 120_000);
+    // At the end, the report of a simulated day, written where it says.
+    const report = /in one HTML page: (\/\S+\.html)/.exec(out)?.[1];
+    expect(report && readFileSync(report, 'utf8')).toContain('<section id="fairness"');
+  }, 180_000);
 
   describe('with a real Kafka broker', () => {
     let broker: KafkaBroker;

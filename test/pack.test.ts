@@ -172,4 +172,10 @@ describe('packed packages', () => {
     mkdirSync(join(scratch, 'out'));
     checkConsumers();
   }, 300_000);
+
+  it('install the report as a subpath and the modelwatch-report command', () => {
+    writeFileSync(join(scratch, 'report.mjs'), `import { renderReport, createReportCollector } from '@modelwatch/sinks/report';\nconsole.log((await renderReport(createReportCollector().data())).startsWith('<!doctype html>'));\n`);
+    expect(sh(process.execPath, ['report.mjs'], scratch).trim()).toBe('true');
+    expect(sh(join(scratch, 'node_modules/.bin/modelwatch-report'), ['--help'], scratch)).toMatch(/^Usage: modelwatch-report/);
+  });
 });

@@ -35,4 +35,6 @@ for (const [i, [title, module, args]] of parts.entries()) {
   process.argv = [process.argv[0]!, fileURLToPath(new URL(module, import.meta.url)), ...args];
   await import(module); // each example runs to completion when imported
 }
+const { writeDemoReport } = await import('./report.js');
+console.log(`\nThe report of a simulated day with all of the above, in one HTML page: ${await writeDemoReport()}`);
 console.log(`\nThe tour took ${((performance.now() - started) / 1000).toFixed(0)} s. Next: \`npm test\` runs the whole suite; the examples are in examples/, the packages in packages/.`);

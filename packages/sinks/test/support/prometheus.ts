@@ -3,10 +3,11 @@
 // the server binary itself on a free loopback port with a temporary data
 // directory, never relying on the package's systemd service.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureAptPackage } from './apt-install.js';
 
 const SBIN_PATH = ['/usr/bin', '/usr/sbin', '/bin', '/sbin'];
 
@@ -17,47 +18,17 @@ function which(binary: string): string | undefined {
   return undefined;
 }
 
-function apt(args: string[]): void {
-  const r = spawnSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', ...args], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${r.status ?? r.signal}); install Debian's prometheus package by hand (apt-get install prometheus) and run the tests again`);
-}
-
 /**
  * Paths of the `prometheus` and `promtool` binaries, installing Debian's
  * package first when either is missing. Idempotent, and safe when several
- * test files ask at once: one installs (holding a lock directory) while the
- * others wait for it.
+ * test files ask at once.
  */
 export async function ensurePrometheus(): Promise<{ prometheus: string; promtool: string }> {
-  const found = (): { prometheus: string; promtool: string } | undefined => {
+  return ensureAptPackage('prometheus', 'the Prometheus tests (server and promtool)', () => {
     const prometheus = which('prometheus');
     const promtool = which('promtool');
     return prometheus && promtool ? { prometheus, promtool } : undefined;
-  };
-  const lock = join(tmpdir(), 'modelwatch-prometheus-install.lock');
-  for (;;) {
-    const ready = found();
-    if (ready) return ready;
-    try {
-      mkdirSync(lock);
-    } catch {
-      // Another test file is installing; a lock older than 15 minutes is left over from a killed run.
-      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
-      if (since !== undefined && Date.now() - since > 900_000) rmSync(lock, { recursive: true, force: true });
-      await new Promise((r) => setTimeout(r, 1000));
-      continue;
-    }
-    try {
-      if (found()) continue;
-      if (process.getuid?.() !== 0) throw new Error('prometheus and promtool are missing and installing them needs root: run apt-get install prometheus, then the tests again');
-      console.log('Installing Debian package prometheus (server and promtool) for the Prometheus tests: apt-get update && apt-get install -y --no-install-recommends prometheus');
-      apt(['update']);
-      apt(['install', '-y', '--no-install-recommends', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', 'prometheus']);
-      if (!found()) throw new Error('apt-get installed prometheus but prometheus or promtool is not on PATH; check dpkg -L prometheus');
-    } finally {
-      rmSync(lock, { recursive: true, force: true });
-    }
-  }
+  }, ['-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold']);
 }
 
 /** A free TCP port on 127.0.0.1. */
