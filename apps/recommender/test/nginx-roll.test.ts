@@ -55,7 +55,9 @@ describe('rolling two plain processes behind nginx', () => {
     for (const [i, old] of first.entries()) {
       expect(await old.stop()).toBe(0);
       await start(ports[i + 1]!, 'v2');
-      await new Promise((r) => setTimeout(r, 1500));
+      // nginx keeps a server it saw fail out for fail_timeout (2 s): wait past it before the next stop,
+      // or both servers are out at once and nginx answers 502.
+      await new Promise((r) => setTimeout(r, 3000));
     }
     const result = await load.stop();
     console.log(`nginx roll of 2 processes under load: ${result.requests} requests, ${result.failed} failed, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms`);

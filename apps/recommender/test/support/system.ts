@@ -104,6 +104,9 @@ export interface LoadResult {
 
 const WRK_SCRIPT = `
 request = function() return wrk.format("GET", "/recommend/" .. math.random(1, 2500)) end
+response = function(status, headers, body)
+  if status >= 400 and not failed then failed = true; io.write(string.format('\\nFIRST-FAILURE %d %s\\n', status, body:sub(1, 200))) end
+end
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format('\\nRESULT {"requests":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50":%f,"p99":%f,"max":%f}\\n',
@@ -129,6 +132,8 @@ export async function startLoad(url: string, options: { connections?: number; th
       child.kill('SIGINT');
       await exited;
       rmSync(dir, { recursive: true, force: true });
+      const firstFailure = out.split('\n').find((l) => l.startsWith('FIRST-FAILURE '));
+      if (firstFailure) console.log(`wrk: ${firstFailure}`);
       const line = out.split('\n').find((l) => l.startsWith('RESULT '));
       if (!line) throw new Error(`wrk printed no result:\n${out}`);
       const r = JSON.parse(line.slice(7)) as { requests: number; connect: number; read: number; write: number; status: number; timeout: number; p50: number; p99: number; max: number };
