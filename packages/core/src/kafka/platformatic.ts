@@ -333,7 +333,7 @@ export function fromPlatformaticConsumer(consumer: PlatformaticConsumerLike, opt
  * ```
  */
 export interface PlatformaticProducerLike {
-  send(options: { messages: { topic: string; key?: Buffer; value?: Buffer; headers?: Record<string, Buffer> }[]; acks?: number }): Promise<unknown>;
+  send(options: { messages: { topic: string; key?: Buffer; value?: Buffer; headers?: Map<Buffer, Buffer> }[]; acks?: number }): Promise<unknown>;
 }
 
 const bytes = (v: string | Buffer): Buffer => (typeof v === 'string' ? Buffer.from(v) : v);
@@ -341,8 +341,8 @@ const bytes = (v: string | Buffer): Buffer => (typeof v === 'string' ? Buffer.fr
 /**
  * Turns an `@platformatic/kafka` producer with its default (Buffer)
  * serializers into the KafkaJS shape that {@link toKafka} (and
- * {@link fromKafka}'s dead-letter topic) send through: strings are sent as
- * UTF-8, Buffers as they are (a dead letter keeps the original bytes), a
+ * {@link fromKafka}'s dead-letter topic) send through: strings (and header
+ * names) are sent as UTF-8, Buffers as they are (a dead letter keeps the original bytes), a
  * value of null as a record without a value (a tombstone).
  *
  * @example
@@ -360,7 +360,7 @@ export function fromPlatformaticProducer(producer: PlatformaticProducerLike): Ka
           topic,
           ...(m.key == null ? {} : { key: bytes(m.key) }),
           ...(m.value === null ? {} : { value: bytes(m.value) }),
-          ...(m.headers ? { headers: Object.fromEntries(Object.entries(m.headers).map(([k, v]) => [k, bytes(v)])) } : {}),
+          ...(m.headers ? { headers: new Map(Object.entries(m.headers).map(([k, v]) => [Buffer.from(k), bytes(v)])) } : {}),
         })),
         ...(acks === undefined ? {} : { acks }),
       }),
