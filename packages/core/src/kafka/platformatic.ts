@@ -52,6 +52,8 @@ export interface PlatformaticStreamLike {
  */
 export interface PlatformaticConsumerLike {
   readonly generationId: number;
+  /** False while the member (re)joins the group. */
+  isActive(): boolean;
   readonly assignments: readonly { readonly topic: string; readonly partitions: readonly number[] }[] | null;
   consume(options: { topics: string[]; mode: 'committed'; fallbackMode: 'earliest' | 'latest'; autocommit: false }): Promise<PlatformaticStreamLike>;
   commit(options: { offsets: { topic: string; partition: number; offset: bigint; leaderEpoch: number }[] }): Promise<void>;
@@ -296,6 +298,9 @@ export function fromPlatformaticConsumer(consumer: PlatformaticConsumerLike, opt
     },
     run: (config) => consume(config.eachBatch),
     async commitOffsets(offsets) {
+      // A commit refused for a rebalance makes the client join the group again itself, which restarts the
+      // rebalance: with two members committing, the group never settles. Wait for the join instead.
+      if (!consumer.isActive()) throw new Error('the consumer group is rebalancing; the offsets are committed once this member has rejoined');
       await consumer.commit({
         offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset), leaderEpoch: epochs.get(`${o.topic}:${o.partition}`) ?? -1 })),
       });

@@ -286,6 +286,7 @@ function realBrokerTests(client: TestClient): void {
     const first = createKafkaSourceStats();
     const acker = slowAcker(50);
     const issued: { partitions: number[]; owned: readonly number[] }[] = [];
+    const errors: string[] = [];
     const inner = consumer(group);
     const watched: KafkaConsumerLike = {
       ...inner,
@@ -295,7 +296,7 @@ function realBrokerTests(client: TestClient): void {
       },
     };
     const a = run(
-      (onStop) => fromKafka(watched, eventOptions(first, { topics: [topic], maxInFlight: 3000, onStop })),
+      (onStop) => fromKafka(watched, eventOptions(first, { topics: [topic], maxInFlight: 3000, onStop, onError: (e) => errors.push(`first: ${e.message}`) })),
       (r) => {
         see(r);
         acker.queue.push(r);
@@ -303,7 +304,7 @@ function realBrokerTests(client: TestClient): void {
     );
     await until(() => first.received >= 10_000, 60_000, () => first);
     const second = createKafkaSourceStats();
-    const b = run((onStop) => fromKafka(consumer(group), eventOptions(second, { topics: [topic], onStop })).pipe(tap((r) => r.ack())), see);
+    const b = run((onStop) => fromKafka(consumer(group), eventOptions(second, { topics: [topic], onStop, onError: (e) => errors.push(`second: ${e.message}`) })).pipe(tap((r) => r.ack())), see);
     await until(() => all(ends), 120_000, () => ({ first, second }));
     // Let the last acknowledgements be committed, then stop both.
     await until(() => first.inFlight === 0 && second.inFlight === 0, 30_000, () => ({ first, second }));
@@ -314,7 +315,7 @@ function realBrokerTests(client: TestClient): void {
     expect(await b.stopped).toBeUndefined();
     const total = ends.reduce((n, e) => n + e, 0);
     console.log(
-      `rebalance: the first member read ${first.received} and kept ${first.assignment[topic]}, abandoning ${first.abandoned} in-flight records at ${first.rebalances} rebalance(s); the second read ${second.received} (${first.received + second.received - total} read twice); ${issued.length} commits issued`,
+      `rebalance: the first member read ${first.received} and kept ${first.assignment[topic]}, abandoning ${first.abandoned} in-flight records at ${first.rebalances} rebalance(s); the second read ${second.received} (${first.received + second.received - total} read twice); ${issued.length} commits issued; errors recovered from: ${errors.join('; ') || 'none'}`,
     );
     expect(first.rebalances).toBeGreaterThan(0);
     expect((second.assignment[topic] ?? []).length).toBeGreaterThan(0);
