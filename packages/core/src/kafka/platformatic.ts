@@ -32,9 +32,10 @@ export interface PlatformaticMessageLike {
  * ```
  */
 export interface PlatformaticStreamLike {
-  read(): PlatformaticMessageLike | null;
-  on(event: 'readable', listener: () => void): unknown;
+  on(event: 'data', listener: (message: PlatformaticMessageLike) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
+  pause(): unknown;
+  resume(): unknown;
   close(): Promise<void>;
   /** Where the stream fetches each `topic:partition` next; cleared at a group join so that every partition starts again from its commit. */
   readonly offsetsToFetch: Map<string, bigint>;
@@ -92,6 +93,8 @@ interface Bucket {
   readonly partition: number;
   readonly messages: KafkaMessageLike[];
   readonly joins: number;
+  /** The leader epoch of its last record, committed with its offsets. */
+  leaderEpoch: number;
 }
 
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
@@ -143,6 +146,14 @@ export function fromPlatformaticConsumer(consumer: PlatformaticConsumerLike, opt
   const paused = new Set<string>();
   const held = new Map<string, Bucket>();
   let heldCount = 0;
+  // Records the stream emitted and not yet handed over, by `topic:partition`; the last key, so that a run of one partition builds no key per record.
+  let incoming = new Map<string, Bucket>();
+  let incomingCount = 0;
+  let lastTopic = '';
+  let lastPartition = -1;
+  let lastKey = '';
+  // Whether this adapter paused the stream (too many records waiting).
+  let streamPaused = false;
   // Group joins seen: a batch read before the latest one is stale.
   let joins = 0;
   const epochs = new Map<string, number>();
@@ -156,6 +167,8 @@ export function fromPlatformaticConsumer(consumer: PlatformaticConsumerLike, opt
   const dropHeld = (): void => {
     held.clear();
     heldCount = 0;
+    incoming = new Map();
+    incomingCount = 0;
   };
   const memberAssignment = (assignments: PlatformaticConsumerLike['assignments'] | undefined): Record<string, number[]> =>
     Object.fromEntries((assignments ?? []).map((a) => [a.topic, [...a.partitions]]));
@@ -167,6 +180,8 @@ export function fromPlatformaticConsumer(consumer: PlatformaticConsumerLike, opt
     paused.clear();
     // Every partition starts again from its commit (the stream keeps the fetch position of one without a commit otherwise).
     stream?.offsetsToFetch.clear();
+    // The pump resumes a stream it paused.
+    signal();
     emit(EVENTS.GROUP_JOIN, { memberAssignment: memberAssignment(payload.assignments) });
   };
   const onError = (error: unknown): void => emit(EVENTS.CRASH, { error: asError(error), restart: true });
@@ -195,9 +210,39 @@ export function fromPlatformaticConsumer(consumer: PlatformaticConsumerLike, opt
     heldCount += tail.length - (later?.messages.length ?? 0);
   };
 
-  /** Reads the stream while it is the current one: held records of resumed partitions first, then what the stream has. */
+  /** Puts a bucket behind what is held of its partition. */
+  const hold = (key: string, bucket: Bucket): void => {
+    const before = held.get(key);
+    if (before) before.messages.push(...bucket.messages);
+    else held.set(key, bucket);
+    heldCount += bucket.messages.length;
+  };
+
+  /** Takes a record the stream emits into its partition's bucket; the stream is paused while `maxHeld` records wait. */
+  const take = (s: PlatformaticStreamLike, m: PlatformaticMessageLike): void => {
+    if (stream !== s) return;
+    const generation = (m.metadata['consumer'] as { generationId?: number } | undefined)?.generationId;
+    if (generation !== undefined && generation < consumer.generationId) return;
+    let bucket: Bucket | undefined;
+    if (m.partition === lastPartition && m.topic === lastTopic) bucket = incoming.get(lastKey);
+    else {
+      lastTopic = m.topic;
+      lastPartition = m.partition;
+      lastKey = `${m.topic}:${m.partition}`;
+      bucket = incoming.get(lastKey);
+    }
+    if (!bucket) incoming.set(lastKey, (bucket = { topic: m.topic, partition: m.partition, messages: [], joins, leaderEpoch: m.leaderEpoch }));
+    bucket.messages.push({ offset: m.offset.toString(), timestamp: m.timestamp.toString(), key: m.key ?? null, value: m.value ?? null });
+    bucket.leaderEpoch = m.leaderEpoch;
+    if (++incomingCount + heldCount >= maxHeld && !streamPaused) {
+      streamPaused = true;
+      s.pause();
+    }
+    signal();
+  };
+
+  /** Hands over, while the stream is the current one, the held records of resumed partitions, then what the stream emitted. */
   const pump = async (s: PlatformaticStreamLike, eachBatch: (payload: KafkaEachBatchPayloadLike) => Promise<void>): Promise<void> => {
-    const buckets = new Map<string, Bucket>();
     while (stream === s) {
       let busy = false;
       for (const [key, bucket] of held) {
@@ -208,28 +253,23 @@ export function fromPlatformaticConsumer(consumer: PlatformaticConsumerLike, opt
         await deliver(s, bucket, eachBatch);
         if (stream !== s) return;
       }
-      // At most one buffer's worth per pass, so resumed partitions and stops are seen between passes.
-      for (let n = 0; n < 4096 && heldCount < maxHeld; n++) {
-        const m = s.read();
-        if (m === null) break;
+      if (incomingCount > 0) {
+        const taken = incoming;
+        incoming = new Map();
+        incomingCount = 0;
         busy = true;
-        const generation = (m.metadata['consumer'] as { generationId?: number } | undefined)?.generationId;
-        if (generation !== undefined && generation < consumer.generationId) continue;
-        const key = `${m.topic}:${m.partition}`;
-        const message: KafkaMessageLike = { offset: m.offset.toString(), timestamp: m.timestamp.toString(), key: m.key ?? null, value: m.value ?? null };
-        // Behind held records of its partition, so that each partition's records are delivered in order.
-        const target = paused.has(key) || held.has(key) ? held : buckets;
-        let bucket = target.get(key);
-        if (!bucket) target.set(key, (bucket = { topic: m.topic, partition: m.partition, messages: [], joins }));
-        bucket.messages.push(message);
-        if (target === held) heldCount++;
-        else epochs.set(key, m.leaderEpoch);
+        for (const [key, bucket] of taken) {
+          if (stream !== s) return;
+          epochs.set(key, bucket.leaderEpoch);
+          // Behind held records of its partition, so that each partition's records are delivered in order.
+          if (paused.has(key) || held.has(key)) hold(key, bucket);
+          else await deliver(s, bucket, eachBatch);
+        }
       }
-      for (const bucket of buckets.values()) {
-        if (stream !== s) return;
-        await deliver(s, bucket, eachBatch);
+      if (streamPaused && incomingCount + heldCount < maxHeld) {
+        streamPaused = false;
+        s.resume();
       }
-      buckets.clear();
       if (busy) continue;
       if (!woken) await new Promise<void>((resolve) => (wake = resolve));
       woken = false;
@@ -252,7 +292,9 @@ export function fromPlatformaticConsumer(consumer: PlatformaticConsumerLike, opt
       return;
     }
     stream = s;
-    s.on('readable', signal);
+    streamPaused = false;
+    lastPartition = -1;
+    s.on('data', (m) => take(s, m));
     s.on('error', (error) => {
       if (stream !== s) return;
       // The stream is gone: consume again from the last commit, as a group join would.
