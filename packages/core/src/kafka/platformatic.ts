@@ -60,8 +60,8 @@ export interface PlatformaticConsumerLike {
   commit(options: { offsets: { topic: string; partition: number; offset: bigint; leaderEpoch: number }[] }): Promise<void>;
   leaveGroup(force?: boolean): Promise<void>;
   close(force?: boolean): Promise<void>;
-  on(event: string, listener: (...args: any[]) => void): unknown;
-  removeListener(event: string, listener: (...args: any[]) => void): unknown;
+  on(event: string, listener: (payload: never) => void): unknown;
+  removeListener(event: string, listener: (payload: never) => void): unknown;
 }
 
 /**
@@ -405,7 +405,7 @@ export function fromPlatformaticProducer(producer: PlatformaticProducerLike): Ka
       producer.send({
         messages: messages.map((m) => ({
           topic,
-          ...(m.key == null ? {} : { key: bytes(m.key) }),
+          ...(m.key === null || m.key === undefined ? {} : { key: bytes(m.key) }),
           ...(m.value === null ? {} : { value: bytes(m.value) }),
           ...(m.headers ? { headers: new Map(Object.entries(m.headers).map(([k, v]) => [Buffer.from(k), bytes(v)])) } : {}),
         })),
