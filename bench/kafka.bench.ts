@@ -1,10 +1,13 @@
 // Records per second through fromKafka + parseLogLine (acknowledging each
-// record, committing as it goes), against a raw kafkajs eachBatch loop that
-// parses the same records, on the same topic of a real local broker, in the
+// record, committing as it goes), against the client's own loop that parses
+// the same records (a kafkajs eachBatch; a @platformatic/kafka messages
+// stream), for each client, on the same topic of a real local broker, in the
 // same run. Each side reads the whole topic from the beginning in a fresh
 // consumer group; the rounds alternate and the best of each is kept.
+// @platformatic/kafka needs Node 22 or later: on Node 20 only kafkajs runs.
 //   npx tsx bench/kafka.bench.ts [records] [rounds]
-import { createKafkaSourceStats, createSimulation, formatLogLine, fromKafka, isParseError, parseLogLine } from '@modelwatch/core';
+import { createKafkaSourceStats, createSimulation, formatLogLine, fromKafka, fromPlatformaticConsumer, isParseError, parseLogLine, type KafkaConsumerLike } from '@modelwatch/core';
+import { Consumer } from '@platformatic/kafka';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { tap } from 'rxjs';
 import { startKafka } from '../scripts/kafka/broker.js';
@@ -37,8 +40,8 @@ console.log(' done');
 
 let group = 0;
 
-/** The raw client: eachBatch parses every message and resolves its offset; kafkajs commits as usual. */
-async function raw(): Promise<number> {
+/** Raw kafkajs: eachBatch parses every message and resolves its offset; kafkajs commits as usual. */
+async function rawKafkajs(): Promise<number> {
   const consumer = kafka.consumer({ groupId: `raw-${group++}` });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -60,14 +63,36 @@ async function raw(): Promise<number> {
   return total / seconds;
 }
 
+const platformaticConsumer = (groupId: string): Consumer => new Consumer({ clientId: 'bench', groupId, bootstrapBrokers: [broker.bootstrap] });
+
+/** Raw @platformatic/kafka: a messages stream from the beginning, each message parsed; the stream autocommits as usual. */
+async function rawPlatformatic(): Promise<number> {
+  const consumer = platformaticConsumer(`raw-${group++}`);
+  const stream = await consumer.consume({ topics: [topic], mode: 'committed', fallbackMode: 'earliest' });
+  let n = 0;
+  let bad = 0;
+  let t0 = 0;
+  const seconds = await new Promise<number>((resolve) => {
+    stream.on('data', (m) => {
+      if (t0 === 0) t0 = performance.now();
+      if (isParseError(parseLogLine(m.value))) bad++;
+      if (++n === total) resolve((performance.now() - t0) / 1000);
+    });
+  });
+  await stream.close();
+  await consumer.close();
+  if (bad > 0) throw new Error(`${bad} lines did not parse`);
+  return total / seconds;
+}
+
 /** modelwatch: fromKafka decodes with parseLogLine, each record is acknowledged, offsets are committed every second. */
-async function modelwatch(): Promise<number> {
+async function modelwatch(consumer: KafkaConsumerLike): Promise<number> {
   const stats = createKafkaSourceStats();
   let t0 = 0;
   let stopped!: Promise<void>;
   const seconds = await new Promise<number>((resolve) => {
     stopped = new Promise<void>((done) => {
-      const subscription = fromKafka(kafka.consumer({ groupId: `modelwatch-${group++}` }), {
+      const subscription = fromKafka(consumer, {
         topics: [topic], decode: parseLogLine, deadLetter: () => undefined, fromBeginning: true, stats, maxInFlight: 50_000, onStop: () => done(),
       })
         .pipe(tap((r) => r.ack()))
@@ -85,14 +110,25 @@ async function modelwatch(): Promise<number> {
   return total / seconds;
 }
 
-const best = { raw: 0, modelwatch: 0 };
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+const clients = [
+  { name: 'kafkajs', raw: rawKafkajs, loop: 'eachBatch', consumer: () => kafka.consumer({ groupId: `modelwatch-${group++}` }) },
+  ...(nodeMajor >= 22 ? [{ name: '@platformatic/kafka', raw: rawPlatformatic, loop: 'stream', consumer: () => fromPlatformaticConsumer(platformaticConsumer(`modelwatch-${group++}`)) }] : []),
+];
+if (nodeMajor < 22) console.log(`@platformatic/kafka skipped: it needs Node 22 or later, this is Node ${process.versions.node}`);
+const best = clients.map(() => ({ raw: 0, modelwatch: 0 }));
 for (let r = 1; r <= rounds; r++) {
-  const a = await raw();
-  const b = await modelwatch();
-  best.raw = Math.max(best.raw, a);
-  best.modelwatch = Math.max(best.modelwatch, b);
-  console.log(`round ${r}: raw kafkajs eachBatch + parse ${(a / 1000).toFixed(0)}k records/s, fromKafka + parse ${(b / 1000).toFixed(0)}k records/s`);
+  for (const [i, c] of clients.entries()) {
+    const a = await c.raw();
+    const b = await modelwatch(c.consumer());
+    best[i]!.raw = Math.max(best[i]!.raw, a);
+    best[i]!.modelwatch = Math.max(best[i]!.modelwatch, b);
+    console.log(`round ${r}, ${c.name}: raw ${c.loop} + parse ${(a / 1000).toFixed(0)}k records/s, fromKafka + parse ${(b / 1000).toFixed(0)}k records/s`);
+  }
 }
-console.log(`best: raw ${(best.raw / 1000).toFixed(0)}k records/s, fromKafka ${(best.modelwatch / 1000).toFixed(0)}k records/s, ratio ${(best.modelwatch / best.raw).toFixed(2)} (goal ≥ 0.90)`);
+for (const [i, c] of clients.entries()) {
+  const { raw, modelwatch: mw } = best[i]!;
+  console.log(`best, ${c.name}: raw ${(raw / 1000).toFixed(0)}k records/s, fromKafka ${(mw / 1000).toFixed(0)}k records/s, ratio ${(mw / raw).toFixed(2)} (goal ≥ 0.90)`);
+}
 await admin.disconnect();
 await broker.stop();

@@ -2,17 +2,20 @@
 // through fromKafka → parse → event-time windows, and once some commits have
 // gone through it writes what it received to a file and sends itself SIGKILL
 // (no last commit, no leaving the group).
-//   node --import tsx crash-consumer.ts <bootstrap> <topic> <group> <killAfter> <maxInFlight> <stateFile>
+//   node --import tsx crash-consumer.ts <bootstrap> <topic> <group> <killAfter> <maxInFlight> <stateFile> <kafkajs|platformatic>
 import { writeFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { tap } from 'rxjs';
 import { createKafkaSourceStats, fromKafka } from '../../src/kafka/from-kafka.js';
+import type { KafkaConsumerLike } from '../../src/kafka/kafka-client.js';
+import { fromPlatformaticConsumer } from '../../src/kafka/platformatic.js';
 import { parseLogLine } from '../../src/parse-log-line.js';
 import { eventTimeWindow } from '../../src/windows/event-time-window.js';
 import { tumbling } from '../../src/windows/window-assigner.js';
+import { platformaticTestConsumer } from './platformatic-consumer.js';
 
-const [bootstrap, topic, groupId, killAfter, maxInFlight, stateFile] = process.argv.slice(2) as [string, string, string, string, string, string];
-const consumer = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING }).consumer({ groupId, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100, maxBytesPerPartition: 16 * 1024 });
+const [bootstrap, topic, groupId, killAfter, maxInFlight, stateFile, client] = process.argv.slice(2) as [string, string, string, string, string, string, string];
+const consumer: KafkaConsumerLike = client === 'platformatic' ? fromPlatformaticConsumer(platformaticTestConsumer(bootstrap, groupId)) : new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING }).consumer({ groupId, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100, maxBytesPerPartition: 16 * 1024 });
 const stats = createKafkaSourceStats();
 const received: Record<number, number[]> = {};
 

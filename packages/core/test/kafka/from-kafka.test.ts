@@ -21,7 +21,9 @@ import { createSimulation } from '../../src/simulator/simulate.js';
 import { eventTimeWindow, type WindowResult } from '../../src/windows/event-time-window.js';
 import { createWindowStats, type WindowStats } from '../../src/windows/window-spec.js';
 import { tumbling } from '../../src/windows/window-assigner.js';
-import { useTestKafka, type TestKafka } from './broker.js';
+import { fromPlatformaticConsumer } from '../../src/kafka/platformatic.js';
+import { TEST_CLIENTS, useTestKafka, type TestClient, type TestKafka } from './broker.js';
+import { platformaticTestConsumer } from './platformatic-consumer.js';
 
 const TEN_MINUTES = 600_000;
 let k: TestKafka;
@@ -142,14 +144,27 @@ const kindHistograms = (source: KafkaSourceStats, topic: string) => ({
   result: (h: IntegerHistogram) => h,
 });
 
-describe('fromKafka against a real broker', () => {
-  it('accepts a kafkajs consumer as it is', () => {
-    const consumer: KafkaConsumerLike = k.consumer('typing');
+// The same tests with each client: fromKafka takes either through the same code path.
+for (const client of TEST_CLIENTS) describe.skipIf(client.skip !== undefined)(`fromKafka against a real broker, ${client.title}`, () => realBrokerTests(client));
+
+function realBrokerTests(client: TestClient): void {
+  // One broker serves every client's tests: topics and groups are named per client.
+  const named = (name: string): string => `${client.name}-${name}`;
+  const consumer = (groupId: string): KafkaConsumerLike => k.consumerOf(client, groupId);
+  it(client.name === 'kafkajs' ? 'accepts a kafkajs consumer as it is' : 'accepts a @platformatic/kafka consumer through fromPlatformaticConsumer', async () => {
+    if (client.name === 'kafkajs') {
+      const consumer: KafkaConsumerLike = k.consumer(named('typing'));
+      expect(typeof consumer.run).toBe('function');
+      return;
+    }
+    const platformatic = platformaticTestConsumer(k.broker.bootstrap, named('typing'));
+    const consumer: KafkaConsumerLike = fromPlatformaticConsumer(platformatic);
     expect(typeof consumer.run).toBe('function');
+    await consumer.disconnect();
   });
 
   it('takes 100,000 movie-log records through parse → window, every one accounted for', async () => {
-    const topic = 'movielog-100k';
+    const topic = named('movielog-100k');
     await k.createTopic(topic, 3);
     const { lines, malformed } = movieLog(100_000, 7);
     await k.produce(topic, lines);
@@ -161,7 +176,7 @@ describe('fromKafka against a real broker', () => {
     const started = Date.now();
     const { stopped } = run(
       (onStop) =>
-        fromKafka(k.consumer('g-100k'), eventOptions(stats, { topics: [topic], maxInFlight: 60_000, onStop, deadLetter: (p) => void poison.push(Buffer.from(p.error.raw).toString()) })).pipe(
+        fromKafka(consumer(named('g-100k')), eventOptions(stats, { topics: [topic], maxInFlight: 60_000, onStop, deadLetter: (p) => void poison.push(Buffer.from(p.error.raw).toString()) })).pipe(
           takeUntil(done),
           eventTimeWindow({ ...kindHistograms(stats, topic), assigner: tumbling(TEN_MINUTES), stats: windowStats, result: (h) => h.result().total }),
         ),
@@ -180,17 +195,17 @@ describe('fromKafka against a real broker', () => {
     expect(stats.inFlight).toBe(0);
     expect(stats.abandoned).toBe(0);
     // Everything processed was committed on stop.
-    expect(await k.committed('g-100k', topic)).toEqual(await k.endOffsets(topic));
+    expect(await k.committed(named('g-100k'), topic)).toEqual(await k.endOffsets(topic));
   }, 180_000);
 
   it('redelivers everything after the last commit to a new consumer when one is killed, losing nothing', async () => {
-    const topic = 'crash';
-    const group = 'g-crash';
+    const topic = named('crash');
+    const group = named('g-crash');
     await k.createTopic(topic, 3);
     await k.produce(topic, movieLog(60_000, 11, true).lines);
     const dir = mkdtempSync(join(tmpdir(), 'modelwatch-crash-'));
     const stateFile = join(dir, 'state.json');
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./crash-consumer.ts', import.meta.url)), k.broker.bootstrap, topic, group, '15000', '30000', stateFile], { stdio: 'inherit' });
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./crash-consumer.ts', import.meta.url)), k.broker.bootstrap, topic, group, '15000', '30000', stateFile, client.name], { stdio: 'inherit' });
     const hung = setTimeout(() => child.kill('SIGTERM'), 60_000);
     const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
     clearTimeout(hung);
@@ -203,7 +218,7 @@ describe('fromKafka against a real broker', () => {
     const stats = createKafkaSourceStats();
     const seen: { partition: number; offset: number }[] = [];
     const { subscription, stopped } = run(
-      (onStop) => fromKafka(k.consumer(group), eventOptions(stats, { topics: [topic], onStop })).pipe(tap((r) => r.ack())),
+      (onStop) => fromKafka(consumer(group), eventOptions(stats, { topics: [topic], onStop })).pipe(tap((r) => r.ack())),
       (r) => seen.push({ partition: r.partition, offset: Number(r.offset) }),
     );
     await until(() => ends.every((end, p) => bySeen(seen).get(p)?.at(-1) === end - 1), 90_000, () => ({ stats, ends }));
@@ -231,8 +246,8 @@ describe('fromKafka against a real broker', () => {
   }, 180_000);
 
   it('goes on without loss when the broker restarts mid-stream', async () => {
-    const topic = 'restart';
-    const group = 'g-restart';
+    const topic = named('restart');
+    const group = named('g-restart');
     const ends = await filledTopic(topic, 60_000, 13);
     const stats = createKafkaSourceStats();
     const errors: string[] = [];
@@ -241,7 +256,7 @@ describe('fromKafka against a real broker', () => {
     // 20,000 records/s downstream, so the stream is still flowing when the broker goes down.
     const acker = slowAcker(100);
     const { subscription, stopped } = run(
-      (onStop) => fromKafka(k.consumer(group, { retry: { initialRetryTime: 200, maxRetryTime: 2000, retries: 30 } }), eventOptions(stats, { topics: [topic], maxInFlight: 3000, stallTimeout: 15_000, onStop, onError: (e) => errors.push(e.message) })),
+      (onStop) => fromKafka(client.name === 'kafkajs' ? k.consumer(group, { retry: { initialRetryTime: 200, maxRetryTime: 2000, retries: 30 } }) : consumer(group), eventOptions(stats, { topics: [topic], maxInFlight: 3000, stallTimeout: 15_000, onStop, onError: (e) => errors.push(e.message) })),
       (r) => {
         see(r);
         acker.queue.push(r);
@@ -264,24 +279,25 @@ describe('fromKafka against a real broker', () => {
   }, 180_000);
 
   it('hands partitions over when a second consumer joins mid-stream, committing only what it owns and losing nothing', async () => {
-    const topic = 'rebalance';
-    const group = 'g-rebalance';
+    const topic = named('rebalance');
+    const group = named('g-rebalance');
     const ends = await filledTopic(topic, 60_000, 29);
     const { see, all } = offsetsSeen();
     // The first member acknowledges slowly, so it has records in flight when the second one joins.
     const first = createKafkaSourceStats();
     const acker = slowAcker(50);
     const issued: { partitions: number[]; owned: readonly number[] }[] = [];
-    const kafkajs = k.consumer(group);
+    const errors: string[] = [];
+    const inner = consumer(group);
     const watched: KafkaConsumerLike = {
-      ...kafkajs,
+      ...inner,
       commitOffsets: (offsets) => {
         issued.push({ partitions: offsets.map((o) => o.partition), owned: first.assignment[topic] ?? [] });
-        return kafkajs.commitOffsets(offsets);
+        return inner.commitOffsets(offsets);
       },
     };
     const a = run(
-      (onStop) => fromKafka(watched, eventOptions(first, { topics: [topic], maxInFlight: 3000, onStop })),
+      (onStop) => fromKafka(watched, eventOptions(first, { topics: [topic], maxInFlight: 3000, onStop, onError: (e) => errors.push(`first: ${e.message}`) })),
       (r) => {
         see(r);
         acker.queue.push(r);
@@ -289,7 +305,7 @@ describe('fromKafka against a real broker', () => {
     );
     await until(() => first.received >= 10_000, 60_000, () => first);
     const second = createKafkaSourceStats();
-    const b = run((onStop) => fromKafka(k.consumer(group), eventOptions(second, { topics: [topic], onStop })).pipe(tap((r) => r.ack())), see);
+    const b = run((onStop) => fromKafka(consumer(group), eventOptions(second, { topics: [topic], onStop, onError: (e) => errors.push(`second: ${e.message}`) })).pipe(tap((r) => r.ack())), see);
     await until(() => all(ends), 120_000, () => ({ first, second }));
     // Let the last acknowledgements be committed, then stop both.
     await until(() => first.inFlight === 0 && second.inFlight === 0, 30_000, () => ({ first, second }));
@@ -300,7 +316,7 @@ describe('fromKafka against a real broker', () => {
     expect(await b.stopped).toBeUndefined();
     const total = ends.reduce((n, e) => n + e, 0);
     console.log(
-      `rebalance: the first member read ${first.received} and kept ${first.assignment[topic]}, abandoning ${first.abandoned} in-flight records at ${first.rebalances} rebalance(s); the second read ${second.received} (${first.received + second.received - total} read twice); ${issued.length} commits issued`,
+      `rebalance: the first member read ${first.received} and kept ${first.assignment[topic]}, abandoning ${first.abandoned} in-flight records at ${first.rebalances} rebalance(s); the second read ${second.received} (${first.received + second.received - total} read twice); ${issued.length} commits issued; errors recovered from: ${errors.join('; ') || 'none'}`,
     );
     expect(first.rebalances).toBeGreaterThan(0);
     expect((second.assignment[topic] ?? []).length).toBeGreaterThan(0);
@@ -310,20 +326,20 @@ describe('fromKafka against a real broker', () => {
   }, 180_000);
 
   it('restarts a consumer whose group does not rejoin within stallTimeout (the broker hangs mid-rebalance), losing nothing', async () => {
-    const topic = 'stall';
-    const group = 'g-stall';
+    const topic = named('stall');
+    const group = named('g-stall');
     const ends = await filledTopic(topic, 30_000, 31);
     const { see, all } = offsetsSeen();
     // When the first member learns that the group rebalances (a second member joins), the broker hangs for
     // 12 s: the rejoin cannot finish, so after stallTimeout (3 s) the watchdog stops and runs the consumer again.
     let freeze: Promise<void> | undefined;
     let armed = false;
-    const kafkajs = k.consumer(group);
+    const inner = consumer(group);
     const watched: KafkaConsumerLike = {
-      ...kafkajs,
+      ...inner,
       on: (event, listener) =>
-        kafkajs.on(event as typeof kafkajs.events.REBALANCING, (e) => {
-          if (event === kafkajs.events.REBALANCING && armed && !freeze) freeze = k.broker.freeze(12_000);
+        inner.on!(event, (e) => {
+          if (event === inner.events!.REBALANCING && armed && !freeze) freeze = k.broker.freeze(12_000);
           listener(e);
         }),
     };
@@ -340,7 +356,7 @@ describe('fromKafka against a real broker', () => {
     await until(() => first.received >= 5000, 60_000, () => first);
     armed = true;
     const second = createKafkaSourceStats();
-    const b = run((onStop) => fromKafka(k.consumer(group), eventOptions(second, { topics: [topic], onStop })).pipe(tap((r) => r.ack())), see);
+    const b = run((onStop) => fromKafka(consumer(group), eventOptions(second, { topics: [topic], onStop })).pipe(tap((r) => r.ack())), see);
     await until(() => freeze !== undefined, 30_000, () => ({ first, second }));
     await freeze;
     await until(() => all(ends) && first.inFlight === 0 && second.inFlight === 0, 120_000, () => ({ first, second, errors }));
@@ -356,7 +372,7 @@ describe('fromKafka against a real broker', () => {
   }, 180_000);
 
   it('keeps in-flight records under the bound with a slow downstream, pausing and resuming', async () => {
-    const topic = 'slow';
+    const topic = named('slow');
     await k.createTopic(topic, 3);
     await k.produce(topic, movieLog(20_000, 17).lines);
     const stats = createKafkaSourceStats();
@@ -364,7 +380,7 @@ describe('fromKafka against a real broker', () => {
     const acker = slowAcker(60, () => (peak = Math.max(peak, stats.inFlight)));
     const offsets: string[] = [];
     const { subscription, stopped } = run(
-      (onStop) => fromKafka(k.consumer('g-slow'), eventOptions(stats, { topics: [topic], maxInFlight: 600, resumeAt: 300, onStop })),
+      (onStop) => fromKafka(consumer(named('g-slow')), eventOptions(stats, { topics: [topic], maxInFlight: 600, resumeAt: 300, onStop })),
       (r) => {
         offsets.push(`${r.partition}/${r.offset}`);
         acker.queue.push(r);
@@ -383,28 +399,28 @@ describe('fromKafka against a real broker', () => {
     expect(stats.decode.errors).toBe(200);
     expect(new Set(offsets).size).toBe(19_800);
     expect(offsets.length).toBe(19_800);
-    expect(await k.committed('g-slow', topic)).toEqual(await k.endOffsets(topic));
+    expect(await k.committed(named('g-slow'), topic)).toEqual(await k.endOffsets(topic));
   }, 120_000);
 
   it('sends 1% malformed lines to the dead-letter topic with their reasons', async () => {
-    const topic = 'dirty';
-    const dead = 'dirty.dead';
+    const topic = named('dirty');
+    const dead = named('dirty.dead');
     await k.createTopic(topic, 3);
     await k.createTopic(dead, 1);
     const { lines, malformed } = movieLog(10_000, 19);
     await k.produce(topic, lines);
     const stats = createKafkaSourceStats();
     const { subscription, stopped } = run((onStop) =>
-      fromKafka(k.consumer('g-dirty'), eventOptions(stats, { topics: [topic], onStop, deadLetter: { producer: k.producer, topic: dead } })).pipe(tap((r) => r.ack())),
+      fromKafka(consumer(named('g-dirty')), eventOptions(stats, { topics: [topic], onStop, deadLetter: { producer: k.producerOf(client), topic: dead } })).pipe(tap((r) => r.ack())),
     );
     await until(() => stats.received >= 10_000 && stats.inFlight === 0, 60_000, () => stats);
     subscription.unsubscribe();
     expect(await stopped).toBeUndefined();
     expect(stats.decode.errors).toBe(100);
-    expect(await k.committed('g-dirty', topic)).toEqual(await k.endOffsets(topic));
+    expect(await k.committed(named('g-dirty'), topic)).toEqual(await k.endOffsets(topic));
 
     const letters: { value: string; code: string; reason: string; source: string }[] = [];
-    const reader = k.consumer('g-dirty-reader');
+    const reader = k.consumer(named('g-dirty-reader'));
     await reader.connect();
     await reader.subscribe({ topics: [dead], fromBeginning: true });
     await reader.run({
@@ -421,14 +437,14 @@ describe('fromKafka against a real broker', () => {
       const error = parseLogLine(l.value);
       if (!isParseError(error)) throw new Error(`a valid line was dead-lettered: ${l.value}`);
       expect([l.code, l.reason]).toEqual([error.code, error.reason]);
-      expect(l.source).toMatch(/^dirty\/[0-2]\/\d+$/);
+      expect(l.source).toMatch(new RegExp(`^${topic}/[0-2]/\\d+$`));
     }
     console.log(`dead letters: ${[...new Set(letters.map((l) => l.code))].join(', ')}`);
   }, 120_000);
 
   it('merges the window summaries of two consumers in one group into what a single consumer computes', async () => {
-    const topic = 'scale';
-    const summaries = 'scale.summaries';
+    const topic = named('scale');
+    const summaries = named('scale.summaries');
     await k.createTopic(topic, 3);
     await k.createTopic(summaries, 1);
     const total = 30_000;
@@ -439,12 +455,12 @@ describe('fromKafka against a real broker', () => {
     const members = instances.map((instance, i) => {
       const stats = createKafkaSourceStats();
       const published = new Promise<void>((resolve, reject) =>
-        fromKafka(k.consumer('g-scale'), eventOptions(stats, { topics: [topic], maxInFlight: 30_000 }))
+        fromKafka(consumer(named('g-scale')), eventOptions(stats, { topics: [topic], maxInFlight: 30_000 }))
           .pipe(
             takeUntil(done),
             eventTimeWindow(windows(stats, windowStats[i]!)),
             windowSummaries(instance),
-            toKafka(k.producer, { topic: summaries, encode: (m) => ({ key: m.instance, value: JSON.stringify(m) }) }),
+            toKafka(k.producerOf(client), { topic: summaries, encode: (m) => ({ key: m.instance, value: JSON.stringify(m) }) }),
           )
           .subscribe({ error: reject, complete: resolve }),
       );
@@ -463,7 +479,7 @@ describe('fromKafka against a real broker', () => {
     const singleStats = createKafkaSourceStats();
     const stopSingle = new Subject<void>();
     const singleDone = new Promise<void>((resolve, reject) =>
-      fromKafka(k.consumer('g-scale-single'), eventOptions(singleStats, { topics: [topic], maxInFlight: 30_000 }))
+      fromKafka(consumer(named('g-scale-single')), eventOptions(singleStats, { topics: [topic], maxInFlight: 30_000 }))
         .pipe(takeUntil(stopSingle), eventTimeWindow(windows(singleStats, windowStats[2])))
         .subscribe({ next: (r) => single.push(r), error: reject, complete: resolve }),
     );
@@ -474,7 +490,7 @@ describe('fromKafka against a real broker', () => {
     // The reducer: every summary from the topic, merged per window and key.
     const merged: WindowResult<string | number | null, IntegerHistogram>[] = [];
     await new Promise<void>((resolve, reject) =>
-      fromKafka(k.consumer('g-scale-reducer'), { topics: [summaries], decode: parseWindowSummary, deadLetter: (p) => reject(new Error(p.error.reason)), fromBeginning: true })
+      fromKafka(consumer(named('g-scale-reducer')), { topics: [summaries], decode: parseWindowSummary, deadLetter: (p) => reject(new Error(p.error.reason)), fromBeginning: true })
         .pipe(mergeWindowSummaries({ instances, fromJSON: IntegerHistogram.fromJSON }), take(single.length))
         .subscribe({ next: (r) => merged.push(r), error: reject, complete: resolve }),
     );
@@ -485,4 +501,4 @@ describe('fromKafka against a real broker', () => {
     expect(shape(merged)).toEqual(shape(single));
     expect(merged.reduce((n, r) => n + r.count, 0)).toBe(total);
   }, 180_000);
-});
+}
