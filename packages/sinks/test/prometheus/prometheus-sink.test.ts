@@ -1,5 +1,5 @@
 import { Adwin, detectChanges } from '@modelwatch/detectors';
-import { attributeExposures, burnRateAlerts, createAttributionStats, createDecodeStats, createSimulation, createWindowStats, createWindowSummaryStats, decode, IntegerHistogram as Histogram, mergeWindowSummaries, formatLogLine, parseLogLine, ratingHistogram, ratingWindows, servingWindows, tumbling, type IntegerHistogram, type TelemetryEvent, type WindowResult, type WindowSummaryMessage } from '@modelwatch/core';
+import { attributeExposures, burnRateAlerts, createAttributionStats, createDecodeStats, createSimulation, createWindowStats, createWindowSummaryStats, decode, formatLogLine, IntegerHistogram, mergeWindowSummaries, parseLogLine, ratingHistogram, ratingWindows, servingWindows, tumbling, type TelemetryEvent, type WindowResult, type WindowSummaryMessage } from '@modelwatch/core';
 import { register as globalRegistry, Registry } from 'prom-client';
 import { connectable, from, lastValueFrom, map, share, Subject, toArray, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
@@ -186,9 +186,9 @@ describe('createPrometheusSink', () => {
     const summaries = createWindowSummaryStats();
     sink.rejections('mergeWindowSummaries', summaries);
     const summary = (instance: string, json: unknown): { value: WindowSummaryMessage } => ({ value: { type: 'window', instance, key: null, window: { start: 0, end: HOUR }, count: 1, revision: 0, summary: json } });
-    const good = new Histogram({ min: 1, max: 5 });
+    const good = new IntegerHistogram({ min: 1, max: 5 });
     good.add(4);
-    await lastValueFrom(from([summary('a', good.toJSON()), summary('stranger', good.toJSON()), summary('a', { nonsense: true })]).pipe(mergeWindowSummaries({ instances: ['a'], fromJSON: Histogram.fromJSON, stats: summaries }), toArray()));
+    await lastValueFrom(from([summary('a', good.toJSON()), summary('stranger', good.toJSON()), summary('a', { nonsense: true })]).pipe(mergeWindowSummaries({ instances: ['a'], fromJSON: IntegerHistogram.fromJSON, stats: summaries }), toArray()));
     expect(await value(registry, 'modelwatch_rejected_records_total', { operator: 'mergeWindowSummaries' })).toBe(2);
     // An operator without an ahead count exports none.
     expect(await value(registry, 'modelwatch_ahead_records_total', { operator: 'mergeWindowSummaries' })).toBeUndefined();
