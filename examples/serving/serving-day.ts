@@ -20,6 +20,7 @@ import {
   type ParseError,
   type ServingSummary,
   type TelemetryEvent,
+  type WindowStats,
 } from '@modelwatch/core';
 import { connectable, map, merge, tap } from 'rxjs';
 import type { AvailabilityFinding } from '@modelwatch/core';
@@ -53,14 +54,16 @@ const sim = createSimulation({
 console.log(`modelwatch demo — one simulated day of a movie recommender (seed ${seed}, ${sim.world.users.length} users, ${sim.world.movies.length} movies)`);
 console.log('What really happens (the simulator\'s ground truth):');
 for (const c of sim.truth.changes) console.log(`  ${formatTimestamp(c.at).slice(11, 16)}  ${c.description}${c.until ? ` until ${formatTimestamp(c.until).slice(11, 16)}` : ''}`);
-console.log('On the way, 0.2% of log lines are corrupted; modelwatch dead-letters them.\n');
+console.log('On the way, 0.2% of log lines are corrupted (cut, impossible ratings and latencies, a clock in 2100); modelwatch sets them aside and counts them.\n');
 
-// The service writes log lines; a flaky pipe mangles a few.
+// The service writes log lines; a flaky pipe mangles a few, and a producer's clock is wrong now and then.
 const noise = new SeededRandom(seed + 1);
 const corrupt = (line: string): string => {
   const r = noise.next();
   if (r > 0.002) return line;
-  return r < 0.001 ? line.slice(0, Math.floor(line.length * noise.next())) : line.replace(/=\d$/, '=9');
+  if (r < 0.001) return line.slice(0, Math.floor(line.length * noise.next()));
+  if (r < 0.0015) return line.endsWith(' ms') ? line.replace(/[^ ]+ ms$/, '1e308 ms') : line.replace(/=\d$/, '=9');
+  return line.replace(/^\d{4}/, '2100'); // parses, but dated far ahead: the windows set it aside
 };
 let lineNumber = 0; // decode reports a bad line while it handles it, so this is that line's number
 const deadLetters: { line: number; error: ParseError }[] = [];
@@ -145,6 +148,8 @@ merge(ratings$, serving$).subscribe({
     const total = decodeStats.decoded + decodeStats.errors;
     const late = ratingStats.dropped + servingStats.dropped;
     console.log(`\n${total.toLocaleString()} log lines in ${seconds.toFixed(1)} s: ${decodeStats.decoded.toLocaleString()} events, ${decodeStats.errors} dead-lettered (${Object.entries(decodeStats.byCode).map(([code, n]) => `${code} ${n}`).join(', ')}), ${late} late events dropped.`);
+    const setAside = (name: string, s: WindowStats): string => `${name} ${s.rejected} (${s.ahead} dated too far ahead)`;
+    console.log(`Dead letters of the windows: ${setAside('ratings', ratingStats)}, ${setAside('serving', servingStats)}; the day went on without them.`);
     const example = deadLetters[0];
     if (example) console.log(`For example, ${describeDeadLetter(example.line, example.error)}`);
     console.log('⚠ marks an hour whose mean rating fell below 3.2 stars or an instance below 99% availability.');

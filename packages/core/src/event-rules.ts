@@ -118,6 +118,27 @@ function isWhole(value: unknown, min: number, max: number): value is number {
 export const MAX_MINUTE = 100_000;
 
 /**
+ * The longest response time accepted for a recommendation: one day,
+ * 86,400,000 ms. No answer a person waits for takes longer; a larger value is
+ * a broken clock or a unit mistake, and one such value (say `1e308`) would
+ * overflow the sums of every latency statistic it reached.
+ *
+ * @example
+ * ```ts
+ * parseLogLine('2026-11-26T04:53:58,1,recommendation request rec-1:8082, status 200, result: m1, 1e308 ms'); // a 'bad-latency' ParseError
+ * ```
+ */
+export const MAX_LATENCY_MS = 86_400_000;
+
+/** What a response time may be, for error messages. */
+export const LATENCY_RULE = `a number of milliseconds from 0 to ${MAX_LATENCY_MS} (one day)`;
+
+/** Whether a value is a response time a codec accepts: a number from 0 to {@link MAX_LATENCY_MS}. */
+export function isLatency(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && value <= MAX_LATENCY_MS;
+}
+
+/**
  * Checks that a value is a valid {@link TelemetryEvent}; returns what is wrong
  * with the first offending field, or `undefined` when it is valid.
  */
@@ -152,8 +173,7 @@ function checkRecommendation(e: Record<string, unknown>): RuleViolation | undefi
   const status = e['status'];
   if (!isWhole(status, 0, 999)) return violation('bad-status', 'status', `status must be a whole number from 0 to 999, got ${describe(status)}`);
   const latency = e['latencyMs'];
-  if (typeof latency !== 'number' || !Number.isFinite(latency) || latency < 0)
-    return violation('bad-latency', 'latencyMs', `latencyMs must be a finite number of milliseconds, 0 or more, got ${describe(latency)}`);
+  if (!isLatency(latency)) return violation('bad-latency', 'latencyMs', `latencyMs must be ${LATENCY_RULE}, got ${describe(latency)}`);
   const movies = e['movies'];
   if (!Array.isArray(movies)) return violation('bad-result', 'movies', `movies must be an array of movie ids, got ${describe(movies)}`);
   const ok = status >= 200 && status < 300;

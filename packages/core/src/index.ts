@@ -11,7 +11,7 @@ export { parseLogLine, DEFAULT_MAX_LINE_LENGTH, type ParseLogLineOptions } from 
 export { formatLogLine } from './format-log-line.js';
 export { parseJsonEvent, formatJsonEvent } from './json-event.js';
 export { formatTimestamp, MAX_EVENT_TIME } from './timestamp.js';
-export { MAX_ID_LENGTH, MAX_MINUTE } from './event-rules.js';
+export { MAX_ID_LENGTH, MAX_LATENCY_MS, MAX_MINUTE } from './event-rules.js';
 export * from './decode.js';
 export { operate, operatorSubscriber, type OperatorHandlers } from './operate.js';
 export { fanOut } from './fan-out.js';

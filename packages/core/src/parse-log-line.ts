@@ -1,4 +1,4 @@
-import { describeChar, firstControlChar, idEnd, idRule, isIdChar, MAX_ID_LENGTH, MAX_MINUTE } from './event-rules.js';
+import { describeChar, firstControlChar, idEnd, idRule, isIdChar, isLatency, LATENCY_RULE, MAX_ID_LENGTH, MAX_MINUTE } from './event-rules.js';
 import type { RateEvent, RecommendationEvent, TelemetryEvent, WatchEvent } from './events.js';
 import { parseError, type ParseError, type ParseErrorCode } from './parse-error.js';
 import { scanTimestamp, type ScannedTimestamp } from './timestamp.js';
@@ -214,8 +214,9 @@ function parseRecommendation(s: string, raw: string | Uint8Array, start: number,
     return parseError('bad-latency', `the line must end with ', <n> ms', the response time; got ${describe(s.slice(Math.max(resultAt, lastComma + 2)))}`, s.length, raw);
   const latencyText = s.slice(lastComma + 2, s.length - 3);
   const latencyMs = parseLatency(latencyText);
-  if (latencyMs < 0)
+  if (Number.isNaN(latencyMs))
     return parseError('bad-latency', `the response time must be a number of milliseconds (digits without leading zeros, an optional fraction and exponent, as in 87 or 1.5e3), got ${describe(latencyText)}`, lastComma + 2, raw);
+  if (!isLatency(latencyMs)) return parseError('bad-latency', `the response time must be ${LATENCY_RULE}, got ${latencyText} ms`, lastComma + 2, raw);
   const resultEnd = lastComma;
   const ok = status >= 200 && status < 300;
   if (!ok) {
@@ -240,9 +241,7 @@ function parseRecommendation(s: string, raw: string | Uint8Array, start: number,
   return { kind: 'recommendation', time, user, instance, status, movies, latencyMs };
 }
 
-/** A non-negative decimal number without leading zeros, optionally with an exponent; -1 when malformed. */
+/** A non-negative decimal number without leading zeros, optionally with an exponent; NaN when malformed. */
 function parseLatency(text: string): number {
-  if (!/^(0|[1-9]\d*)(\.\d+)?(e[+-]?\d+)?$/.test(text)) return -1;
-  const v = Number(text);
-  return Number.isFinite(v) ? v : -1;
+  return /^(0|[1-9]\d*)(\.\d+)?(e[+-]?\d+)?$/.test(text) ? Number(text) : Number.NaN;
 }

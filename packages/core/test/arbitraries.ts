@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { TelemetryEvent } from '../src/index.js';
-import { MAX_EVENT_TIME } from '../src/index.js';
+import { MAX_EVENT_TIME, MAX_LATENCY_MS } from '../src/index.js';
 
 const printable = Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) => String.fromCharCode(0x21 + i));
 /**
@@ -29,7 +29,7 @@ export const telemetryEvent: fc.Arbitrary<TelemetryEvent> = fc.oneof(
     instance: userId,
     status: fc.integer({ min: 200, max: 299 }),
     movies: fc.array(movieId, { maxLength: 25 }),
-    latencyMs: fc.oneof(fc.integer({ min: 0, max: 600_000 }), fc.double({ min: 0, max: 1e12, noNaN: true, noDefaultInfinity: true })),
+    latencyMs: fc.oneof(fc.integer({ min: 0, max: 600_000 }), fc.double({ min: 0, max: MAX_LATENCY_MS, noNaN: true })),
   }),
   fc
     .record({

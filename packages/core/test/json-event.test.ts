@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatJsonEvent, isParseError, parseJsonEvent } from '../src/index.js';
+import { formatJsonEvent, isParseError, MAX_LATENCY_MS, parseJsonEvent } from '../src/index.js';
 import { telemetryEvent } from './arbitraries.js';
 
 describe('parseJsonEvent', () => {
@@ -29,11 +29,19 @@ describe('parseJsonEvent', () => {
     ['{"kind":"watch","time":0,"user":"u","movie":"m","minute":1.5}', 'bad-minute'],
     ['{"kind":"recommendation","time":0,"user":"u","instance":"i","status":500,"movies":["m"],"latencyMs":1}', 'bad-result'],
     ['{"kind":"recommendation","time":0,"user":"u","instance":"i","status":200,"movies":[],"latencyMs":-1}', 'bad-latency'],
+    ['{"kind":"recommendation","time":0,"user":"u","instance":"i","status":200,"movies":[],"latencyMs":1e308}', 'bad-latency'],
+    ['{"kind":"recommendation","time":0,"user":"u","instance":"i","status":200,"movies":[],"latencyMs":86400001}', 'bad-latency'],
     ['{"kind":"recommendation","time":0,"user":"u","instance":"i","status":2000,"movies":[],"latencyMs":1}', 'bad-status'],
   ])('returns a ParseError for %s (%s)', (text, code) => {
     const r = parseJsonEvent(text);
     expect(isParseError(r) && r.code).toBe(code);
     expect(isParseError(r) && r.raw).toBe(text);
+  });
+
+  it('says what a response time may be, and takes one day exactly (MAX_LATENCY_MS)', () => {
+    const r = parseJsonEvent('{"kind":"recommendation","time":0,"user":"u","instance":"i","status":200,"movies":[],"latencyMs":1e308}');
+    expect(isParseError(r) && r.reason).toMatch(/latencyMs must be a number of milliseconds from 0 to 86400000 \(one day\), got 1e\+308/);
+    expect(parseJsonEvent(`{"kind":"recommendation","time":0,"user":"u","instance":"i","status":200,"movies":[],"latencyMs":${MAX_LATENCY_MS}}`)).toMatchObject({ latencyMs: MAX_LATENCY_MS });
   });
 
   it('never throws on arbitrary JSON values or strings', () => {

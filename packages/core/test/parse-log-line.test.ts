@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatLogLine, isParseError, parseLogLine, type ParseErrorCode } from '../src/index.js';
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { createDecodeStats, decode, formatLogLine, isParseError, MAX_LATENCY_MS, parseLogLine, servingWindows, tumbling, type ParseError, type ParseErrorCode } from '../src/index.js';
 import { nonAsciiDelimiters, nonAsciiIdChars, telemetryEvent } from './arbitraries.js';
 
 const T = Date.UTC(2026, 10, 26, 4, 53, 58);
@@ -58,6 +59,29 @@ describe('parseLogLine', () => {
     }
     expect(parseLogLine('2026-11-26T04:53:58,1,GET /data/m/m/0.mpg')).toMatchObject({ minute: 0 });
     expect(parseLogLine('2026-11-26T04:53:58,1,recommendation request a, status 0, result: down, 0.5 ms')).toMatchObject({ status: 0, latencyMs: 0.5 });
+  });
+
+  it('refuses a response time beyond one day (MAX_LATENCY_MS), saying what it accepts', () => {
+    const line = (ms: string): string => `2026-11-26T04:53:58,1,recommendation request a, status 200, result: m1, ${ms} ms`;
+    for (const ms of ['1e308', '1e999', '86400000.5', '9e7']) {
+      const r = parseLogLine(line(ms));
+      expect(isParseError(r) && [r.code, r.position, r.reason]).toEqual(['bad-latency', line(ms).lastIndexOf(', ') + 2, `the response time must be a number of milliseconds from 0 to 86400000 (one day), got ${ms} ms`]);
+    }
+    expect(parseLogLine(line(String(MAX_LATENCY_MS)))).toMatchObject({ latencyMs: MAX_LATENCY_MS });
+    expect(() => formatLogLine({ kind: 'recommendation', time: T, user: '1', instance: 'a', status: 200, movies: [], latencyMs: 1e308 })).toThrow(/latencyMs must be a number of milliseconds from 0 to 86400000/);
+  });
+
+  it('keeps servingWindows going over lines with a latency of 1e308 ms, counting them as dead letters (issue 13, case 1)', async () => {
+    const at = (s: number, ms: string): string => `2026-11-26T04:53:${String(s).padStart(2, '0')},1,recommendation request rec-1:8082, status 200, result: m1, ${ms} ms`;
+    const lines = [at(1, '80'), at(2, '1e308'), at(3, '120'), at(4, '1e308'), at(5, '100')];
+    const stats = createDecodeStats();
+    const dead: ParseError[] = [];
+    const windows = await lastValueFrom(from(lines).pipe(decode(parseLogLine, { deadLetter: (e) => dead.push(e), stats }), servingWindows({ assigner: tumbling(60_000) }), toArray()));
+    expect(windows).toHaveLength(1);
+    expect(windows[0]!.value.requests).toBe(3);
+    expect(windows[0]!.value.latency.quantile(1)).toBeLessThan(125); // the 1e308 lines never reached the sketch
+    expect([stats.decoded, stats.errors, stats.byCode['bad-latency']]).toEqual([3, 2, 2]);
+    expect(dead.map((d) => d.raw)).toEqual([at(2, '1e308'), at(4, '1e308')]);
   });
 
   it('keeps a failed answer whose error text holds tabs, as a Java stack trace does', () => {

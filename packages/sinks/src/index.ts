@@ -11,7 +11,7 @@ export { FINDING_LABELS, findingLabels, type FindingLabelName } from './promethe
 export type { EventMetrics } from './prometheus/event-metrics.js';
 export type { WindowMetrics, WindowMetricOptions } from './prometheus/window-metrics.js';
 export type { FindingMetrics } from './prometheus/finding-metrics.js';
-export type { PipelineMetrics, DeadLetterCounts } from './prometheus/pipeline-metrics.js';
+export type { PipelineMetrics, DeadLetterCounts, RejectionCounts } from './prometheus/pipeline-metrics.js';
 export * from './prometheus/prometheus-sink.js';
 export * from './prometheus/metrics-handler.js';
 export * from './email/alert-policy.js';

@@ -82,10 +82,12 @@ export function countWindow<T, A, R, K = null>(options: CountWindowOptions<T, K,
             return;
           }
           let w = open.get(key);
+          const opened = !w;
           if (!w) open.set(key, (w = { acc: options.create(), count: 0, index: 0, acks: [] }));
           try {
             options.add(w.acc, value);
           } catch (err) {
+            if (opened) open.delete(key); // a rejected record opens no window: no state left behind, no change in order
             reject(value, { code: 'bad-value', reason: thrownReason("the aggregation's add", err) });
             return;
           }

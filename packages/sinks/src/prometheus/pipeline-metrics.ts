@@ -15,6 +15,28 @@ import { advance, type MetricContext } from './metric-context.js';
 export type DeadLetterCounts = () => Readonly<Record<string, number>>;
 
 /**
+ * The running totals of records an operator refused, as its stats object
+ * keeps them (read at every scrape): `AttributionStats` and
+ * `WindowSummaryStats` fit as they are, and so does a change-point
+ * detector (its `refused` count).
+ *
+ * @example
+ * ```ts
+ * const stats = createAttributionStats();
+ * const counts: RejectionCounts = stats; // { rejected, ahead }
+ * const detector: RejectionCounts = new Adwin(); // { refused }
+ * ```
+ */
+export interface RejectionCounts {
+  /** Records set aside as unusable (sent to the operator's dead letter). */
+  readonly rejected?: number;
+  /** Of those, records dated too far ahead of the clock (kept out of the watermark). */
+  readonly ahead?: number;
+  /** Values a detector refused (NaN, ±∞, too large). */
+  readonly refused?: number;
+}
+
+/**
  * The pipeline figures of the Prometheus sink (part of {@link PrometheusSink}):
  * running totals kept by operators, read at every scrape.
  *
@@ -27,7 +49,13 @@ export type DeadLetterCounts = () => Readonly<Record<string, number>>;
 export interface PipelineMetrics {
   /** Exports a `decode` operator's counters at every scrape (`modelwatch_decoded_lines_total`, `modelwatch_parse_errors_total{code}`). */
   decodeStats(stats: DecodeStats): void;
-  /** Exports an `eventTimeWindow` operator's counters at every scrape: late, dropped and evicted counts, open windows, the watermark. */
+  /**
+   * Exports a window operator's counters at every scrape: late, dropped,
+   * rejected (`modelwatch_rejected_events_total{window}`, unusable events
+   * sent to its dead letter) and of those ahead
+   * (`modelwatch_ahead_events_total{window}`, dated too far ahead of the
+   * clock), evicted keys, open windows, the watermark.
+   */
   windowStats(stats: WindowStats, options: { readonly window: string }): void;
   /**
    * Exports the records an operator sent to its dead letter, by reason
@@ -42,6 +70,23 @@ export interface PipelineMetrics {
    * ```
    */
   deadLetters(operator: string, counts: DeadLetterCounts): void;
+  /**
+   * Exports an operator's refusal totals at every scrape, labelled with
+   * `operator`: `rejected` as `modelwatch_rejected_records_total`, `ahead` as
+   * `modelwatch_ahead_records_total` and a detector's `refused` as
+   * `modelwatch_refused_values_total` (a field the object lacks is not exported).
+   *
+   * @example
+   * ```ts
+   * const attribution = createAttributionStats();
+   * sink.rejections('attributeExposures', attribution);
+   * const summaries = createWindowSummaryStats();
+   * sink.rejections('mergeWindowSummaries', summaries);
+   * // a detector built by detectChanges: register each one its factory builds
+   * const detector = () => { const d = new Adwin(); sink.rejections('adwin', d); return d; };
+   * ```
+   */
+  rejections(operator: string, counts: RejectionCounts): void;
 }
 
 /** Registers the collectors of decode, window and dead-letter figures; returns the calls that add a source of them. */
@@ -50,6 +95,7 @@ export function pipelineMetrics(ctx: MetricContext): PipelineMetrics {
   const decodeSources: { stats: DecodeStats; seen: Map<string, number> }[] = [];
   const windowSources: { stats: WindowStats; window: string; seen: Map<string, number> }[] = [];
   const deadLetterSources: { operator: string; counts: DeadLetterCounts; seen: Map<string, number> }[] = [];
+  const rejectionSources: { operator: string; counts: RejectionCounts; seen: Map<string, number> }[] = [];
   new Counter({
     name: 'modelwatch_decoded_lines_total',
     help: 'Input lines decoded into events.',
@@ -77,7 +123,24 @@ export function pipelineMetrics(ctx: MetricContext): PipelineMetrics {
         for (const [reason, n] of Object.entries(s.counts())) advance(this, s.seen, reason, ctx.admit('modelwatch_dead_letters_total', { operator: s.operator, reason }, ['reason']), n);
     },
   });
-  const windowCounter = (name: string, help: string, field: 'late' | 'dropped' | 'evictedKeys'): void => {
+  const rejectionCounter = (name: string, help: string, field: keyof RejectionCounts): void => {
+    new Counter({
+      name,
+      help,
+      labelNames: ['operator'],
+      registers,
+      collect() {
+        for (const s of rejectionSources) {
+          const n = s.counts[field];
+          if (n !== undefined) advance(this, s.seen, field, { operator: s.operator }, n);
+        }
+      },
+    });
+  };
+  rejectionCounter('modelwatch_rejected_records_total', 'Records an operator set aside as unusable (to its dead letter).', 'rejected');
+  rejectionCounter('modelwatch_ahead_records_total', 'Of the rejected records, those dated too far ahead of the clock.', 'ahead');
+  rejectionCounter('modelwatch_refused_values_total', 'Values a change-point detector refused (NaN, infinite or too large).', 'refused');
+  const windowCounter = (name: string, help: string, field: 'late' | 'dropped' | 'evictedKeys' | 'rejected' | 'ahead'): void => {
     new Counter({
       name,
       help,
@@ -90,6 +153,8 @@ export function pipelineMetrics(ctx: MetricContext): PipelineMetrics {
   };
   windowCounter('modelwatch_late_events_total', 'Events that arrived after their window had closed.', 'late');
   windowCounter('modelwatch_dropped_late_events_total', 'Late events discarded (policy drop, or past updateFor).', 'dropped');
+  windowCounter('modelwatch_rejected_events_total', 'Unusable events a window operator sent to its dead letter (bad time, a key or aggregation that threw, too far ahead).', 'rejected');
+  windowCounter('modelwatch_ahead_events_total', 'Of the rejected events, those dated too far ahead of the clock (kept out of the watermark).', 'ahead');
   windowCounter('modelwatch_evicted_keys_total', 'Window keys evicted early to respect maxKeys.', 'evictedKeys');
   new Gauge({
     name: 'modelwatch_open_windows',
@@ -118,6 +183,9 @@ export function pipelineMetrics(ctx: MetricContext): PipelineMetrics {
     },
     deadLetters: (operator, counts) => {
       deadLetterSources.push({ operator: ctx.bound(operator), counts, seen: new Map() });
+    },
+    rejections: (operator, counts) => {
+      rejectionSources.push({ operator: ctx.bound(operator), counts, seen: new Map() });
     },
   };
 }

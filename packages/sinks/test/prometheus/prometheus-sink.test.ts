@@ -1,4 +1,5 @@
-import { burnRateAlerts, createDecodeStats, createSimulation, createWindowStats, decode, formatLogLine, parseLogLine, ratingHistogram, ratingWindows, servingWindows, tumbling, type IntegerHistogram, type WindowResult } from '@modelwatch/core';
+import { Adwin, detectChanges } from '@modelwatch/detectors';
+import { attributeExposures, burnRateAlerts, createAttributionStats, createDecodeStats, createSimulation, createWindowStats, createWindowSummaryStats, decode, formatLogLine, IntegerHistogram, mergeWindowSummaries, parseLogLine, ratingHistogram, ratingWindows, servingWindows, tumbling, type TelemetryEvent, type WindowResult, type WindowSummaryMessage } from '@modelwatch/core';
 import { register as globalRegistry, Registry } from 'prom-client';
 import { connectable, from, lastValueFrom, map, share, Subject, toArray, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
@@ -159,6 +160,52 @@ describe('createPrometheusSink', () => {
     byReason['too-far-ahead'] = 1;
     expect(await value(registry, 'modelwatch_dead_letters_total', { operator: 'ratingWindows', reason: 'bad-time' })).toBe(3);
     expect(await value(registry, 'modelwatch_dead_letters_total', { operator: 'ratingWindows', reason: 'too-far-ahead' })).toBe(1);
+  });
+
+  it('exports what each operator rejected, through the operators themselves, counted once per scrape', async () => {
+    const registry = new Registry();
+    const sink = createPrometheusSink({ registry });
+    const now = Date.now();
+    const rate = (time: number): TelemetryEvent => ({ kind: 'rate', time, user: 'u1', movie: 'm1', rating: 4 });
+    const farAhead = Date.UTC(2100, 0, 1);
+    // Two unusable times and one far-future event among good ones.
+    const events = [rate(now - 5_000), rate(Number.NaN), rate(farAhead), rate(now - 4_000), { ...rate(now), time: 'soon' as unknown as number }];
+
+    const windowStats = createWindowStats();
+    sink.windowStats(windowStats, { window: '1h' });
+    await lastValueFrom(from(events).pipe(ratingWindows({ assigner: tumbling(HOUR), stats: windowStats }), toArray()));
+    expect(await value(registry, 'modelwatch_rejected_events_total', { window: '1h' })).toBe(3);
+    expect(await value(registry, 'modelwatch_ahead_events_total', { window: '1h' })).toBe(1);
+
+    const attribution = createAttributionStats();
+    sink.rejections('attributeExposures', attribution);
+    await lastValueFrom(from(events).pipe(attributeExposures({ horizon: HOUR, stats: attribution }), toArray()));
+    expect(await value(registry, 'modelwatch_rejected_records_total', { operator: 'attributeExposures' })).toBe(3);
+    expect(await value(registry, 'modelwatch_ahead_records_total', { operator: 'attributeExposures' })).toBe(1);
+
+    const summaries = createWindowSummaryStats();
+    sink.rejections('mergeWindowSummaries', summaries);
+    const summary = (instance: string, json: unknown): { value: WindowSummaryMessage } => ({ value: { type: 'window', instance, key: null, window: { start: 0, end: HOUR }, count: 1, revision: 0, summary: json } });
+    const good = new IntegerHistogram({ min: 1, max: 5 });
+    good.add(4);
+    await lastValueFrom(from([summary('a', good.toJSON()), summary('stranger', good.toJSON()), summary('a', { nonsense: true })]).pipe(mergeWindowSummaries({ instances: ['a'], fromJSON: IntegerHistogram.fromJSON, stats: summaries }), toArray()));
+    expect(await value(registry, 'modelwatch_rejected_records_total', { operator: 'mergeWindowSummaries' })).toBe(2);
+    // An operator without an ahead count exports none.
+    expect(await value(registry, 'modelwatch_ahead_records_total', { operator: 'mergeWindowSummaries' })).toBeUndefined();
+
+    // A detector built by detectChanges registers itself from its factory.
+    const detector = (): Adwin => {
+      const d = new Adwin();
+      sink.rejections('adwin', d);
+      return d;
+    };
+    await lastValueFrom(from([1, Number.NaN, 2, Number.POSITIVE_INFINITY, 1e200, 1]).pipe(detectChanges({ subject: 'x', detector }), toArray()), { defaultValue: [] });
+    expect(await value(registry, 'modelwatch_refused_values_total', { operator: 'adwin' })).toBe(3);
+
+    // A second scrape reads the same totals; a later rejection moves them on.
+    expect(await value(registry, 'modelwatch_rejected_records_total', { operator: 'attributeExposures' })).toBe(3);
+    attribution.rejected++;
+    expect(await value(registry, 'modelwatch_rejected_records_total', { operator: 'attributeExposures' })).toBe(4);
   });
 
   it('cuts every label value to maxLabelLength with a marker, and refuses a bound below 8', async () => {
