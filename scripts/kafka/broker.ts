@@ -126,7 +126,10 @@ export async function startKafka(options: { port?: number; log?: (line: string) 
     ].join('\n'),
   );
   const classpath = join(libs, '*');
-  const clusterId = randomBytes(16).toString('base64url');
+  // A base64url id may start with '-', which the storage tool's argument parser takes for a flag
+  // (it then exits 1, one start in 64): draw until it does not.
+  let clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
   await run('java', ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config], 'formatting KRaft storage', 'ignore');
 
   let child: ChildProcess | undefined;
