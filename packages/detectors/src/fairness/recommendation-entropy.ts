@@ -47,8 +47,10 @@ export function subsampledEntropy(users: readonly ReadonlyMap<string, number>[],
   const order = users.map((_, i) => i);
   let sum = 0;
   let counted = 0;
+  // One map for every draw, emptied between them.
+  const pooled = new Map<string, number>();
   for (let d = 0; d < draws; d++) {
-    const pooled = new Map<string, number>();
+    pooled.clear();
     for (let i = 0; i < subsampleSize; i++) {
       const j = i + random.int(order.length - i);
       [order[i], order[j]] = [order[j]!, order[i]!];
