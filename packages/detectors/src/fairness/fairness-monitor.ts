@@ -1,5 +1,5 @@
 import { attributeExposures, eventTimeWindow, fanOut, telemetryEvents, type FairnessFinding, type RateEvent, type RecordSource, type TelemetryEvent, type WindowBounds, type WindowSpec } from '@modelwatch/core';
-import { concatMap, defer, filter, from, map, merge, subscribeOn, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { concatMap, concatWith, defer, EMPTY, filter, from, map, merge, subscribeOn, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { checkTolerances, fairnessFindings, type FairnessTolerances } from './fairness-findings.js';
 import { fairnessReport, type FairnessReport, type FairnessReportOptions } from './fairness-report.js';
 import type { RatingPrediction } from './rating-prediction.js';
@@ -36,8 +36,18 @@ export interface FairnessMonitorOptions<R = TelemetryEvent | RatingPrediction> e
   readonly k?: number;
   /** Gaps beyond which findings are raised; metrics without a tolerance raise none. */
   readonly tolerances: FairnessTolerances;
-  /** Also report everything since the start after each window. Default true. */
+  /** Also report everything since the start, every `cumulativeEvery` windows and at the end of the stream. Default true. */
   readonly cumulative?: boolean;
+  /**
+   * How many windows between two cumulative reports. Default 24 (daily
+   * for hourly windows). A cumulative report scores every user seen so
+   * far, so refreshing it after every window (1) makes the cost per event
+   * grow with the stream's age until every user has been seen; the
+   * default keeps it to a twenty-fourth of that. Whatever the cadence,
+   * when the stream completes, a last cumulative report covers every
+   * window since the previous one.
+   */
+  readonly cumulativeEvery?: number;
   /**
    * Where the evaluations run. Default: at once, on the stream's thread.
    * With a scheduler (`asyncScheduler`), each closed window's reports are
@@ -76,7 +86,8 @@ function isRatingInput(e: TelemetryEvent | RatingPrediction): e is RateEvent | R
  * per-user totals per window ({@link UserSummaries}), and when a window
  * closes — `horizon` after its end, once its recommendations' outcomes are
  * known — emits its {@link fairnessReport} and {@link fairnessFindings},
- * then the cumulative report of every window so far. Findings are
+ * and every `cumulativeEvery` windows (default 24) and at the end of the
+ * stream the cumulative report of every window so far. Findings are
  * `{ kind: 'fairness' }` with the metric, groups, gap, interval and
  * tolerance in `evidence`; take them out with `mergeMap((r) => r.findings)`.
  * The bootstrap runs when a window closes, on the stream's thread unless a
@@ -103,6 +114,8 @@ export function fairnessMonitor<R = TelemetryEvent | RatingPrediction>(options: 
   if (options.late?.policy === 'update' || options.emit === 'every') {
     throw new RangeError("fairnessMonitor adds every window into the cumulative report, so a window emitted twice would count twice: leave emit at 'final' and late at 'drop' or 'side-output'");
   }
+  const every = options.cumulativeEvery ?? 24;
+  if (!(Number.isInteger(every) && every >= 1)) throw new RangeError(`cumulativeEvery is ${every}; give a whole number of windows, 1 or more (1 reports everything so far after every window)`);
   const source = options.source ?? (telemetryEvents as unknown as RecordSource<R>);
   // The default source passes rating predictions through as they are.
   const input = source.event as (record: R) => TelemetryEvent | RatingPrediction;
@@ -112,9 +125,23 @@ export function fairnessMonitor<R = TelemetryEvent | RatingPrediction>(options: 
     return { scope, window, report, findings: fairnessFindings(report, options.tolerances, { window, scope }) };
   };
   const { source: _source, ...spec } = options;
+  const run = (jobs: readonly (readonly [UserSummaries, WindowBounds, FairnessResult['scope']])[]): Observable<FairnessResult> => {
+    const evaluations = defer(() => from(jobs.map(([summaries, bounds, scope]) => evaluate(summaries, bounds, scope))));
+    return options.scheduler ? evaluations.pipe(subscribeOn(options.scheduler)) : evaluations;
+  };
   return (records) => {
-    let total: UserSummaries | undefined;
+    const total = create();
     let start = Number.POSITIVE_INFINITY;
+    let end = Number.NEGATIVE_INFINITY;
+    let sinceCumulative = 0;
+    const cumulativeJob = (): [UserSummaries, WindowBounds, 'cumulative'] => {
+      sinceCumulative = 0;
+      // A scheduled evaluation reads a copy: later windows keep merging into the total.
+      if (!options.scheduler) return [total, { start, end }, 'cumulative'];
+      const snapshot = create();
+      snapshot.merge(total);
+      return [snapshot, { start, end }, 'cumulative'];
+    };
     return records.pipe(
       fanOut((shared) =>
         merge(
@@ -138,16 +165,14 @@ export function fairnessMonitor<R = TelemetryEvent | RatingPrediction>(options: 
       concatMap(({ window, value }) => {
         const jobs: [UserSummaries, WindowBounds, FairnessResult['scope']][] = [[value, window, 'window']];
         if (options.cumulative ?? true) {
-          (total ??= create()).merge(value);
+          total.merge(value);
           start = Math.min(start, window.start);
-          // A scheduled evaluation reads a copy: later windows keep merging into the total.
-          const snapshot = options.scheduler ? create() : total;
-          if (snapshot !== total) snapshot.merge(total);
-          jobs.push([snapshot, { start, end: window.end }, 'cumulative']);
+          end = window.end;
+          if (++sinceCumulative === every) jobs.push(cumulativeJob());
         }
-        const run = defer(() => from(jobs.map(([summaries, bounds, scope]) => evaluate(summaries, bounds, scope))));
-        return options.scheduler ? run.pipe(subscribeOn(options.scheduler)) : run;
+        return run(jobs);
       }),
+      concatWith(defer(() => (sinceCumulative > 0 ? run([cumulativeJob()]) : EMPTY))),
     );
   };
 }

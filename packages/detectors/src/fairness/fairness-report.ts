@@ -269,8 +269,11 @@ function recommendationsByGroup(
   const subsampleSize = Math.min(...counted.map(([, rows]) => rows.length));
   const jaccardOptions = { maxPairs: options.jaccardMaxPairs ?? 2000, seed: options.bootstrap.seed };
   const sets = new Map([...served].map(([group, rows]) => [group, rows.map((u) => new Set(u.items.keys()))]));
+  // Each group's pooled movies, built once: the pairs below read them without rebuilding.
+  const pooledSets = new Map<string, Set<string>>();
   const recommendations = [...served].map(([group, rows]): GroupRecommendations => {
     const pooled = pooledItems(rows);
+    pooledSets.set(group, new Set(pooled.keys()));
     const small = rows.length < minGroupSize;
     const entropy = small ? null : subsampledEntropy(rows.map((u) => u.items), { catalogueSize: options.catalogueSize, subsampleSize, seed: options.bootstrap.seed, ...(options.entropyDraws ? { draws: options.entropyDraws } : {}) });
     return { group, users: rows.length, small, entropy, ...itemConcentration(pooled, options.catalogueSize), averagePopularity: averagePopularity(pooled, popularity), withinJaccard: meanPairwiseJaccard(sets.get(group)!, undefined, jaccardOptions) };
@@ -280,8 +283,7 @@ function recommendationsByGroup(
     for (let j = i + 1; j < counted.length; j++) {
       const a = counted[i]![0];
       const b = counted[j]![0];
-      const pooled = (group: string): Set<string> => new Set(sets.get(group)!.flatMap((s) => [...s]));
-      jaccardPairs.push({ a, b, pooled: jaccard(pooled(a), pooled(b)), across: meanPairwiseJaccard(sets.get(a)!, sets.get(b)!, jaccardOptions) });
+      jaccardPairs.push({ a, b, pooled: jaccard(pooledSets.get(a)!, pooledSets.get(b)!), across: meanPairwiseJaccard(sets.get(a)!, sets.get(b)!, jaccardOptions) });
     }
   return { recommendations, jaccard: jaccardPairs };
 }

@@ -45,17 +45,55 @@ export function subsampledEntropy(users: readonly ReadonlyMap<string, number>[],
   if (users.length < subsampleSize) return null;
   const random = new SeededRandom(options.seed);
   const order = users.map((_, i) => i);
+  // Movies numbered on first sight, each user's counts read once into (movie number, count) lists, so a draw adds
+  // into arrays instead of hashing every id again. A movie enters a draw's pool in the order a Map would hold it,
+  // and its counts are added in the same order, so the entropy is the same to the last bit.
+  const numbers = new Map<string, number>();
+  const rows: (readonly [Int32Array, Float64Array] | undefined)[] = new Array<undefined>(users.length);
+  const row = (u: number): readonly [Int32Array, Float64Array] => {
+    const items = users[u]!;
+    const movies = new Int32Array(items.size);
+    const counts = new Float64Array(items.size);
+    let k = 0;
+    for (const [movie, n] of items) {
+      let m = numbers.get(movie);
+      if (m === undefined) {
+        m = numbers.size;
+        numbers.set(movie, m);
+        pooled.push(0);
+        drawOf.push(-1);
+      }
+      movies[k] = m;
+      counts[k++] = n;
+    }
+    return (rows[u] = [movies, counts]);
+  };
+  const pooled: number[] = [];
+  const drawOf: number[] = [];
+  const touched: number[] = [];
+  const values: number[] = [];
   let sum = 0;
   let counted = 0;
   for (let d = 0; d < draws; d++) {
-    const pooled = new Map<string, number>();
+    touched.length = 0;
     for (let i = 0; i < subsampleSize; i++) {
       const j = i + random.int(order.length - i);
       [order[i], order[j]] = [order[j]!, order[i]!];
-      for (const [movie, n] of users[order[i]!]!) pooled.set(movie, (pooled.get(movie) ?? 0) + n);
+      const [movies, counts] = rows[order[i]!] ?? row(order[i]!);
+      for (let k = 0; k < movies.length; k++) {
+        const m = movies[k]!;
+        if (drawOf[m] !== d) {
+          drawOf[m] = d;
+          pooled[m] = 0;
+          touched.push(m);
+        }
+        pooled[m] = pooled[m]! + counts[k]!;
+      }
     }
-    if (pooled.size === 0) continue;
-    sum += entropy([...pooled.values()]) / Math.log2(catalogueSize);
+    if (touched.length === 0) continue;
+    values.length = 0;
+    for (const m of touched) values.push(pooled[m]!);
+    sum += entropy(values) / Math.log2(catalogueSize);
     counted++;
   }
   return counted === 0 ? null : sum / counted;

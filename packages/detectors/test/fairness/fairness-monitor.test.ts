@@ -10,7 +10,7 @@ async function run(scenarios: readonly Scenario[]): Promise<FairnessResult[]> {
   return lastValueFrom(
     sim.events().pipe(
       fairnessMonitor({
-        assigner: tumbling(6 * HOUR), horizon: HOUR, k: 10, lookup: sim.world.lookup, catalogueSize: sim.world.movies.length,
+        assigner: tumbling(6 * HOUR), horizon: HOUR, k: 10, cumulativeEvery: 1, lookup: sim.world.lookup, catalogueSize: sim.world.movies.length,
         population: sim.world.users.map((u) => u.id), groupings: [['gender'], ['gender', 'age']], bootstrap: { seed: 1, replicates: 200 },
         tolerances: { hitRate: { difference: 0.05 }, precisionAtK: { difference: 0.01 }, ndcgAtK: { difference: 0.1 }, exposureParity: { ratio: 0.8 } },
       }),
@@ -70,8 +70,35 @@ describe('fairnessMonitor off the hot path', () => {
         toArray(),
       ),
     );
-    expect(inline).toHaveLength(6);
+    // Three windows, then at the end the cumulative report (the default cadence, 24 windows, is not reached).
+    expect(inline.map((r) => r.scope)).toEqual(['window', 'window', 'window', 'cumulative']);
     expect(evaluatedBeforeSourceDone).toBe(0);
     expect(scheduled).toEqual(inline);
+  });
+});
+
+describe('fairnessMonitor cumulative cadence', () => {
+  const sim = createSimulation({ seed: 2, duration: 5 * HOUR, users: 300, movies: 200 });
+  const options = {
+    assigner: tumbling(HOUR), horizon: HOUR / 2, lookup: sim.world.lookup, catalogueSize: 200, groupings: [['gender']], minGroupSize: 5,
+    bootstrap: { seed: 1, replicates: 50 }, tolerances: { hitRate: { difference: 0.01 } },
+  };
+
+  it('reports everything so far every cumulativeEvery windows and at the end, the same reports as after every window', async () => {
+    const everyWindow = await lastValueFrom(sim.events().pipe(fairnessMonitor({ ...options, cumulativeEvery: 1 }), toArray()));
+    const everySecond = await lastValueFrom(sim.events().pipe(fairnessMonitor({ ...options, cumulativeEvery: 2 }), toArray()));
+    const scopes = everySecond.map((r) => r.scope);
+    expect(scopes).toEqual(['window', 'window', 'cumulative', 'window', 'window', 'cumulative', 'window', 'cumulative']);
+    const windows = everyWindow.filter((r) => r.scope === 'window');
+    expect(everySecond.filter((r) => r.scope === 'window')).toEqual(windows);
+    // The second, fourth and last cumulative reports of the every-window run.
+    const cumulative = everyWindow.filter((r) => r.scope === 'cumulative');
+    expect(everySecond.filter((r) => r.scope === 'cumulative')).toEqual([cumulative[1], cumulative[3], cumulative[4]]);
+    expect(cumulative[4]!.window).toEqual({ start: windows[0]!.window.start, end: windows[4]!.window.end });
+  });
+
+  it('refuses a cadence that is not a whole number of windows when the operator is built', () => {
+    expect(() => fairnessMonitor({ ...options, cumulativeEvery: 0 })).toThrow(/cumulativeEvery is 0; give a whole number of windows, 1 or more/);
+    expect(() => fairnessMonitor({ ...options, cumulativeEvery: 1.5 })).toThrow(/cumulativeEvery is 1.5/);
   });
 });

@@ -133,3 +133,36 @@ describe('entropy of recommendations per group', () => {
     );
   });
 });
+
+describe('entropy of recommendations per group, exactly its definition', () => {
+  // The definition, one Map per draw: the subsample's counts pooled in the order they are met.
+  const byDefinition = (users: readonly ReadonlyMap<string, number>[], catalogueSize: number, subsampleSize: number, draws: number, seed: number): number | null => {
+    const random = new SeededRandom(seed);
+    const order = users.map((_, i) => i);
+    let sum = 0;
+    let counted = 0;
+    for (let d = 0; d < draws; d++) {
+      const pooled = new Map<string, number>();
+      for (let i = 0; i < subsampleSize; i++) {
+        const j = i + random.int(order.length - i);
+        [order[i], order[j]] = [order[j]!, order[i]!];
+        for (const [movie, n] of users[order[i]!]!) pooled.set(movie, (pooled.get(movie) ?? 0) + n);
+      }
+      if (pooled.size === 0) continue;
+      sum += entropy([...pooled.values()]) / Math.log2(catalogueSize);
+      counted++;
+    }
+    return counted === 0 ? null : sum / counted;
+  };
+
+  it('gives the same number to the last bit, empty lists and fractional counts included', () => {
+    const list = fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.oneof(fc.integer({ min: 1, max: 5 }), fc.double({ min: 0.1, max: 3, noNaN: true }))), { maxLength: 8 });
+    fc.assert(
+      fc.property(fc.array(list, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 25 }), fc.integer({ min: 1, max: 1e6 }), (lists, size, draws, seed) => {
+        const users = lists.map((l) => new Map(l.map(([m, n]) => [`m${m}`, n])));
+        const subsampleSize = Math.min(size, users.length);
+        expect(subsampledEntropy(users, { catalogueSize: 50, subsampleSize, draws, seed })).toBe(byDefinition(users, 50, subsampleSize, draws, seed));
+      }),
+    );
+  });
+});
