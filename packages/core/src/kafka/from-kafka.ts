@@ -269,6 +269,8 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
     const paused = new Map<string, PausedPartition>();
     // Partitions owned as of the last join (or seen so far, without rebalance events): the in-flight budget is shared by them.
     let ownedCount = 0;
+    // Whether a join has said which partitions are this member's (clients without group events never do).
+    let assignmentKnown = false;
     // Between a rebalance starting (or the consumer crashing) and the next join, ownership is unknown: no commits.
     let rebalancing = false;
     // When the current rebalance began (clock time), and whether the watchdog is restarting the consumer.
@@ -424,6 +426,8 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
 
     const eachBatch = async (payload: KafkaEachBatchPayloadLike): Promise<void> => {
       const { topic, partition, messages, highWatermark } = payload.batch;
+      // A batch of a partition this member no longer owns (fetched before the join that moved it) is left to its new owner.
+      if (stopping || !payload.isRunning() || payload.isStale() || (assignmentKnown && !stats.assignment[topic]?.includes(partition))) return;
       let o = own(topic, partition);
       const limit = share(maxInFlight);
       try {
@@ -494,6 +498,7 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
         resume(true);
         const assignment = (event.payload as { memberAssignment?: Record<string, number[]> }).memberAssignment ?? {};
         stats.assignment = Object.fromEntries(Object.entries(assignment).map(([t, ps]) => [t, [...ps].sort((a, b) => a - b)]));
+        assignmentKnown = true;
         ownedCount = Object.values(stats.assignment).reduce((n, ps) => n + ps.length, 0);
         rebalancing = false;
       });
