@@ -32,15 +32,19 @@ function progress(monitor: Monitor, received: () => number): string {
 async function main(argv: string[]): Promise<number> {
   const command = argv[0];
   if (command === undefined || command === 'help' || command === '--help') {
-    console.log(`usage: monitor <command> [flags]\n\ncommands:\n${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`).join('\n')}\n\n'monitor <command> --help' lists a command's flags.`);
+    console.log(`usage: monitor <command> [flags]\n\ncommands:\n${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`).join('\n')}\n\n'monitor <command> --help' lists a command's flags.`);
     return command === undefined ? 2 : 0;
   }
-  if (command !== 'run' && command !== 'reduce') throw new UsageError(`unknown command '${command}': use run or reduce`);
+  if (command !== 'run' && command !== 'reduce' && command !== 'healthcheck') throw new UsageError(`unknown command '${command}': use run, reduce or healthcheck`);
   const spec = COMMANDS[command];
   const { help, values } = readFlags(argv.slice(1), spec.flags);
   if (help) {
     console.log(usage(command, spec.summary, spec.flags));
     return 0;
+  }
+  if (command === 'healthcheck') {
+    const r = await fetch(values.get('url')!, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
+    return r?.ok ? 0 : 1;
   }
   const metricsPort = integer(values, 'metrics-port', 0, 65_535);
   // Checked before the world is built, so a usage error answers at once.

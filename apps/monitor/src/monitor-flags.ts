@@ -24,7 +24,7 @@ const OUTPUTS: Flag[] = [
 const KAFKA: Flag[] = [{ name: 'brokers', help: 'Kafka brokers, comma-separated', default: '127.0.0.1:9092' }];
 
 /** The monitor's commands and their flags. */
-export const COMMANDS: Record<'run' | 'reduce', { readonly summary: string; readonly flags: readonly Flag[] }> = {
+export const COMMANDS: Record<'run' | 'reduce' | 'healthcheck', { readonly summary: string; readonly flags: readonly Flag[] }> = {
   run: {
     summary:
       "Consumes the telemetry topic as one member of a Kafka consumer group (or reads log lines with --input) and runs the whole monitor: ratings, drift, change points, SLO burn rates, the experiment report, fairness. With --summaries-topic it publishes its window summaries for 'monitor reduce' instead. SIGTERM or SIGINT commits, writes the report and exits 0.",
@@ -52,6 +52,7 @@ export const COMMANDS: Record<'run' | 'reduce', { readonly summary: string; read
       ...SERVICE,
     ],
   },
+  healthcheck: { summary: "Exits 0 when the monitor on this machine answers /health (for a container's HEALTHCHECK).", flags: [{ name: 'url', help: 'what to check', default: 'http://127.0.0.1:9465/health' }] },
 };
 
 function time(values: Map<string, string | undefined>, name: string): number | undefined {
