@@ -63,6 +63,9 @@ const ofStream = <S extends MonitorSummary['stream'], R>(stream: S, groupBy?: re
     map((s) => s.result as unknown as R),
   );
 
+/** Fewest ratings in a window for its mean to enter the change-point detector. */
+const MIN_CHANGE_POINT_RATINGS = 30;
+
 /** A short label of a window size: `1h`, `1m`, `1d`, or milliseconds. */
 function sizeLabel(ms: number): string {
   for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms % size === 0) return `${ms / size}${unit}`;
@@ -74,7 +77,8 @@ function sizeLabel(ms: number): string {
  * process or in the reducer of a consumer group: rating windows (overall
  * and per group) into Prometheus and the report; drift of the overall
  * ratings against the training profile and the last 24 windows; a
- * Page–Hinkley change-point detector on the hourly mean rating;
+ * Page–Hinkley change-point detector on the hourly mean rating (windows of
+ * 30 ratings or more);
  * availability and latency SLO burn rates per serving instance; the
  * experiment report with sequential statistics; fairness by gender, age
  * and their intersection. Emits every finding, after the Prometheus sink,
@@ -111,8 +115,9 @@ export function monitorResults(options: ResolvedMonitorOptions, outputs: Monitor
                   mergeMap((r) => r.findings),
                 ),
                 ratings.pipe(
+                  // A window of a few ratings (a quiet night hour) says little of the mean: the detector skips it.
+                  filter((w) => w.value.result().total >= MIN_CHANGE_POINT_RATINGS),
                   map((w) => ({ window: w.window, value: w.value.result().mean })),
-                  filter((w) => Number.isFinite(w.value)),
                   detectChanges({ detector: () => new PageHinkley({ minInstances: 6, threshold: 3 }), subject: 'rating mean', dimensions: { metric: 'rating' } }),
                   collector.findings(),
                 ),

@@ -31,6 +31,10 @@ describe('createMonitor', () => {
     const findings = await lastValueFrom(monitor.run(sim.events()).pipe(toArray()));
     const drift = findings.find((f) => f.kind === 'drift');
     expect(drift?.detectedAt).toBeGreaterThan(start + 12 * HOUR);
+    // The change point too: after the drop, not before it (the window ending at the drop is the last one before it).
+    const change = findings.filter((f) => f.kind === 'change-point' && f.subject === 'rating mean');
+    expect(change.length).toBeGreaterThan(0);
+    expect(Math.min(...change.map((f) => f.detectedAt))).toBeGreaterThan(start + 12 * HOUR);
     const outage = findings.find((f) => f.kind === 'availability' && f.dimensions.instance === 'rec-2:8082' && f.severity !== 'info');
     expect(outage?.detectedAt).toBeGreaterThanOrEqual(start + 15 * HOUR);
     expect(findings.some((f) => f.kind === 'availability' && f.dimensions.instance === 'rec-1:8082' && f.severity !== 'info')).toBe(false);
