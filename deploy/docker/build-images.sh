@@ -5,7 +5,9 @@
 #   with --monitoring also
 #   modelwatch/prometheus:local      Debian's prometheus binary, the same way
 #   modelwatch/node-exporter:local   Debian's prometheus-node-exporter binary, the same way
-# Usage: deploy/docker/build-images.sh [--monitoring] <version> [<version> ...]
+#   with --with-monitor also
+#   modelwatch/monitor:<version>     the monitor (apps/monitor) bundled into one ES module
+# Usage: deploy/docker/build-images.sh [--monitoring] [--with-monitor] <version> [<version> ...]
 # Run after `pnpm install`. Needs docker and node (and for --monitoring the
 # Debian packages prometheus and prometheus-node-exporter).
 set -eu
@@ -13,8 +15,10 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 here="$root/deploy/docker"
 docker=${DOCKER:-docker}
 monitoring=false
+with_monitor=false
 if [ "${1:-}" = "--monitoring" ]; then monitoring=true; shift; fi
-[ "$#" -ge 1 ] || { echo "usage: $0 [--monitoring] <version> [<version> ...]" >&2; exit 2; }
+if [ "${1:-}" = "--with-monitor" ]; then with_monitor=true; shift; fi
+[ "$#" -ge 1 ] || { echo "usage: $0 [--monitoring] [--with-monitor] <version> [<version> ...]" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -48,3 +52,16 @@ for version in "$@"; do
   DOCKER_BUILDKIT=0 $docker build -q --build-arg "VERSION=$version" -t "modelwatch/recommender:$version" -f "$here/recommender.Dockerfile" "$work/app" >/dev/null 2>&1
   echo "built modelwatch/recommender:$version"
 done
+
+# The monitor: one ES module (the report's chart library awaits at top level, which CommonJS cannot).
+if $with_monitor; then
+  mkdir -p "$work/monitor"
+  "$root/apps/recommender/node_modules/.bin/esbuild" "$root/apps/monitor/src/main.ts" --bundle --platform=node --target=node20 --format=esm \
+    --external:protobufjs/minimal --external:canvas --log-level=warning \
+    "--banner:js=import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" \
+    --outfile="$work/monitor/monitor.mjs"
+  for version in "$@"; do
+    DOCKER_BUILDKIT=0 $docker build -q --build-arg "VERSION=$version" -t "modelwatch/monitor:$version" -f "$here/monitor.Dockerfile" "$work/monitor" >/dev/null 2>&1
+    echo "built modelwatch/monitor:$version"
+  done
+fi
