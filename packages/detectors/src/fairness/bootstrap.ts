@@ -95,8 +95,10 @@ export function simultaneousConfidence(confidence: number, comparisons: number):
 function quantile(sorted: ArrayLike<number>, q: number): number {
   const at = q * (sorted.length - 1);
   const lo = Math.floor(at);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (at - lo) * (sorted[hi]! - sorted[lo]!);
+  const a = sorted[lo]!;
+  const b = sorted[Math.min(lo + 1, sorted.length - 1)]!;
+  // Equal ends (infinite ones too: a studentized t of a replicate without spread) need no interpolation, which would give NaN.
+  return a === b || at === lo ? a : a + (at - lo) * (b - a);
 }
 
 /**

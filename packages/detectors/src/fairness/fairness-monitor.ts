@@ -1,7 +1,7 @@
 import { attributeExposures, eventTimeWindow, fanOut, telemetryEvents, type FairnessFinding, type RateEvent, type RecordSource, type TelemetryEvent, type WindowBounds, type WindowSpec } from '@modelwatch/core';
 import { concatMap, concatWith, defer, EMPTY, filter, from, map, merge, subscribeOn, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { checkTolerances, fairnessFindings, type FairnessTolerances } from './fairness-findings.js';
-import { fairnessReport, type FairnessReport, type FairnessReportOptions } from './fairness-report.js';
+import { fairnessReplicates, fairnessReport, type FairnessReport, type FairnessReportOptions } from './fairness-report.js';
 import type { RatingPrediction } from './rating-prediction.js';
 import { UserSummaries, type FairnessObservation } from './user-summaries.js';
 
@@ -90,9 +90,12 @@ function isRatingInput(e: TelemetryEvent | RatingPrediction): e is RateEvent | R
  * stream the cumulative report of every window so far. Findings are
  * `{ kind: 'fairness' }` with the metric, groups, gap, interval and
  * tolerance in `evidence`; take them out with `mergeMap((r) => r.findings)`.
- * The bootstrap runs when a window closes, on the stream's thread unless a
- * `scheduler` is given; keep `bootstrap.replicates` modest for many users
- * and groupings.
+ * The metric frames' Poisson-bootstrap replicates are updated as
+ * observations arrive (O(replicates) per observation) and merged into the
+ * cumulative report by addition; the rest of a report (exposure parity's
+ * bootstrap, entropy, Jaccard) runs when a window closes, on the stream's
+ * thread unless a `scheduler` is given; keep `bootstrap.replicates` modest
+ * for many users.
  *
  * @throws RangeError for bad options, at subscription or when a window closes.
  * @example
@@ -119,9 +122,11 @@ export function fairnessMonitor<R = TelemetryEvent | RatingPrediction>(options: 
   const source = options.source ?? (telemetryEvents as unknown as RecordSource<R>);
   // The default source passes rating predictions through as they are.
   const input = source.event as (record: R) => TelemetryEvent | RatingPrediction;
-  const create = (): UserSummaries => new UserSummaries({ k });
+  // The metric frames' bootstrap replicates are tallied as observations arrive.
+  const replicates = fairnessReplicates(options);
+  const create = (): UserSummaries => new UserSummaries({ k, replicates });
   const evaluate = (summaries: UserSummaries, window: WindowBounds, scope: FairnessResult['scope']): FairnessResult => {
-    const report = fairnessReport(summaries.result(), options);
+    const report = fairnessReport(summaries.result(), options, summaries.replicates);
     return { scope, window, report, findings: fairnessFindings(report, options.tolerances, { window, scope }) };
   };
   const { source: _source, ...spec } = options;

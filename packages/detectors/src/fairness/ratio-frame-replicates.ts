@@ -79,7 +79,8 @@ function tallyRows<R>(groups: ReadonlyMap<string, readonly R[]>, metric: RatioMe
  * the rows, each weighted by the hash of `unit(row)`. Method `'auto'` reads
  * studentized intervals (the t of each replicate from its own delta-method
  * standard error), `'bca'` BCa with the acceleration from the influence
- * values on the data, `'percentile'` percentiles.
+ * values on the data, `'percentile'` percentiles. A statistic without
+ * spread on the data (standard error 0: one user, say) gets BCa.
  */
 export function ratioFrameReplicates<R>(
   groups: ReadonlyMap<string, readonly R[]>,
@@ -152,7 +153,7 @@ export function ratioFrameReplicates<R>(
       const values = sortedFinite(drawn.ratios);
       if (values.length === 0) return null;
       if (!Number.isFinite(d.ratio)) return percentileInterval(values, checked);
-      if (method === 'auto' && Number.isFinite(d.se)) {
+      if (method === 'auto' && d.se > 0 && Number.isFinite(d.se)) {
         // A replicate without spread (all hits, say) has se 0: t is ±∞ (kept: it widens the interval) or 0/0 (dropped).
         const ts = drawn.ratios.map((v, b) => (Number.isFinite(v) ? (v - d.ratio) / drawn.errors[b]! : Number.NaN)).filter((t) => !Number.isNaN(t)).sort();
         if (ts.length > 0) return studentizedInterval(ts, d.ratio, d.se, checked);
