@@ -97,8 +97,10 @@ function quantile(sorted: ArrayLike<number>, q: number): number {
   const lo = Math.floor(at);
   const a = sorted[lo]!;
   const b = sorted[Math.min(lo + 1, sorted.length - 1)]!;
-  // Equal ends (infinite ones too: a studentized t of a replicate without spread) need no interpolation, which would give NaN.
-  return a === b || at === lo ? a : a + (at - lo) * (b - a);
+  if (a === b || at === lo) return a;
+  // Between infinite ends (studentized t of replicates without spread) interpolation would give NaN: take the nearer.
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return at - lo < 0.5 ? a : b;
+  return a + (at - lo) * (b - a);
 }
 
 /**
