@@ -154,8 +154,8 @@ export function ratioFrameReplicates<R>(
       if (values.length === 0) return null;
       if (!Number.isFinite(d.ratio)) return percentileInterval(values, checked);
       if (method === 'auto' && d.se > 0 && Number.isFinite(d.se)) {
-        // A replicate without spread (all hits, say) has se 0: t is ±∞ (kept: it widens the interval) or 0/0 (dropped).
-        const ts = drawn.ratios.map((v, b) => (Number.isFinite(v) ? (v - d.ratio) / drawn.errors[b]! : Number.NaN)).filter((t) => !Number.isNaN(t)).sort();
+        // A replicate without spread (no hits, say) has se 0 and no t (±∞ or 0/0): it is left out.
+        const ts = drawn.ratios.map((v, b) => (Number.isFinite(v) ? (v - d.ratio) / drawn.errors[b]! : Number.NaN)).filter(Number.isFinite).sort();
         if (ts.length > 0) return studentizedInterval(ts, d.ratio, d.se, checked);
       }
       if (method === 'percentile') return percentileInterval(values, checked);
