@@ -1,5 +1,6 @@
 import { IntegerHistogram, ServingSummary, type WindowResult } from '@modelwatch/core';
-import { ExperimentTallies, UserSummaries } from '@modelwatch/detectors';
+import { ExperimentTallies, fairnessReplicates, UserSummaries } from '@modelwatch/detectors';
+import { fairnessOptions } from './monitor-derived-options.js';
 import type { ResolvedMonitorOptions } from './monitor-options.js';
 
 /**
@@ -67,13 +68,15 @@ export interface SummaryStreamSpec {
  * // ['ratings', 'ratings:gender', 'ratings:age', 'ratings:gender,age', 'serving', 'requests', 'experiment', 'fairness']
  * ```
  */
-export function summaryStreams(options: Pick<ResolvedMonitorOptions, 'groupings'>): SummaryStreamSpec[] {
+export function summaryStreams(options: ResolvedMonitorOptions): SummaryStreamSpec[] {
+  // Fairness summaries carry their bootstrap tallies, restored with the options that kept them.
+  const replicates = fairnessReplicates(fairnessOptions(options));
   const as = (fields: { readonly stream: MonitorSummary['stream']; readonly groupBy?: readonly string[] }) => (result: WindowResult<string | number | null, unknown>) => ({ ...fields, result }) as MonitorSummary;
   return [
     ...[[], ...options.groupings].map((groupBy) => ({ name: ratingsStream(groupBy), fromJSON: IntegerHistogram.fromJSON, tag: as({ stream: 'ratings', groupBy }) })),
     { name: 'serving', fromJSON: ServingSummary.fromJSON, tag: as({ stream: 'serving' }) },
     { name: 'requests', fromJSON: ServingSummary.fromJSON, tag: as({ stream: 'requests' }) },
     { name: 'experiment', fromJSON: ExperimentTallies.fromJSON, tag: as({ stream: 'experiment' }) },
-    { name: 'fairness', fromJSON: UserSummaries.fromJSON, tag: as({ stream: 'fairness' }) },
+    { name: 'fairness', fromJSON: (json: unknown) => UserSummaries.fromJSON(json, { replicates }), tag: as({ stream: 'fairness' }) },
   ];
 }

@@ -95,8 +95,12 @@ export function simultaneousConfidence(confidence: number, comparisons: number):
 function quantile(sorted: ArrayLike<number>, q: number): number {
   const at = q * (sorted.length - 1);
   const lo = Math.floor(at);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (at - lo) * (sorted[hi]! - sorted[lo]!);
+  const a = sorted[lo]!;
+  const b = sorted[Math.min(lo + 1, sorted.length - 1)]!;
+  if (a === b || at === lo) return a;
+  // Between infinite ends (studentized t of replicates without spread) interpolation would give NaN: take the nearer.
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return at - lo < 0.5 ? a : b;
+  return a + (at - lo) * (b - a);
 }
 
 /**

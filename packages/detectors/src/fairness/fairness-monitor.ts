@@ -1,7 +1,7 @@
 import { attributeExposures, eventTimeWindow, fanOut, telemetryEvents, type FairnessFinding, type RateEvent, type RecordSource, type TelemetryEvent, type WindowBounds, type WindowResult, type WindowSpec } from '@modelwatch/core';
 import { concatMap, concatWith, defer, EMPTY, filter, from, map, merge, pipe, subscribeOn, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { checkTolerances, fairnessFindings, type FairnessTolerances } from './fairness-findings.js';
-import { fairnessReport, type FairnessReport, type FairnessReportOptions } from './fairness-report.js';
+import { fairnessReplicates, fairnessReport, type FairnessReport, type FairnessReportOptions } from './fairness-report.js';
 import type { RatingPrediction } from './rating-prediction.js';
 import { UserSummaries, type FairnessObservation } from './user-summaries.js';
 
@@ -90,9 +90,12 @@ function isRatingInput(e: TelemetryEvent | RatingPrediction): e is RateEvent | R
  * stream the cumulative report of every window so far. Findings are
  * `{ kind: 'fairness' }` with the metric, groups, gap, interval and
  * tolerance in `evidence`; take them out with `mergeMap((r) => r.findings)`.
- * The bootstrap runs when a window closes, on the stream's thread unless a
- * `scheduler` is given; keep `bootstrap.replicates` modest for many users
- * and groupings.
+ * The metric frames' Poisson-bootstrap replicates are updated as
+ * observations arrive (O(replicates) per observation) and merged into the
+ * cumulative report by addition; the rest of a report (exposure parity's
+ * bootstrap, entropy, Jaccard) runs when a window closes, on the stream's
+ * thread unless a `scheduler` is given; keep `bootstrap.replicates` modest
+ * for many users.
  *
  * @throws RangeError for bad options, at subscription or when a window closes.
  * @example
@@ -134,6 +137,8 @@ export function fairnessSummaries<R = TelemetryEvent | RatingPrediction>(options
   const source = options.source ?? (telemetryEvents as unknown as RecordSource<R>);
   // The default source passes rating predictions through as they are.
   const input = source.event as (record: R) => TelemetryEvent | RatingPrediction;
+  // The metric frames' bootstrap replicates are tallied as observations arrive.
+  const replicates = fairnessReplicates(options);
   const { source: _source, ...spec } = options;
   return (records) =>
     records.pipe(
@@ -151,7 +156,7 @@ export function fairnessSummaries<R = TelemetryEvent | RatingPrediction>(options
       eventTimeWindow<FairnessObservation, UserSummaries, UserSummaries>({
         ...spec,
         outOfOrderness: options.horizon + outOfOrderness,
-        create: () => new UserSummaries({ k }),
+        create: () => new UserSummaries({ k, replicates }),
         add: (summaries, o) => summaries.add(o),
         result: (summaries) => summaries,
         merge: (into, from) => into.merge(from),
@@ -186,9 +191,10 @@ export function fairnessFromSummaries(options: Omit<FairnessMonitorOptions<never
   checkWindows(options);
   const every = options.cumulativeEvery ?? 24;
   if (!(Number.isInteger(every) && every >= 1)) throw new RangeError(`cumulativeEvery is ${every}; give a whole number of windows, 1 or more (1 reports everything so far after every window)`);
-  const create = (): UserSummaries => new UserSummaries({ k });
+  const replicates = fairnessReplicates(options);
+  const create = (): UserSummaries => new UserSummaries({ k, replicates });
   const evaluate = (summaries: UserSummaries, window: WindowBounds, scope: FairnessResult['scope']): FairnessResult => {
-    const report = fairnessReport(summaries.result(), options);
+    const report = fairnessReport(summaries.result(), options, summaries.replicates);
     return { scope, window, report, findings: fairnessFindings(report, options.tolerances, { window, scope }) };
   };
   const run = (jobs: readonly (readonly [UserSummaries, WindowBounds, FairnessResult['scope']])[]): Observable<FairnessResult> => {

@@ -1,5 +1,5 @@
 import { groupKey, type UserLookup } from '@modelwatch/core';
-import { simultaneousConfidence, stratifiedBootstrap, type BootstrapOptions, type BootstrapInterval } from './bootstrap.js';
+import { bootstrapSettings, simultaneousConfidence, stratifiedBootstrap, type BootstrapOptions, type BootstrapInterval } from './bootstrap.js';
 import { exposureParity, type GroupExposure } from './exposure-parity.js';
 import { itemConcentration, type ItemConcentration } from './item-concentration.js';
 import { jaccard, meanPairwiseJaccard, type PairwiseJaccard } from './jaccard.js';
@@ -7,7 +7,8 @@ import { bootstrapMetricFrame, DEFAULT_MIN_GROUP_SIZE, rowsByGroup, type Bootstr
 import { averagePopularity } from './popularity-bias.js';
 import { compareRatingDistributions, type RatingDistributionComparison } from './rating-distributions.js';
 import { subsampledEntropy } from './recommendation-entropy.js';
-import type { UserSummary } from './user-summaries.js';
+import type { RatioReplicates } from './poisson-bootstrap.js';
+import type { UserReplicatesOptions, UserSummary } from './user-summaries.js';
 
 /**
  * The per-group quality metrics of a {@link FairnessReport}: hit rate,
@@ -31,14 +32,24 @@ function ratioOfSums(numerator: (u: UserSummary) => number, denominator: (u: Use
   return { has: (u) => denominator(u) > 0, metric: { numerator, denominator } };
 }
 
-const ratingCount = (u: UserSummary): number => u.ratings.reduce((s, c) => s + c, 0);
+function ratingCount(u: UserSummary): number {
+  let n = 0;
+  for (let s = 0; s < 5; s++) n += u.ratings[s]!;
+  return n;
+}
+
+function starSum(u: UserSummary): number {
+  let n = 0;
+  for (let s = 0; s < 5; s++) n += u.ratings[s]! * (s + 1);
+  return n;
+}
 
 const DEFINITIONS: Readonly<Record<FairnessMetric, MetricDefinition>> = {
   hitRate: ratioOfSums((u) => u.hits, (u) => u.exposures),
   precisionAtK: ratioOfSums((u) => u.precision, (u) => u.exposures),
   recallAtK: ratioOfSums((u) => u.recall, (u) => u.recallCount),
   ndcgAtK: ratioOfSums((u) => u.ndcg, (u) => u.ndcgCount),
-  meanRating: ratioOfSums((u) => u.ratings.reduce((s, c, i) => s + c * (i + 1), 0), ratingCount),
+  meanRating: ratioOfSums(starSum, ratingCount),
   meanSignedError: ratioOfSums((u) => u.signedError, (u) => u.predictions),
   meanAbsoluteError: ratioOfSums((u) => u.absoluteError, (u) => u.predictions),
 };
@@ -182,6 +193,32 @@ export interface FairnessReport {
   readonly groupings: readonly GroupingReport[];
 }
 
+const DEFAULT_GROUPINGS: readonly (readonly string[])[] = [['gender'], ['age'], ['gender', 'age']];
+
+/**
+ * The options that make {@link UserSummaries} keep the Poisson-bootstrap
+ * tallies {@link fairnessReport} reads for its metric frames as
+ * observations arrive: the report's seed and replicates, each user's cell
+ * (its group by every attribute of every grouping) and the metrics.
+ *
+ * @example
+ * ```ts
+ * const summaries = new UserSummaries({ k: 10, replicates: fairnessReplicates(options) });
+ * // ... summaries.add(observation) per observation
+ * fairnessReport(summaries.result(), options, summaries.replicates);
+ * ```
+ */
+export function fairnessReplicates(options: FairnessReportOptions): UserReplicatesOptions {
+  const attributes = [...new Set((options.groupings ?? DEFAULT_GROUPINGS).flat())];
+  const key = groupKey(options.lookup, attributes);
+  return {
+    seed: options.bootstrap.seed,
+    replicates: bootstrapSettings(options.bootstrap).replicates,
+    cell: (user) => key({ user }),
+    metrics: Object.values(DEFINITIONS).map((d) => d.metric),
+  };
+}
+
 function pooledItems(users: readonly UserSummary[]): Map<string, number> {
   const pooled = new Map<string, number>();
   for (const u of users) for (const [movie, n] of u.items) pooled.set(movie, (pooled.get(movie) ?? 0) + n);
@@ -204,7 +241,9 @@ function interactionShare(users: readonly UserSummary[]): (movie: string) => num
  * and observed and predicted rating distributions compared by KS and
  * Wasserstein. Groups below `minGroupSize` users are reported, flagged, and
  * left out of gaps and comparisons. Users the lookup does not know form the
- * group `unknown`.
+ * group `unknown`. The metric frames' replicates are Poisson-bootstrap
+ * tallies: `replicates` kept as observations arrived (see
+ * {@link fairnessReplicates}), else tallied here from the users.
  *
  * @throws RangeError for bad options (catalogue size, group size, bootstrap settings).
  * @example
@@ -216,16 +255,26 @@ function interactionShare(users: readonly UserSummary[]): (movie: string) => num
  * report.groupings[0]!.metrics.hitRate.differenceCi; // interval of the gap between the best and worst group
  * ```
  */
-export function fairnessReport(summaries: ReadonlyMap<string, UserSummary>, options: FairnessReportOptions): FairnessReport {
+export function fairnessReport(summaries: ReadonlyMap<string, UserSummary>, options: FairnessReportOptions, replicates?: RatioReplicates): FairnessReport {
   const users = [...summaries.values()];
   const minGroupSize = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
   const popularity = options.popularity ?? interactionShare(users);
-  const groupings = (options.groupings ?? [['gender'], ['age'], ['gender', 'age']]).map((attributes): GroupingReport => {
+  const groupings = (options.groupings ?? DEFAULT_GROUPINGS).map((attributes): GroupingReport => {
     const key = groupKey(options.lookup, attributes);
-    const metrics = {} as Record<FairnessMetric, BootstrappedMetricFrame>;
-    for (const [name, definition] of Object.entries(DEFINITIONS) as [FairnessMetric, MetricDefinition][]) {
-      metrics[name] = bootstrapMetricFrame({ rows: users.filter(definition.has), group: key, metric: definition.metric, minGroupSize }, options.bootstrap);
+    const cellsOf = new Map<string, string[]>();
+    if (replicates) {
+      for (const [cell, user] of replicates.cellUnits()) {
+        const group = key({ user });
+        let cells = cellsOf.get(group);
+        if (!cells) cellsOf.set(group, (cells = []));
+        cells.push(cell);
+      }
     }
+    const metrics = {} as Record<FairnessMetric, BootstrappedMetricFrame>;
+    (Object.entries(DEFINITIONS) as [FairnessMetric, MetricDefinition][]).forEach(([name, definition], statistic) => {
+      const streamed = replicates && { tallies: replicates, statistic, cells: (group: string) => cellsOf.get(group) ?? [] };
+      metrics[name] = bootstrapMetricFrame({ rows: users.filter(definition.has), group: key, metric: definition.metric, minGroupSize, unit: (u) => u.user }, options.bootstrap, streamed);
+    });
     const served = rowsByGroup(
       users.filter((u) => u.exposures > 0),
       key,

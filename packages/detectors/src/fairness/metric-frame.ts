@@ -1,4 +1,5 @@
-import { bootstrapReplicates, bootstrapSettings, JACKKNIFE_BLOCKS, simultaneousConfidence, stratifiedBootstrap, type BootstrapInterval, type BootstrapOptions, type BootstrapReplicates } from './bootstrap.js';
+import { bootstrapSettings, simultaneousConfidence, stratifiedBootstrap, type BootstrapInterval, type BootstrapOptions, type BootstrapReplicates } from './bootstrap.js';
+import { ratioFrameReplicates, type StreamedRatioReplicates } from './ratio-frame-replicates.js';
 
 /**
  * Groups below this many rows (users) are flagged and left out of the gaps
@@ -71,6 +72,12 @@ export interface MetricFrameOptions<R> {
   readonly metric: GroupMetric<R> | RatioMetric<R>;
   /** Groups with fewer rows are flagged `small` and left out of the gaps. Default {@link DEFAULT_MIN_GROUP_SIZE}. */
   readonly minGroupSize?: number;
+  /**
+   * The id a row's Poisson-bootstrap weights are drawn from (a user id) when
+   * the metric is a {@link RatioMetric}, so a row gets the same weights in
+   * every window and process. Default: the row's position in group order.
+   */
+  readonly unit?: (row: R) => string;
 }
 
 /**
@@ -237,45 +244,35 @@ export interface BootstrappedMetricFrame extends Omit<MetricFrameResult, 'byGrou
 }
 
 /**
- * {@link metricFrame} with percentile-bootstrap confidence intervals: rows
- * (users) are resampled with replacement within each group (seeded, so a
- * seed reproduces the intervals), the metric recomputed per group, overall
- * and for the gap between the pair of groups the point estimate names.
- * Small groups get intervals too but stay out of the gaps.
+ * {@link metricFrame} with seeded bootstrap confidence intervals for the
+ * overall value, each group's value and the gap between the pair of groups
+ * the point estimate names. A {@link RatioMetric} gets the Poisson
+ * bootstrap: each row (user) weighs Poisson(1) in each replicate, drawn
+ * from a hash of its `unit` id and the seed, and the replicates are sums,
+ * which `streamed` tallies kept as observations arrived can give instead
+ * of the rows (see {@link StreamedRatioReplicates}); intervals are
+ * studentized by default. A generic metric resamples rows with replacement
+ * within each group and gets BCa intervals. Small groups get intervals too
+ * but stay out of the gaps.
  *
  * @throws RangeError for a bad `minGroupSize`, `replicates` or `confidence`.
  * @example
  * ```ts
  * const frame = bootstrapMetricFrame(
- *   { rows: users, group: groupKey(world.lookup, ['gender']), metric: hitRate },
+ *   { rows: users, group: groupKey(world.lookup, ['gender']), metric: hitRate, unit: (u) => u.user },
  *   { seed: 7, replicates: 1000, confidence: 0.95 },
  * );
  * frame.byGroup.map((g) => `${g.group} ${g.value} [${g.ci?.low}, ${g.ci?.high}] n=${g.size}`);
  * frame.differenceCi; // { low, high } of value(pair.max) − value(pair.min)
  * ```
  */
-export function bootstrapMetricFrame<R>(options: MetricFrameOptions<R>, bootstrap: BootstrapOptions): BootstrappedMetricFrame {
+export function bootstrapMetricFrame<R>(options: MetricFrameOptions<R>, bootstrap: BootstrapOptions, streamed?: StreamedRatioReplicates): BootstrappedMetricFrame {
   const groups = rowsByGroup(options.rows, options.group);
   bootstrapSettings(bootstrap, groups.size + 3); // each group, overall, difference and ratio keep a value per replicate
   const point = frameOf(options, groups);
   const pair = point.pair;
-  const withGaps = (values: Record<string, number>): Record<string, number> => {
-    if (pair) {
-      const max = values[`group:${pair.max}`]!;
-      const min = values[`group:${pair.min}`]!;
-      values['difference'] = max - min;
-      values['ratio'] = ratioOf(min, max) ?? Number.NaN;
-      const seMax = values[`se(group:${pair.max})`];
-      const seMin = values[`se(group:${pair.min})`];
-      if (seMax !== undefined && seMin !== undefined) {
-        // Delta method; the groups are resampled independently.
-        values['se(difference)'] = Math.hypot(seMax, seMin);
-        values['se(ratio)'] = Math.abs(values['ratio']) * Math.hypot(seMin / min, seMax / max);
-      }
-    }
-    return values;
-  };
-  const replicates = typeof options.metric === 'function' ? resampleRows(groups, options.metric, withGaps, bootstrap) : drawSums(groups, options.metric, withGaps, bootstrap);
+  const replicates =
+    typeof options.metric === 'function' ? resampleRows(groups, options.metric, pair, bootstrap) : ratioFrameReplicates(groups, point, options.metric, bootstrap, options.unit, streamed);
   const counted = point.byGroup.filter((g) => !g.small && g.value !== null).length;
   const gapConfidence = simultaneousConfidence(replicates.confidence, (counted * (counted - 1)) / 2);
   return {
@@ -291,7 +288,7 @@ export function bootstrapMetricFrame<R>(options: MetricFrameOptions<R>, bootstra
 }
 
 /** Replicates of any metric: each group's rows resampled, the metric recomputed per group and on all resampled rows. */
-function resampleRows<R>(groups: ReadonlyMap<string, readonly R[]>, metric: GroupMetric<R>, withGaps: (values: Record<string, number>) => Record<string, number>, bootstrap: BootstrapOptions): BootstrapReplicates {
+function resampleRows<R>(groups: ReadonlyMap<string, readonly R[]>, metric: GroupMetric<R>, pair: GapPair | null, bootstrap: BootstrapOptions): BootstrapReplicates {
   const all: R[] = [];
   return stratifiedBootstrap(
     groups,
@@ -303,97 +300,14 @@ function resampleRows<R>(groups: ReadonlyMap<string, readonly R[]>, metric: Grou
         for (const row of rows) all.push(row);
       }
       values['overall'] = metric(all);
-      return withGaps(values);
-    },
-    bootstrap,
-  );
-}
-
-/** Running sums of a ratio metric's numerators n and denominators d: Σn, Σd, Σn², Σd², Σnd. */
-class RatioSums {
-  n = 0;
-  d = 0;
-  nn = 0;
-  dd = 0;
-  nd = 0;
-  add(n: number, d: number): void {
-    this.n += n;
-    this.d += d;
-    this.nn += n * n;
-    this.dd += d * d;
-    this.nd += n * d;
-  }
-  addSums(o: RatioSums, sign: 1 | -1 = 1): void {
-    this.n += sign * o.n;
-    this.d += sign * o.d;
-    this.nn += sign * o.nn;
-    this.dd += sign * o.dd;
-    this.nd += sign * o.nd;
-  }
-  clear(): void {
-    this.n = this.d = this.nn = this.dd = this.nd = 0;
-  }
-  /** Writes the ratio Σn / Σd under `name` and its delta-method standard error √Σ(n − R d)² / Σd under `se(name)`. */
-  write(values: Record<string, number>, name: string): void {
-    const ratio = this.n / this.d;
-    values[name] = ratio;
-    values[`se(${name})`] = Math.sqrt(Math.max(0, this.nn - 2 * ratio * this.nd + ratio * ratio * this.dd)) / Math.abs(this.d);
-  }
-}
-
-/**
- * Replicates of a ratio metric: numerators and denominators of drawn rows
- * summed, no resample built, with each ratio's standard error for
- * studentized intervals; the jackknife for BCa from sums per block.
- */
-function drawSums<R>(groups: ReadonlyMap<string, readonly R[]>, metric: RatioMetric<R>, withGaps: (values: Record<string, number>) => Record<string, number>, bootstrap: BootstrapOptions): BootstrapReplicates {
-  const columns = [...groups].map(([group, rows]) => {
-    const numerators = Float64Array.from(rows, metric.numerator);
-    const denominators = Float64Array.from(rows, metric.denominator);
-    const blocks = Array.from({ length: JACKKNIFE_BLOCKS }, () => new RatioSums());
-    const all = new RatioSums();
-    for (let i = 0; i < rows.length; i++) {
-      blocks[i % JACKKNIFE_BLOCKS]!.add(numerators[i]!, denominators[i]!);
-      all.add(numerators[i]!, denominators[i]!);
-    }
-    return { name: `group:${group}`, numerators, denominators, blocks, all };
-  });
-  const group = new RatioSums();
-  const overall = new RatioSums();
-  /** The named statistics from each group's sums, less block `leftOut`'s (none when -1). */
-  const fromSums = (leftOut: number): Record<string, number> => {
-    const values: Record<string, number> = {};
-    overall.clear();
-    for (const c of columns) {
-      group.clear();
-      group.addSums(c.all);
-      if (leftOut >= 0) group.addSums(c.blocks[leftOut]!, -1);
-      group.write(values, c.name);
-      overall.addSums(group);
-    }
-    overall.write(values, 'overall');
-    return withGaps(values);
-  };
-  const estimates = fromSums(-1);
-  const standardErrors = Object.fromEntries(Object.keys(estimates).filter((k) => !k.startsWith('se(')).flatMap((k) => (estimates[`se(${k})`] === undefined ? [] : [[k, estimates[`se(${k})`]!]])));
-  return bootstrapReplicates(
-    bootstrap,
-    (random) => {
-      const values: Record<string, number> = {};
-      overall.clear();
-      for (const { name, numerators, denominators } of columns) {
-        const n = numerators.length;
-        group.clear();
-        for (let i = 0; i < n; i++) {
-          const j = random.int(n);
-          group.add(numerators[j]!, denominators[j]!);
-        }
-        group.write(values, name);
-        overall.addSums(group);
+      if (pair) {
+        const max = values[`group:${pair.max}`]!;
+        const min = values[`group:${pair.min}`]!;
+        values['difference'] = max - min;
+        values['ratio'] = ratioOf(min, max) ?? Number.NaN;
       }
-      overall.write(values, 'overall');
-      return withGaps(values);
+      return values;
     },
-    { estimates, standardErrors, blocks: JACKKNIFE_BLOCKS, leaveOut: fromSums },
+    bootstrap,
   );
 }

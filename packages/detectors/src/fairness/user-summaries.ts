@@ -1,5 +1,7 @@
 import { hitAtK, ndcgAtK, precisionAtK, recallAtK, type Accumulator, type ExposureOutcome, type RateEvent } from '@modelwatch/core';
 import { listExposure } from './exposure-parity.js';
+import type { RatioMetric } from './metric-frame.js';
+import { poissonUnit, RatioReplicates, ratioChange, RATIO_TALLIES, type RatioReplicatesJSON } from './poisson-bootstrap.js';
 import type { RatingPrediction } from './rating-prediction.js';
 
 /**
@@ -85,6 +87,27 @@ export interface UserSummariesJSON {
     readonly ratings: number[];
     readonly predicted: number[];
   }[];
+  /** The Poisson-bootstrap tallies, when kept. */
+  readonly replicates?: RatioReplicatesJSON;
+}
+
+/**
+ * What {@link UserSummaries} needs to keep Poisson-bootstrap tallies of
+ * ratio metrics as observations arrive: the bootstrap's seed and
+ * replicates, each user's cell (its finest group: every grouping's group
+ * is a union of cells) and the metrics, statistic i being `metrics[i]`.
+ *
+ * @example
+ * ```ts
+ * const key = groupKey(lookup, ['gender', 'age']);
+ * const options: UserReplicatesOptions = { seed: 1, replicates: 500, cell: (user) => key({ user }), metrics: [{ numerator: (u) => u.hits, denominator: (u) => u.exposures }] };
+ * ```
+ */
+export interface UserReplicatesOptions {
+  readonly seed: number;
+  readonly replicates: number;
+  readonly cell: (user: string) => string;
+  readonly metrics: readonly RatioMetric<UserSummary>[];
 }
 
 type Mutable = { -readonly [K in keyof UserSummary]: K extends 'items' ? Map<string, number> : K extends 'interacted' ? Set<string> : K extends 'ratings' | 'predicted' ? number[] : UserSummary[K] };
@@ -121,12 +144,31 @@ function fail(field: string, rule: string): never {
 export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyMap<string, UserSummary>, UserSummariesJSON> {
   /** Cut-off of precision@k, recall@k, NDCG@k and hits. */
   readonly k: number;
+  /** The Poisson-bootstrap tallies, when `replicates` options were given. */
+  readonly replicates: RatioReplicates | undefined;
   private readonly users = new Map<string, Mutable>();
+  private readonly tallied: UserReplicatesOptions | undefined;
+  /** Each user's cell and weight key, found once. */
+  private readonly units = new Map<string, { readonly cell: string; readonly key: number }>();
+  /** Numerators and denominators of the tallied metrics before an update, then their changes; reused. */
+  private readonly before: Float64Array;
+  private readonly change: Float64Array;
 
-  constructor(options: { readonly k?: number } = {}) {
+  constructor(options: { readonly k?: number; readonly replicates?: UserReplicatesOptions } = {}) {
     const k = options.k ?? 10;
     if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a whole number, 1 or more (10 is usual); got ${k}`);
     this.k = k;
+    const tallied = options.replicates;
+    this.tallied = tallied;
+    this.replicates = tallied && new RatioReplicates({ seed: tallied.seed, replicates: tallied.replicates, statistics: tallied.metrics.length });
+    this.before = new Float64Array(2 * (tallied?.metrics.length ?? 0));
+    this.change = new Float64Array(RATIO_TALLIES * (tallied?.metrics.length ?? 0));
+  }
+
+  private unit(user: string): { readonly cell: string; readonly key: number } {
+    let unit = this.units.get(user);
+    if (!unit) this.units.set(user, (unit = { cell: this.tallied!.cell(user), key: poissonUnit(user, this.tallied!.seed) }));
+    return unit;
   }
 
   private row(user: string): Mutable {
@@ -143,6 +185,21 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
       if (!Number.isInteger(stars) || stars < 1 || stars > 5) throw new RangeError(`rating of user ${value.user} is ${stars}; ratings are whole stars from 1 to 5`);
     }
     const row = this.row(value.user);
+    const tallied = this.tallied;
+    if (!tallied) return this.fold(row, value);
+    const { before, change } = this;
+    const metrics = tallied.metrics;
+    for (let i = 0; i < metrics.length; i++) {
+      before[2 * i] = metrics[i]!.numerator(row);
+      before[2 * i + 1] = metrics[i]!.denominator(row);
+    }
+    this.fold(row, value);
+    for (let i = 0; i < metrics.length; i++) ratioChange(change, i, before[2 * i]!, before[2 * i + 1]!, metrics[i]!.numerator(row), metrics[i]!.denominator(row));
+    const { cell, key } = this.unit(value.user);
+    this.replicates!.addUnit(cell, value.user, key, change);
+  }
+
+  private fold(row: Mutable, value: FairnessObservation): void {
     switch (value.kind) {
       case 'exposure': {
         const o = value.outcome;
@@ -179,17 +236,44 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
     }
   }
 
-  /** Adds another summary's per-user totals; both must use the same `k`. */
+  /**
+   * Adds another summary's per-user totals; both must use the same `k`,
+   * and keep tallies with the same settings or none. Tallies add; for a
+   * user in both, the cross terms of its squares are added too (O(replicates)
+   * per such user).
+   */
   merge(other: UserSummaries): void {
     if (other.k !== this.k) throw new RangeError(`cannot merge summaries at k = ${other.k} into k = ${this.k}; use one k for every window`);
+    if (!this.replicates !== !other.replicates) throw new RangeError('cannot merge summaries with bootstrap tallies and without; give every window the same replicates options');
+    const tallied = this.tallied;
     for (const [user, from] of other.users) {
-      const into = this.row(user);
+      const known = this.users.get(user);
+      if (tallied && known) {
+        const change = this.change;
+        for (let i = 0; i < tallied.metrics.length; i++) {
+          const m = tallied.metrics[i]!;
+          const an = m.numerator(known);
+          const ad = m.denominator(known);
+          const bn = m.numerator(from);
+          const bd = m.denominator(from);
+          const o = i * RATIO_TALLIES;
+          // (a + b)² = a² + b² + 2ab: each side's tallies hold its own squares.
+          change[o] = change[o + 1] = 0;
+          change[o + 2] = 2 * an * bn;
+          change[o + 3] = an * bd + bn * ad;
+          change[o + 4] = 2 * ad * bd;
+        }
+        const { cell, key } = this.unit(user);
+        this.replicates!.addUnit(cell, user, key, change);
+      }
+      const into = known ?? this.row(user);
       for (const field of SUMS) into[field] += from[field];
       for (const [movie, n] of from.items) into.items.set(movie, (into.items.get(movie) ?? 0) + n);
       for (const movie of from.interacted) into.interacted.add(movie);
       for (let s = 0; s < 5; s++) into.ratings[s]! += from.ratings[s]!;
       for (const p of from.predicted) into.predicted.push(p);
     }
+    if (other.replicates) this.replicates!.merge(other.replicates);
   }
 
   /** Per-user totals, by user id (live views: read them before adding more). */
@@ -209,14 +293,29 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
         ratings: [...u.ratings],
         predicted: [...u.predicted],
       })),
+      ...(this.replicates ? { replicates: this.replicates.toJSON() } : {}),
     };
   }
 
-  /** Validates and restores what {@link UserSummaries.toJSON} wrote; throws a RangeError naming the bad field. */
-  static fromJSON(json: unknown): UserSummaries {
+  /**
+   * Validates and restores what {@link UserSummaries.toJSON} wrote; throws a
+   * RangeError naming the bad field. Tallies are restored with the
+   * `replicates` options that kept them (their functions are not JSON).
+   */
+  static fromJSON(json: unknown, options: { readonly replicates?: UserReplicatesOptions } = {}): UserSummaries {
     const obj = json as Partial<UserSummariesJSON> | null;
     if (obj === null || typeof obj !== 'object' || !Array.isArray(obj.users)) fail('the JSON', 'an object with k and users');
-    const summaries = new UserSummaries({ k: obj.k ?? Number.NaN });
+    if ((obj.replicates === undefined) !== (options.replicates === undefined)) {
+      fail('replicates', options.replicates ? 'present: the options ask for tallies' : 'absent, or given with the replicates options (cell, metrics) that kept them');
+    }
+    const summaries = new UserSummaries({ k: obj.k ?? Number.NaN, ...(options.replicates ? { replicates: options.replicates } : {}) });
+    if (obj.replicates !== undefined) {
+      const restored = RatioReplicates.fromJSON(obj.replicates);
+      if (restored.seed !== options.replicates!.seed || restored.replicates !== options.replicates!.replicates || restored.statistics !== options.replicates!.metrics.length) {
+        fail('replicates', `kept with the same seed, replicates and metrics as the options (seed ${options.replicates!.seed}, ${options.replicates!.replicates} replicates, ${options.replicates!.metrics.length} metrics)`);
+      }
+      summaries.replicates!.merge(restored);
+    }
     const signed = new Set(['predicted', 'signedError']);
     const finite = (xs: unknown, n: number | undefined, field: string, names?: readonly string[]): number[] => {
       const ok = (x: unknown, i: number): boolean => typeof x === 'number' && Number.isFinite(x) && (x >= 0 || signed.has(names?.[i] ?? field));

@@ -1,0 +1,165 @@
+import { bcaInterval, bootstrapSettings, percentileInterval, studentizedInterval, type BootstrapInterval, type BootstrapOptions, type BootstrapReplicates } from './bootstrap.js';
+import type { MetricFrameResult, RatioMetric } from './metric-frame.js';
+import { poissonUnit, ratioChange, RatioReplicates, RATIO_TALLIES } from './poisson-bootstrap.js';
+
+/**
+ * Poisson-bootstrap tallies of a ratio metric kept elsewhere (updated as
+ * observations arrived, merged across windows or consumers), for
+ * {@link bootstrapMetricFrame} to read instead of tallying the rows:
+ * the tallies, which of their statistics is the metric, and the cells
+ * whose union is each group.
+ *
+ * @example
+ * ```ts
+ * const streamed: StreamedRatioReplicates = { tallies, statistic: 0, cells: (group) => cellsOf.get(group) ?? [] };
+ * bootstrapMetricFrame({ rows, group, metric: hitRate }, { seed: 1 }, streamed);
+ * ```
+ */
+export interface StreamedRatioReplicates {
+  readonly tallies: RatioReplicates;
+  readonly statistic: number;
+  readonly cells: (group: string) => readonly string[];
+}
+
+/** A ratio's estimate on the data and what its intervals need: its standard error, and Σψ², Σψ³ of its influence values with the denominator's sum. */
+interface RatioOnData {
+  readonly ratio: number;
+  readonly se: number;
+  readonly denominator: number;
+  /** Σe², Σe³ of the residuals e = n − ratio · d. */
+  readonly squares: number;
+  readonly cubes: number;
+}
+
+function onData<R>(rows: readonly R[], metric: RatioMetric<R>): RatioOnData {
+  let n = 0;
+  let d = 0;
+  for (const row of rows) {
+    n += metric.numerator(row);
+    d += metric.denominator(row);
+  }
+  const ratio = n / d;
+  let squares = 0;
+  let cubes = 0;
+  for (const row of rows) {
+    const e = metric.numerator(row) - ratio * metric.denominator(row);
+    squares += e * e;
+    cubes += e * e * e;
+  }
+  return { ratio, se: Math.sqrt(squares) / Math.abs(d), denominator: d, squares, cubes };
+}
+
+/** Σψ³ / (6 (Σψ²)^(3/2)), the BCa acceleration from influence values; 0 when not finite. */
+function acceleration(squares: number, cubes: number): number {
+  const a = cubes / (6 * squares ** 1.5);
+  return Number.isFinite(a) ? a : 0;
+}
+
+/** Tallies of each row, in the cell of its group, weighted by the hash of its unit id (its position by default). */
+function tallyRows<R>(groups: ReadonlyMap<string, readonly R[]>, metric: RatioMetric<R>, seed: number, replicates: number, unit?: (row: R) => string): RatioReplicates {
+  const tallies = new RatioReplicates({ seed, replicates, statistics: 1 });
+  const change = new Float64Array(RATIO_TALLIES);
+  let index = 0;
+  for (const [group, rows] of groups) {
+    for (const row of rows) {
+      const id = unit ? unit(row) : String(index);
+      index++;
+      ratioChange(change, 0, 0, 0, metric.numerator(row), metric.denominator(row));
+      tallies.addUnit(group, id, poissonUnit(id, seed), change);
+    }
+  }
+  return tallies;
+}
+
+/**
+ * The replicates of a ratio metric's frame by the Poisson bootstrap, read as
+ * {@link BootstrapReplicates} under the names {@link bootstrapMetricFrame}
+ * reads (`group:<name>`, `overall`, and for the point estimate's pair
+ * `difference` and `ratio`): from `streamed` tallies when given, else from
+ * the rows, each weighted by the hash of `unit(row)`. Method `'auto'` reads
+ * studentized intervals (the t of each replicate from its own delta-method
+ * standard error), `'bca'` BCa with the acceleration from the influence
+ * values on the data, `'percentile'` percentiles. A statistic without
+ * spread on the data (standard error 0: one user, say) gets BCa.
+ */
+export function ratioFrameReplicates<R>(
+  groups: ReadonlyMap<string, readonly R[]>,
+  point: MetricFrameResult,
+  metric: RatioMetric<R>,
+  bootstrap: BootstrapOptions,
+  unit: ((row: R) => string) | undefined,
+  streamed: StreamedRatioReplicates | undefined,
+): BootstrapReplicates {
+  const { replicates, confidence, method } = bootstrapSettings(bootstrap, groups.size + 3);
+  if (streamed && (streamed.tallies.replicates !== replicates || streamed.tallies.seed !== bootstrap.seed)) {
+    throw new RangeError(`the streamed tallies have seed ${streamed.tallies.seed} and ${streamed.tallies.replicates} replicates, the bootstrap asks seed ${bootstrap.seed} and ${replicates}; keep the tallies with the bootstrap's settings`);
+  }
+  const tallies = streamed?.tallies ?? tallyRows(groups, metric, bootstrap.seed, replicates, unit);
+  const statistic = streamed?.statistic ?? 0;
+  const cellsOf = streamed?.cells ?? ((group: string) => [group]);
+  const read = (cells: Iterable<string>): { ratios: Float64Array; errors: Float64Array } => {
+    const ratios = new Float64Array(replicates);
+    const errors = new Float64Array(replicates);
+    tallies.read(cells, statistic, ratios, errors);
+    return { ratios, errors };
+  };
+  const all: R[] = [];
+  for (const rows of groups.values()) for (const row of rows) all.push(row);
+  const data = new Map<string, RatioOnData>([['overall', onData(all, metric)]]);
+  const draws = new Map<string, { ratios: Float64Array; errors: Float64Array }>([['overall', read([...groups.keys()].flatMap(cellsOf))]]);
+  for (const [group, rows] of groups) {
+    data.set(`group:${group}`, onData(rows, metric));
+    draws.set(`group:${group}`, read(cellsOf(group)));
+  }
+  const accelerations = new Map<string, number>();
+  for (const [name, d] of data) accelerations.set(name, acceleration(d.squares, d.cubes));
+  if (point.pair) {
+    const max = data.get(`group:${point.pair.max}`)!;
+    const min = data.get(`group:${point.pair.min}`)!;
+    const dMax = draws.get(`group:${point.pair.max}`)!;
+    const dMin = draws.get(`group:${point.pair.min}`)!;
+    const difference = { ratios: new Float64Array(replicates), errors: new Float64Array(replicates) };
+    const ratio = { ratios: new Float64Array(replicates), errors: new Float64Array(replicates) };
+    for (let b = 0; b < replicates; b++) {
+      const hi = dMax.ratios[b]!;
+      const lo = dMin.ratios[b]!;
+      // Delta method; the groups' units are disjoint, so their replicates are independent.
+      difference.ratios[b] = hi - lo;
+      difference.errors[b] = Math.hypot(dMax.errors[b]!, dMin.errors[b]!);
+      ratio.ratios[b] = lo < 0 || !(hi > 0) ? Number.NaN : lo / hi;
+      ratio.errors[b] = Math.abs(ratio.ratios[b]!) * Math.hypot(dMin.errors[b]! / lo, dMax.errors[b]! / hi);
+    }
+    draws.set('difference', difference);
+    draws.set('ratio', ratio);
+    const r = min.ratio / max.ratio;
+    data.set('difference', { ratio: max.ratio - min.ratio, se: Math.hypot(max.se, min.se), denominator: 1, squares: 0, cubes: 0 });
+    data.set('ratio', { ratio: r, se: Math.abs(r) * Math.hypot(min.se / min.ratio, max.se / max.ratio), denominator: 1, squares: 0, cubes: 0 });
+    // Influence values: ψ = e / D in the max group and −e / D in the min group; for the ratio, of its logarithm.
+    accelerations.set('difference', acceleration(max.squares / max.denominator ** 2 + min.squares / min.denominator ** 2, max.cubes / max.denominator ** 3 - min.cubes / min.denominator ** 3));
+    const mScale = max.denominator * max.ratio;
+    const nScale = min.denominator * min.ratio;
+    accelerations.set('ratio', acceleration(max.squares / mScale ** 2 + min.squares / nScale ** 2, min.cubes / nScale ** 3 - max.cubes / mScale ** 3));
+  }
+  const sortedFinite = (values: Float64Array): Float64Array => values.filter(Number.isFinite).sort();
+  return {
+    replicates,
+    confidence,
+    method,
+    interval(name, level = confidence): BootstrapInterval | null {
+      const drawn = draws.get(name);
+      const d = data.get(name);
+      if (!drawn || !d) return null;
+      const checked = bootstrapSettings({ seed: 0, confidence: level }).confidence;
+      const values = sortedFinite(drawn.ratios);
+      if (values.length === 0) return null;
+      if (!Number.isFinite(d.ratio)) return percentileInterval(values, checked);
+      if (method === 'auto' && d.se > 0 && Number.isFinite(d.se)) {
+        // A replicate without spread (no hits, say) has se 0 and no t (±∞ or 0/0): it is left out.
+        const ts = drawn.ratios.map((v, b) => (Number.isFinite(v) ? (v - d.ratio) / drawn.errors[b]! : Number.NaN)).filter(Number.isFinite).sort();
+        if (ts.length > 0) return studentizedInterval(ts, d.ratio, d.se, checked);
+      }
+      if (method === 'percentile') return percentileInterval(values, checked);
+      return bcaInterval(values, d.ratio, accelerations.get(name) ?? 0, checked);
+    },
+  };
+}
