@@ -56,6 +56,14 @@ describe('UserSummaries', () => {
     const before = JSON.stringify(s);
     expect(() => s.add({ kind: 'rate', time: 4, user: '9', movie: 'z', rating: 7 as 5 })).toThrow(/whole stars from 1 to 5/);
     expect(JSON.stringify(s)).toBe(before);
+    // Rows without ratings, interactions or predictions share empty ones until their first: filling one row leaves the others empty.
+    const other = new UserSummaries({ k: 2 });
+    other.add(exposure('2', 0, ['a'], []));
+    other.merge(s);
+    other.add(exposure('3', 0, ['a'], []));
+    expect(other.result().get('3')).toMatchObject({ interacted: new Set(), ratings: [0, 0, 0, 0, 0], predicted: [] });
+    expect(other.result().get('2')).toMatchObject({ interacted: new Set(), ratings: [0, 0, 0, 0, 0], predicted: [] });
+    expect(other.result().get('1')).toMatchObject({ interacted: new Set(['a', 'c', 'z']), ratings: [0, 0, 0, 1, 0], predicted: [3.5] });
   });
 
   it('merges exactly in any split and order, and round-trips through JSON', () => {
