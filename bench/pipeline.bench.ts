@@ -26,12 +26,13 @@ import {
   servingWindows,
   tumbling,
   type Experiment,
+  type ExposureOutcome,
   type TelemetryEvent,
 } from '@modelwatch/core';
-import { driftFindings, experimentReport, fairnessMonitor, ReferenceProfile } from '@modelwatch/detectors';
+import { driftFindings, experimentReport, fairnessMonitor, ReferenceProfile, type AttributedInput, type ExperimentInput } from '@modelwatch/detectors';
 import { createPrometheusSink } from '@modelwatch/sinks';
 import { Registry } from 'prom-client';
-import { ignoreElements, lastValueFrom, merge, mergeMap, Subject, type Observable } from 'rxjs';
+import { filter, ignoreElements, lastValueFrom, merge, mergeMap, Subject, type Observable } from 'rxjs';
 
 const STAGES = ['parse', 'prometheus', 'ratings', 'drift', 'serving', 'attribution', 'experiment', 'fairness', 'all-but-fairness', 'all'] as const;
 type Stage = (typeof STAGES)[number];
@@ -62,6 +63,9 @@ const lookup = sim.world.lookup;
 const population = sim.world.users.map((u) => u.id);
 const byGroup = groupKey(lookup, ['gender', 'age']);
 
+const isOutcome = (r: AttributedInput): r is ExposureOutcome => !('kind' in r);
+const isEvent = (r: AttributedInput): r is TelemetryEvent => 'kind' in r && r.kind !== 'prediction';
+
 function pipeline(stage: Stage, shared: Observable<TelemetryEvent>): Observable<unknown> {
   const sink = createPrometheusSink({ registry: new Registry() });
   const on = (s: Stage): boolean => stage === s || stage === 'all' || (stage === 'all-but-fairness' && s !== 'fairness');
@@ -77,29 +81,35 @@ function pipeline(stage: Stage, shared: Observable<TelemetryEvent>): Observable<
     const minutely = { assigner: tumbling(60_000), outOfOrderness: 60_000 };
     parts.push(shared.pipe(servingWindows(minutely), sink.servingWindows({ window: '1m' }), burnRateAlerts({ objective: 0.995 }), sink.findings()));
   }
-  if (on('attribution') && !on('experiment')) parts.push(shared.pipe(attributeExposures({ horizon: HOUR })));
-  if (on('experiment')) {
+  const experimentInput = (s: Observable<TelemetryEvent>): Observable<ExperimentInput> => merge(s.pipe(attributeExposures({ horizon: HOUR, outOfOrderness: 60_000 })), s.pipe(exposures({ experiment, start })));
+  const report = (input: Observable<ExperimentInput>): Observable<unknown> => input.pipe(experimentReport({ experiment, ...hourly, start }), mergeMap((r) => r.findings), sink.findings());
+  const fairness = (attributed: boolean) => (input: Observable<AttributedInput>): Observable<unknown> =>
+    input.pipe(
+      fairnessMonitor<AttributedInput>({
+        assigner: tumbling(24 * HOUR), horizon: HOUR, outOfOrderness: 60_000, lookup, catalogueSize: sim.world.movies.length, population, attributed,
+        groupings: [['gender'], ['age'], ['gender', 'age']], bootstrap: { seed: 1, replicates: 200 },
+        tolerances: { hitRate: { difference: 0.05 }, ndcgAtK: { difference: 0.1 }, exposureParity: { ratio: 0.8 } },
+      }),
+      mergeMap((r) => r.findings),
+      sink.findings(),
+    );
+  if (on('attribution') && !on('experiment')) parts.push(shared.pipe(attributeExposures({ horizon: HOUR, outOfOrderness: 60_000 })));
+  if (on('experiment') && on('fairness')) {
+    // One attribution for both: its outcomes, each just before the event that released it, and the events.
     parts.push(
       shared.pipe(
-        fanOut((s) => merge(s.pipe(attributeExposures({ horizon: HOUR })), s.pipe(exposures({ experiment, start })))),
-        experimentReport({ experiment, ...hourly, start }),
-        mergeMap((r) => r.findings),
-        sink.findings(),
+        fanOut((s) => merge(s.pipe(attributeExposures({ horizon: HOUR, outOfOrderness: 60_000 })), s)),
+        fanOut((attributed) =>
+          merge(
+            report(fanOut<AttributedInput, Observable<ExperimentInput>>((a) => merge(a.pipe(filter(isOutcome)), a.pipe(filter(isEvent), exposures({ experiment, start }))))(attributed)),
+            attributed.pipe(fairness(true)),
+          ),
+        ),
       ),
     );
-  }
-  if (on('fairness')) {
-    parts.push(
-      shared.pipe(
-        fairnessMonitor({
-          assigner: tumbling(24 * HOUR), horizon: HOUR, outOfOrderness: 60_000, lookup, catalogueSize: sim.world.movies.length, population,
-          groupings: [['gender'], ['age'], ['gender', 'age']], bootstrap: { seed: 1, replicates: 200 },
-          tolerances: { hitRate: { difference: 0.05 }, ndcgAtK: { difference: 0.1 }, exposureParity: { ratio: 0.8 } },
-        }),
-        mergeMap((r) => r.findings),
-        sink.findings(),
-      ),
-    );
+  } else {
+    if (on('experiment')) parts.push(report(shared.pipe(fanOut(experimentInput))));
+    if (on('fairness')) parts.push(shared.pipe(fairness(false)));
   }
   return merge(...parts).pipe(ignoreElements());
 }

@@ -125,6 +125,9 @@ interface Pending {
   readonly firstWatchAt: (number | undefined)[];
   readonly ratings: (Rating | undefined)[];
   others: Set<string> | undefined;
+  /** The movie of the last watch or rating credited here and its index in the list (-1: not in it): a user's watches come in runs of one movie, one event per minute. */
+  lastMovie: string | undefined;
+  lastIndex: number;
   done: boolean;
   /** Acknowledgements of the records this outcome holds (only with an acknowledging source). */
   acks: (() => void)[] | undefined;
@@ -209,7 +212,7 @@ export function attributeExposures<R = TelemetryEvent>(options: AttributionOptio
       stats.exposures++;
       stats.pending++;
       const n = e.movies.length;
-      const p: Pending = { exposure: e, end: t + horizon, seq: seq++, minutes: new Array<number>(n).fill(0), firstWatchAt: new Array(n), ratings: new Array(n), others: undefined, done: false, acks: ack ? [ack] : undefined };
+      const p: Pending = { exposure: e, end: t + horizon, seq: seq++, minutes: new Array<number>(n).fill(0), firstWatchAt: new Array(n), ratings: new Array(n), others: undefined, lastMovie: undefined, lastIndex: -1, done: false, acks: ack ? [ack] : undefined };
       let list = byUser.get(e.user);
       if (!list) byUser.set(e.user, (list = []));
       // Kept in event-time order, so the first match is the earliest exposure.
@@ -242,9 +245,13 @@ export function attributeExposures<R = TelemetryEvent>(options: AttributionOptio
           holders++;
           (p.acks ??= []).push(release);
         }
-        const i = p.exposure.movies.indexOf(movie);
-        if (i < 0) (p.others ??= new Set()).add(movie);
-        else if (!credited) {
+        let i = p.lastIndex;
+        if (movie !== p.lastMovie) {
+          i = p.lastIndex = p.exposure.movies.indexOf(movie);
+          p.lastMovie = movie;
+          if (i < 0) (p.others ??= new Set()).add(movie);
+        }
+        if (i >= 0 && !credited) {
           credited = true;
           stats.attributed++;
           if (rating === undefined) {

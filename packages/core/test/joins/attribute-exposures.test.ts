@@ -61,13 +61,25 @@ describe('attributeExposures', () => {
         // Reference: each watch goes to the earliest exposure of its user with t in [time, time + horizon) holding the movie.
         const exposures = events.filter((e): e is RecommendationEvent => e.kind === 'recommendation');
         const expected = new Map(exposures.map((e) => [e, e.movies.map(() => 0)]));
+        const first = new Map(exposures.map((e) => [e, e.movies.map((): number | undefined => undefined)]));
+        // Distinct movies the user watched within the horizon that were not in the list.
+        const others = new Map(exposures.map((e) => [e, new Set<string>()]));
         for (const w of events) {
           if (w.kind !== 'watch') continue;
-          const target = exposures.find((e) => e.user === w.user && w.time >= e.time && w.time < e.time + horizon && e.movies.includes(w.movie));
-          if (target) expected.get(target)![target.movies.indexOf(w.movie)]!++;
+          const within = exposures.filter((e) => e.user === w.user && w.time >= e.time && w.time < e.time + horizon);
+          for (const e of within) if (!e.movies.includes(w.movie)) others.get(e)!.add(w.movie);
+          const target = within.find((e) => e.movies.includes(w.movie));
+          if (!target) continue;
+          const i = target.movies.indexOf(w.movie);
+          expected.get(target)![i]!++;
+          first.get(target)![i] ??= w.time;
         }
         expect(out.length).toBe(exposures.length);
-        for (const o of out) expect(o.items.map((i) => i.minutes)).toEqual(expected.get(o.exposure));
+        for (const o of out) {
+          expect(o.items.map((i) => i.minutes)).toEqual(expected.get(o.exposure));
+          expect(o.items.map((i) => i.firstWatchAt)).toEqual(first.get(o.exposure));
+          expect(o.otherMovies).toBe(others.get(o.exposure)!.size);
+        }
       }),
       { numRuns: 300 },
     );

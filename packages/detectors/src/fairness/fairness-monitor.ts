@@ -1,4 +1,4 @@
-import { attributeExposures, eventTimeWindow, fanOut, telemetryEvents, type FairnessFinding, type RateEvent, type RecordSource, type TelemetryEvent, type WindowBounds, type WindowResult, type WindowSpec } from '@modelwatch/core';
+import { attributeExposures, eventTimeWindow, fanOut, telemetryEvents, type ExposureOutcome, type FairnessFinding, type RateEvent, type RecordSource, type TelemetryEvent, type WindowBounds, type WindowResult, type WindowSpec } from '@modelwatch/core';
 import { concatMap, concatWith, defer, EMPTY, filter, from, map, merge, pipe, subscribeOn, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { checkTolerances, fairnessFindings, type FairnessTolerances } from './fairness-findings.js';
 import { fairnessReplicates, fairnessReport, type FairnessReport, type FairnessReportOptions } from './fairness-report.js';
@@ -30,8 +30,19 @@ export interface FairnessMonitorOptions<R = TelemetryEvent | RatingPrediction> e
    * in have entered their window.
    */
   readonly source?: RecordSource<R>;
-  /** How long after a recommendation a watch or rating still counts for it, ms (see `attributeExposures`). */
+  /** How long after a recommendation a watch or rating still counts for it, ms (see `attributeExposures`); with `attributed`, the horizon the shared attribution was given. */
   readonly horizon: number;
+  /**
+   * True when the stream already carries the {@link ExposureOutcome}s of an
+   * `attributeExposures` shared with other monitors (such as the experiment
+   * report), each just before the event that released it, as
+   * `fanOut((s) => merge(s.pipe(attributeExposures({ horizon })), s))` gives
+   * them: the monitor reads them instead of attributing a second time
+   * (the same results, one attribution's cost saved). Give the shared
+   * attribution the source to acknowledge records; `source` is not taken
+   * here. Default false.
+   */
+  readonly attributed?: boolean;
   /** Cut-off of hit rate, precision@k, recall@k and NDCG@k. Default 10. */
   readonly k?: number;
   /** Gaps beyond which findings are raised; metrics without a tolerance raise none. */
@@ -74,8 +85,27 @@ export interface FairnessResult {
   readonly findings: readonly FairnessFinding[];
 }
 
-function isRatingInput(e: TelemetryEvent | RatingPrediction): e is RateEvent | RatingPrediction {
-  return e.kind === 'rate' || e.kind === 'prediction';
+/**
+ * What {@link fairnessMonitor} reads with `attributed: true`: the events, any
+ * logged rating predictions, and the outcomes of a shared `attributeExposures`.
+ *
+ * @example
+ * ```ts
+ * const attributed$: Observable<AttributedInput> = events$.pipe(fanOut((s) => merge(s.pipe(attributeExposures({ horizon: 3_600_000 })), s)));
+ * ```
+ */
+export type AttributedInput = TelemetryEvent | RatingPrediction | ExposureOutcome;
+
+function isRatingInput(e: AttributedInput): e is RateEvent | RatingPrediction {
+  return 'kind' in e && (e.kind === 'rate' || e.kind === 'prediction');
+}
+
+function isOutcome(e: AttributedInput): e is ExposureOutcome {
+  return !('kind' in e);
+}
+
+function exposureObservation(outcome: ExposureOutcome): FairnessObservation {
+  return { kind: 'exposure', time: outcome.exposure.time, user: outcome.exposure.user, outcome };
 }
 
 /**
@@ -90,6 +120,8 @@ function isRatingInput(e: TelemetryEvent | RatingPrediction): e is RateEvent | R
  * stream the cumulative report of every window so far. Findings are
  * `{ kind: 'fairness' }` with the metric, groups, gap, interval and
  * tolerance in `evidence`; take them out with `mergeMap((r) => r.findings)`.
+ * Beside an experiment report, share one attribution between them with
+ * `attributed: true` (see {@link AttributedInput}).
  * The metric frames' Poisson-bootstrap replicates are updated as
  * observations arrive (O(replicates) per observation) and merged into the
  * cumulative report by addition; the rest of a report (exposure parity's
@@ -133,26 +165,35 @@ export function fairnessMonitor<R = TelemetryEvent | RatingPrediction>(options: 
 export function fairnessSummaries<R = TelemetryEvent | RatingPrediction>(options: FairnessMonitorOptions<R>): OperatorFunction<R, WindowResult<null, UserSummaries>> {
   const k = new UserSummaries(options.k === undefined ? {} : { k: options.k }).k;
   checkWindows(options);
+  if (options.attributed && options.source)
+    throw new RangeError('with attributed: true the outcomes come from a shared attributeExposures: give the source to that attributeExposures (it acknowledges the records) and leave source out of fairnessMonitor');
   const outOfOrderness = options.outOfOrderness ?? 0;
   const source = options.source ?? (telemetryEvents as unknown as RecordSource<R>);
   // The default source passes rating predictions through as they are.
   const input = source.event as (record: R) => TelemetryEvent | RatingPrediction;
   // The metric frames' bootstrap replicates are tallied as observations arrive.
   const replicates = fairnessReplicates(options);
-  const { source: _source, ...spec } = options;
-  return (records) =>
-    records.pipe(
-      fanOut((shared) =>
-        merge(
-          // Subscribed first, so an outcome reaches the window before the event that released it.
-          shared.pipe(
-            filter((r) => input(r).kind !== 'prediction'),
-            attributeExposures({ horizon: options.horizon, outOfOrderness, source }),
-            map((outcome): FairnessObservation => ({ kind: 'exposure', time: outcome.exposure.time, user: outcome.exposure.user, outcome })),
+  const { source: _source, attributed: _attributed, ...spec } = options;
+  return (records) => {
+    const observations: Observable<FairnessObservation> = options.attributed
+      ? (records as unknown as Observable<AttributedInput>).pipe(
+          filter((r) => isOutcome(r) || isRatingInput(r)),
+          map((r) => (isOutcome(r) ? exposureObservation(r) : (r as RateEvent | RatingPrediction))),
+        )
+      : records.pipe(
+          fanOut((shared) =>
+            merge(
+              // Subscribed first, so an outcome reaches the window before the event that released it.
+              shared.pipe(
+                filter((r) => input(r).kind !== 'prediction'),
+                attributeExposures({ horizon: options.horizon, outOfOrderness, source }),
+                map(exposureObservation),
+              ),
+              shared.pipe(map(input), filter(isRatingInput)),
+            ),
           ),
-          shared.pipe(map(input), filter(isRatingInput)),
-        ),
-      ),
+        );
+    return observations.pipe(
       eventTimeWindow<FairnessObservation, UserSummaries, UserSummaries>({
         ...spec,
         outOfOrderness: options.horizon + outOfOrderness,
@@ -162,6 +203,7 @@ export function fairnessSummaries<R = TelemetryEvent | RatingPrediction>(options
         merge: (into, from) => into.merge(from),
       }),
     );
+  };
 }
 
 function checkWindows(options: FairnessMonitorOptions<never>): void {

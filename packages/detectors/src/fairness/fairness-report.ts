@@ -2,11 +2,13 @@ import { groupKey, type UserLookup } from '@modelwatch/core';
 import { bootstrapSettings, simultaneousConfidence, stratifiedBootstrap, type BootstrapOptions, type BootstrapInterval } from './bootstrap.js';
 import { exposureParity, type GroupExposure } from './exposure-parity.js';
 import { itemConcentration, type ItemConcentration } from './item-concentration.js';
-import { jaccard, meanPairwiseJaccard, type PairwiseJaccard } from './jaccard.js';
+import type { PairwiseJaccard } from './jaccard.js';
 import { bootstrapMetricFrame, DEFAULT_MIN_GROUP_SIZE, rowsByGroup, type BootstrappedMetricFrame, type RatioMetric } from './metric-frame.js';
 import { averagePopularity } from './popularity-bias.js';
+import { entropyOfDraws } from './entropy-draws.js';
+import { MovieNumbers, sortedJaccard, type NumberedItems } from './numbered-items.js';
+import { meanPairwise } from './pairwise-mean.js';
 import { compareRatingDistributions, type RatingDistributionComparison } from './rating-distributions.js';
-import { subsampledEntropy } from './recommendation-entropy.js';
 import type { RatioReplicates } from './poisson-bootstrap.js';
 import type { UserReplicatesOptions, UserSummary } from './user-summaries.js';
 
@@ -219,10 +221,19 @@ export function fairnessReplicates(options: FairnessReportOptions): UserReplicat
   };
 }
 
-function pooledItems(users: readonly UserSummary[]): Map<string, number> {
+/** A group's recommendation counts pooled, movies in the order they are first seen (as adding the users' Maps into one would hold them), and the pooled set as sorted numbers. */
+function pooledItems(rows: readonly NumberedItems[], numbers: MovieNumbers): { readonly pooled: Map<string, number>; readonly set: Int32Array } {
+  const counts = new Float64Array(numbers.ids.length);
+  const seen: number[] = [];
+  for (const { movies, counts: n } of rows)
+    for (let k = 0; k < movies.length; k++) {
+      const m = movies[k]!;
+      if (counts[m] === 0) seen.push(m);
+      counts[m] = counts[m]! + n[k]!;
+    }
   const pooled = new Map<string, number>();
-  for (const u of users) for (const [movie, n] of u.items) pooled.set(movie, (pooled.get(movie) ?? 0) + n);
-  return pooled;
+  for (const m of seen) pooled.set(numbers.ids[m]!, counts[m]!);
+  return { pooled, set: Int32Array.from(seen).sort() };
 }
 
 function interactionShare(users: readonly UserSummary[]): (movie: string) => number {
@@ -259,6 +270,14 @@ export function fairnessReport(summaries: ReadonlyMap<string, UserSummary>, opti
   const users = [...summaries.values()];
   const minGroupSize = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
   const popularity = options.popularity ?? interactionShare(users);
+  // Every served user's movies numbered once, for all groupings' pooled counts, entropy draws and Jaccard.
+  const numbers = new MovieNumbers();
+  const numbered = new Map<UserSummary, NumberedItems>();
+  const numberedItems = (u: UserSummary): NumberedItems => {
+    let row = numbered.get(u);
+    if (!row) numbered.set(u, (row = numbers.items(u.items)));
+    return row;
+  };
   const groupings = (options.groupings ?? DEFAULT_GROUPINGS).map((attributes): GroupingReport => {
     const key = groupKey(options.lookup, attributes);
     const cellsOf = new Map<string, string[]>();
@@ -283,7 +302,7 @@ export function fairnessReport(summaries: ReadonlyMap<string, UserSummary>, opti
       attributes,
       metrics,
       exposure: exposureIntervals(served, rowsByGroup(options.population ?? users.map((u) => u.user), (user) => key({ user })), minGroupSize, options.bootstrap),
-      ...recommendationsByGroup(served, minGroupSize, popularity, options),
+      ...recommendationsByGroup(served, minGroupSize, popularity, options, numbers, numberedItems),
       ...ratingsByGroup(rowsByGroup(users, key), minGroupSize),
     };
   });
@@ -313,26 +332,31 @@ function recommendationsByGroup(
   minGroupSize: number,
   popularity: (movie: string) => number,
   options: FairnessReportOptions,
+  numbers: MovieNumbers,
+  numberedItems: (u: UserSummary) => NumberedItems,
 ): Pick<GroupingReport, 'recommendations' | 'jaccard'> {
   const counted = [...served].filter(([, rows]) => rows.length >= minGroupSize);
   const subsampleSize = Math.min(...counted.map(([, rows]) => rows.length));
   const jaccardOptions = { maxPairs: options.jaccardMaxPairs ?? 2000, seed: options.bootstrap.seed };
-  const sets = new Map([...served].map(([group, rows]) => [group, rows.map((u) => new Set(u.items.keys()))]));
+  // Numbered before any draw, so every movie's number is below numbers.ids.length.
+  const rowsOf = new Map([...served].map(([group, users]) => [group, users.map(numberedItems)]));
+  const sets = new Map([...rowsOf].map(([group, rows]) => [group, rows.map((r) => r.sorted)]));
   // Each group's pooled movies, built once: the pairs below read them without rebuilding.
-  const pooledSets = new Map<string, Set<string>>();
-  const recommendations = [...served].map(([group, rows]): GroupRecommendations => {
-    const pooled = pooledItems(rows);
-    pooledSets.set(group, new Set(pooled.keys()));
+  const pooledSets = new Map<string, Int32Array>();
+  const recommendations = [...served].map(([group, users]): GroupRecommendations => {
+    const rows = rowsOf.get(group)!;
+    const { pooled, set } = pooledItems(rows, numbers);
+    pooledSets.set(group, set);
     const small = rows.length < minGroupSize;
-    const entropy = small ? null : subsampledEntropy(rows.map((u) => u.items), { catalogueSize: options.catalogueSize, subsampleSize, seed: options.bootstrap.seed, ...(options.entropyDraws ? { draws: options.entropyDraws } : {}) });
-    return { group, users: rows.length, small, entropy, ...itemConcentration(pooled, options.catalogueSize), averagePopularity: averagePopularity(pooled, popularity), withinJaccard: meanPairwiseJaccard(sets.get(group)!, undefined, jaccardOptions) };
+    const entropy = small ? null : entropyOfDraws(rows, numbers.ids.length, { catalogueSize: options.catalogueSize, subsampleSize, seed: options.bootstrap.seed, ...(options.entropyDraws ? { draws: options.entropyDraws } : {}) });
+    return { group, users: users.length, small, entropy, ...itemConcentration(pooled, options.catalogueSize), averagePopularity: averagePopularity(pooled, popularity), withinJaccard: meanPairwise(sets.get(group)!, undefined, sortedJaccard, jaccardOptions) };
   });
   const jaccardPairs: GroupPairJaccard[] = [];
   for (let i = 0; i < counted.length; i++)
     for (let j = i + 1; j < counted.length; j++) {
       const a = counted[i]![0];
       const b = counted[j]![0];
-      jaccardPairs.push({ a, b, pooled: jaccard(pooledSets.get(a)!, pooledSets.get(b)!), across: meanPairwiseJaccard(sets.get(a)!, sets.get(b)!, jaccardOptions) });
+      jaccardPairs.push({ a, b, pooled: sortedJaccard(pooledSets.get(a)!, pooledSets.get(b)!), across: meanPairwise(sets.get(a)!, sets.get(b)!, sortedJaccard, jaccardOptions) });
     }
   return { recommendations, jaccard: jaccardPairs };
 }

@@ -1,4 +1,4 @@
-import { SeededRandom } from '@modelwatch/core';
+import { meanPairwise } from './pairwise-mean.js';
 
 /**
  * Jaccard similarity |A ∩ B| / |A ∪ B| of two sets; 1 for two empty sets (they are equal).
@@ -64,23 +64,5 @@ export interface PairwiseJaccard {
  * ```
  */
 export function meanPairwiseJaccard(a: readonly ReadonlySet<string>[], b?: readonly ReadonlySet<string>[], options: PairwiseJaccardOptions = {}): PairwiseJaccard {
-  const maxPairs = options.maxPairs ?? 20_000;
-  if (!Number.isInteger(maxPairs) || maxPairs < 1) throw new RangeError(`maxPairs must be a whole number, 1 or more; got ${maxPairs}`);
-  const within = b === undefined;
-  const other = b ?? a;
-  const pairs = within ? (a.length * (a.length - 1)) / 2 : a.length * other.length;
-  if (pairs === 0) return { mean: null, pairs: 0, sampled: false };
-  let sum = 0;
-  if (pairs <= maxPairs) {
-    for (let i = 0; i < a.length; i++) for (let j = within ? i + 1 : 0; j < other.length; j++) sum += jaccard(a[i]!, other[j]!);
-    return { mean: sum / pairs, pairs, sampled: false };
-  }
-  const random = new SeededRandom(options.seed ?? 1);
-  for (let p = 0; p < maxPairs; p++) {
-    const i = random.int(a.length);
-    let j = random.int(within ? a.length - 1 : other.length);
-    if (within && j >= i) j++;
-    sum += jaccard(a[i]!, other[j]!);
-  }
-  return { mean: sum / maxPairs, pairs: maxPairs, sampled: true };
+  return meanPairwise(a, b, jaccard, options);
 }

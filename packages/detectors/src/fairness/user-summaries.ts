@@ -114,8 +114,26 @@ type Mutable = { -readonly [K in keyof UserSummary]: K extends 'items' ? Map<str
 
 const SUMS = ['exposures', 'exposure', 'hits', 'precision', 'recall', 'recallCount', 'ndcg', 'ndcgCount', 'predictions', 'signedError', 'absoluteError'] as const;
 
+// Most users have no rating, interaction or prediction: their rows share these until a first one, then get their own
+// (about 200 bytes a row saved, with a row per user in every open window and in the cumulative total).
+const NO_INTERACTIONS: Set<string> = new Set();
+const NO_RATINGS = Object.freeze([0, 0, 0, 0, 0]) as number[];
+const NO_PREDICTIONS = Object.freeze([] as number[]) as number[];
+
 function empty(user: string): Mutable {
-  return { user, exposures: 0, exposure: 0, hits: 0, precision: 0, recall: 0, recallCount: 0, ndcg: 0, ndcgCount: 0, items: new Map(), interacted: new Set(), ratings: [0, 0, 0, 0, 0], predictions: 0, signedError: 0, absoluteError: 0, predicted: [] };
+  return { user, exposures: 0, exposure: 0, hits: 0, precision: 0, recall: 0, recallCount: 0, ndcg: 0, ndcgCount: 0, items: new Map(), interacted: NO_INTERACTIONS, ratings: NO_RATINGS, predictions: 0, signedError: 0, absoluteError: 0, predicted: NO_PREDICTIONS };
+}
+
+function interactedOf(row: Mutable): Set<string> {
+  return row.interacted === NO_INTERACTIONS ? (row.interacted = new Set()) : row.interacted;
+}
+
+function ratingsOf(row: Mutable): number[] {
+  return row.ratings === NO_RATINGS ? (row.ratings = [0, 0, 0, 0, 0]) : row.ratings;
+}
+
+function predictedOf(row: Mutable): number[] {
+  return row.predicted === NO_PREDICTIONS ? (row.predicted = []) : row.predicted;
 }
 
 function fail(field: string, rule: string): never {
@@ -219,19 +237,19 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
         }
         for (const item of o.items) {
           row.items.set(item.movie, (row.items.get(item.movie) ?? 0) + 1);
-          if (item.minutes > 0 || item.rating !== undefined) row.interacted.add(item.movie);
+          if (item.minutes > 0 || item.rating !== undefined) interactedOf(row).add(item.movie);
         }
         return;
       }
       case 'rate':
-        row.ratings[value.rating - 1]!++;
-        row.interacted.add(value.movie);
+        ratingsOf(row)[value.rating - 1]!++;
+        interactedOf(row).add(value.movie);
         return;
       case 'prediction':
         row.predictions++;
         row.signedError += value.predicted - value.observed;
         row.absoluteError += Math.abs(value.predicted - value.observed);
-        row.predicted.push(value.predicted);
+        predictedOf(row).push(value.predicted);
         return;
     }
   }
@@ -269,9 +287,18 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
       const into = known ?? this.row(user);
       for (const field of SUMS) into[field] += from[field];
       for (const [movie, n] of from.items) into.items.set(movie, (into.items.get(movie) ?? 0) + n);
-      for (const movie of from.interacted) into.interacted.add(movie);
-      for (let s = 0; s < 5; s++) into.ratings[s]! += from.ratings[s]!;
-      for (const p of from.predicted) into.predicted.push(p);
+      if (from.interacted.size > 0) {
+        const interacted = interactedOf(into);
+        for (const movie of from.interacted) interacted.add(movie);
+      }
+      if (from.ratings !== NO_RATINGS) {
+        const ratings = ratingsOf(into);
+        for (let s = 0; s < 5; s++) ratings[s]! += from.ratings[s]!;
+      }
+      if (from.predicted.length > 0) {
+        const predicted = predictedOf(into);
+        for (const p of from.predicted) predicted.push(p);
+      }
     }
     if (other.replicates) this.replicates!.merge(other.replicates);
   }
@@ -329,9 +356,11 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
       if (!Array.isArray(u.items) || !u.items.every((e) => Array.isArray(e) && typeof e[0] === 'string' && Number.isInteger(e[1]) && e[1] > 0)) fail('items', 'pairs of a movie and a positive count');
       row.items = new Map(u.items);
       if (!Array.isArray(u.interacted) || !u.interacted.every((m) => typeof m === 'string')) fail('interacted', 'an array of movie ids');
-      row.interacted = new Set(u.interacted);
-      row.ratings = finite(u.ratings, 5, 'ratings').slice();
-      row.predicted = finite(u.predicted, undefined, 'predicted').slice();
+      if (u.interacted.length > 0) row.interacted = new Set(u.interacted);
+      const ratings = finite(u.ratings, 5, 'ratings');
+      if (ratings.some((c) => c > 0)) row.ratings = ratings.slice();
+      const predicted = finite(u.predicted, undefined, 'predicted');
+      if (predicted.length > 0) row.predicted = predicted.slice();
       summaries.users.set(u.user, row);
     }
     return summaries;

@@ -1,7 +1,7 @@
-import { createSimulation, tumbling, type FairnessFinding, type Scenario } from '@modelwatch/core';
-import { asyncScheduler, lastValueFrom, tap, toArray, type MonoTypeOperatorFunction } from 'rxjs';
+import { attributeExposures, createSimulation, fanOut, telemetryEvents, tumbling, type FairnessFinding, type Scenario } from '@modelwatch/core';
+import { asyncScheduler, lastValueFrom, merge, tap, toArray, type MonoTypeOperatorFunction } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { fairnessMonitor, type FairnessResult } from '../../src/fairness/fairness-monitor.js';
+import { fairnessMonitor, type AttributedInput, type FairnessResult } from '../../src/fairness/fairness-monitor.js';
 
 const HOUR = 3_600_000;
 
@@ -100,5 +100,27 @@ describe('fairnessMonitor cumulative cadence', () => {
   it('refuses a cadence that is not a whole number of windows when the operator is built', () => {
     expect(() => fairnessMonitor({ ...options, cumulativeEvery: 0 })).toThrow(/cumulativeEvery is 0; give a whole number of windows, 1 or more/);
     expect(() => fairnessMonitor({ ...options, cumulativeEvery: 1.5 })).toThrow(/cumulativeEvery is 1.5/);
+  });
+});
+
+describe('fairnessMonitor on a shared attribution', () => {
+  it('with attributed: true reads the outcomes of an attributeExposures upstream and gives the same results as attributing itself', async () => {
+    const sim = createSimulation({ seed: 4, duration: 4 * HOUR, users: 400, movies: 200 });
+    const options = {
+      assigner: tumbling(HOUR), horizon: HOUR / 2, outOfOrderness: 60_000, lookup: sim.world.lookup, catalogueSize: 200, groupings: [['gender'], ['age']], minGroupSize: 5,
+      cumulativeEvery: 2, bootstrap: { seed: 1, replicates: 30 }, tolerances: { hitRate: { difference: 0.01 } },
+    };
+    const alone = await lastValueFrom(sim.events().pipe(fairnessMonitor(options), toArray()));
+    const shared = await lastValueFrom(
+      sim.events().pipe(
+        fanOut((s) => merge(s.pipe(attributeExposures({ horizon: HOUR / 2, outOfOrderness: 60_000 })), s)),
+        fairnessMonitor<AttributedInput>({ ...options, attributed: true }),
+        toArray(),
+      ),
+    );
+    expect(alone.filter((r) => r.scope === 'window').length).toBeGreaterThanOrEqual(4);
+    expect(alone.some((r) => r.report.users > 0 && r.report.groupings[0]!.metrics.hitRate.byGroup.length > 0)).toBe(true);
+    expect(shared).toEqual(alone);
+    expect(() => fairnessMonitor({ ...options, attributed: true, source: telemetryEvents })).toThrow(/give the source to that attributeExposures/);
   });
 });

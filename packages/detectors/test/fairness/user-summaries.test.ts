@@ -3,7 +3,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fairnessFindings } from '../../src/fairness/fairness-findings.js';
 import { fairnessReport } from '../../src/fairness/fairness-report.js';
-import { UserSummaries, type FairnessObservation } from '../../src/fairness/user-summaries.js';
+import { rowsByGroup } from '../../src/fairness/metric-frame.js';
+import { itemConcentration } from '../../src/fairness/item-concentration.js';
+import { jaccard, meanPairwiseJaccard } from '../../src/fairness/jaccard.js';
+import { averagePopularity } from '../../src/fairness/popularity-bias.js';
+import { subsampledEntropy } from '../../src/fairness/recommendation-entropy.js';
+import { UserSummaries, type FairnessObservation, type UserSummary } from '../../src/fairness/user-summaries.js';
 
 function exposure(user: string, time: number, movies: string[], watched: number[]): FairnessObservation {
   const outcome: ExposureOutcome = {
@@ -51,6 +56,14 @@ describe('UserSummaries', () => {
     const before = JSON.stringify(s);
     expect(() => s.add({ kind: 'rate', time: 4, user: '9', movie: 'z', rating: 7 as 5 })).toThrow(/whole stars from 1 to 5/);
     expect(JSON.stringify(s)).toBe(before);
+    // Rows without ratings, interactions or predictions share empty ones until their first: filling one row leaves the others empty.
+    const other = new UserSummaries({ k: 2 });
+    other.add(exposure('2', 0, ['a'], []));
+    other.merge(s);
+    other.add(exposure('3', 0, ['a'], []));
+    expect(other.result().get('3')).toMatchObject({ interacted: new Set(), ratings: [0, 0, 0, 0, 0], predicted: [] });
+    expect(other.result().get('2')).toMatchObject({ interacted: new Set(), ratings: [0, 0, 0, 0, 0], predicted: [] });
+    expect(other.result().get('1')).toMatchObject({ interacted: new Set(['a', 'c', 'z']), ratings: [0, 0, 0, 1, 0], predicted: [3.5] });
   });
 
   it('merges exactly in any split and order, and round-trips through JSON', () => {
@@ -99,6 +112,44 @@ describe('fairnessReport', () => {
         for (const user of s.result().keys()) expect(frame.byGroup.some((g) => g.group === key({ user }))).toBe(true);
       }),
       { numRuns: 30, seed: 12 },
+    );
+  });
+
+  it('gives the recommendation figures of the public functions on the users\' sets of movie ids, exactly', () => {
+    // The report numbers movie ids once and works on typed arrays; this recomputes from the string Maps and Sets.
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(30), fc.array(fc.nat(25), { minLength: 1, maxLength: 6 })), { minLength: 1, maxLength: 80 }), fc.integer({ min: 1, max: 40 }), (lists, maxPairs) => {
+        const s = new UserSummaries();
+        lists.forEach(([user, movies], i) => s.add(exposure(String(user), i, movies.map((m) => `m${m}`), [])));
+        const options = { lookup, catalogueSize: 30, groupings: [['gender'], ['gender', 'age']], minGroupSize: 2, jaccardMaxPairs: maxPairs, entropyDraws: 3, bootstrap: { seed: 4, replicates: 5 } };
+        const report = fairnessReport(s.result(), options);
+        const users = [...s.result().values()];
+        const popularity = (movie: string): number => users.filter((u) => u.interacted.has(movie)).length / users.length;
+        options.groupings.forEach((attributes, g) => {
+          const key = groupKey(lookup, attributes);
+          const groups = rowsByGroup(users, key);
+          const counted = [...groups].filter(([, rows]) => rows.length >= 2);
+          const pooled = (rows: UserSummary[]): Map<string, number> => {
+            const m = new Map<string, number>();
+            for (const u of rows) for (const [movie, n] of u.items) m.set(movie, (m.get(movie) ?? 0) + n);
+            return m;
+          };
+          const sets = (rows: UserSummary[]): Set<string>[] => rows.map((u) => new Set(u.items.keys()));
+          const jaccardOptions = { maxPairs, seed: 4 };
+          const subsampleSize = Math.min(...counted.map(([, rows]) => rows.length));
+          expect(report.groupings[g]!.recommendations).toEqual(
+            [...groups].map(([group, rows]) => ({
+              group, users: rows.length, small: rows.length < 2,
+              entropy: rows.length < 2 ? null : subsampledEntropy(rows.map((u) => u.items), { catalogueSize: 30, subsampleSize, draws: 3, seed: 4 }),
+              ...itemConcentration(pooled(rows), 30), averagePopularity: averagePopularity(pooled(rows), popularity), withinJaccard: meanPairwiseJaccard(sets(rows), undefined, jaccardOptions),
+            })),
+          );
+          expect(report.groupings[g]!.jaccard).toEqual(
+            counted.flatMap(([a, ra], i) => counted.slice(i + 1).map(([b, rb]) => ({ a, b, pooled: jaccard(new Set(pooled(ra).keys()), new Set(pooled(rb).keys())), across: meanPairwiseJaccard(sets(ra), sets(rb), jaccardOptions) }))),
+          );
+        });
+      }),
+      { numRuns: 60, seed: 21 },
     );
   });
 
