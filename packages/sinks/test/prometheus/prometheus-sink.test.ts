@@ -1,4 +1,4 @@
-import { Adwin, detectChanges } from '@modelwatch/detectors';
+import { Adwin, createDetectorStats, detectChanges } from '@modelwatch/detectors';
 import { attributeExposures, burnRateAlerts, createAttributionStats, createDecodeStats, createSimulation, createWindowStats, createWindowSummaryStats, decode, formatLogLine, IntegerHistogram, mergeWindowSummaries, parseLogLine, ratingHistogram, ratingWindows, servingWindows, tumbling, type TelemetryEvent, type WindowResult, type WindowSummaryMessage } from '@modelwatch/core';
 import { register as globalRegistry, Registry } from 'prom-client';
 import { connectable, from, lastValueFrom, map, share, Subject, toArray, type Observable } from 'rxjs';
@@ -193,14 +193,15 @@ describe('createPrometheusSink', () => {
     // An operator without an ahead count exports none.
     expect(await value(registry, 'modelwatch_ahead_records_total', { operator: 'mergeWindowSummaries' })).toBeUndefined();
 
-    // A detector built by detectChanges registers itself from its factory.
-    const detector = (): Adwin => {
-      const d = new Adwin();
-      sink.rejections('adwin', d);
-      return d;
-    };
-    await lastValueFrom(from([1, Number.NaN, 2, Number.POSITIVE_INFINITY, 1e200, 1]).pipe(detectChanges({ subject: 'x', detector }), toArray()), { defaultValue: [] });
+    // detectChanges builds a detector per subscription; its stats add them up, registered once.
+    const detectorStats = createDetectorStats();
+    sink.rejections('adwin', detectorStats);
+    const changes = from([1, Number.NaN, 2, Number.POSITIVE_INFINITY, 1e200, 1]).pipe(detectChanges({ subject: 'x', detector: () => new Adwin(), stats: detectorStats }), toArray());
+    await lastValueFrom(changes);
     expect(await value(registry, 'modelwatch_refused_values_total', { operator: 'adwin' })).toBe(3);
+    // Resubscribed (as retry or repeat do): one source still, and the count goes on rather than restarting.
+    await lastValueFrom(changes);
+    expect(await value(registry, 'modelwatch_refused_values_total', { operator: 'adwin' })).toBe(6);
 
     // A second scrape reads the same totals; a later rejection moves them on.
     expect(await value(registry, 'modelwatch_rejected_records_total', { operator: 'attributeExposures' })).toBe(3);
