@@ -23,8 +23,8 @@ export type LatePolicy<T> =
 /**
  * Why an operator set a record aside: `'bad-time'` (its event time is
  * not a finite number), `'bad-key'` (the key function, or a grouping such
- * as an alert policy's `groupBy`, threw), `'bad-value'` (the aggregation
- * threw while adding it, or a value is out of range), `'ahead'` (dated
+ * as an alert policy's `groupBy`, threw), `'bad-value'` (the aggregation or
+ * the late side output `onLate` threw on it, or a value is out of range), `'ahead'` (dated
  * beyond `maxFutureSkew`), `'bad-window'` (a window result of another size
  * than the operator's bucket).
  *
