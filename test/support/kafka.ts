@@ -67,8 +67,16 @@ export async function startTestKafka(): Promise<TestKafka> {
       return byPartition(await admin.fetchTopicOffsets(topic));
     },
     async committed(groupId, topic) {
-      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      return byPartition(offsets?.partitions ?? []);
+      // A busy broker may still be loading the group's coordinator (a retriable error): ask again, for up to 30 s.
+      for (let tries = 0; ; tries++) {
+        try {
+          const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+          return byPartition(offsets?.partitions ?? []);
+        } catch (err) {
+          if (!(err as { retriable?: boolean }).retriable || tries >= 60) throw err;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
     },
     onStop: (close) => void closing.push(close),
     async stop() {
