@@ -2,6 +2,9 @@
 // test climbs ../../../../ to find them; when one moves, change one line here.
 import { fileURLToPath } from 'node:url';
 
+/** The deployment files (nginx, Docker, Swarm, Kubernetes, monitoring), with a trailing slash. */
+export const deployDir = fileURLToPath(new URL('../../deploy/', import.meta.url));
+
 /** The shipped monitoring configuration (scrape config, rules, promtool tests, dashboard), with a trailing slash. */
 export const monitoringDir = fileURLToPath(new URL('../../deploy/monitoring/', import.meta.url));
 

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { TelemetryEvent } from '@modelwatch/core';
+import { topIndices, type TelemetryEvent } from '@modelwatch/core';
 
 /**
  * What the `train` command writes and the service loads: the popularity
@@ -142,21 +142,4 @@ export function itemKnnModel(file: ModelFile, similarityWeight = 0.5): Model {
     touched.length = 0;
     return topIndices(total, k).map((j) => file.popular[j]!);
   };
-}
-
-/** Indices of the k largest values, largest first. */
-function topIndices(values: Float64Array, k: number): number[] {
-  const best: number[] = [];
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v === -Infinity || (best.length === k && v <= values[best[k - 1]!]!)) continue;
-    let at = best.length === k ? k - 1 : best.length;
-    if (best.length < k) best.push(i);
-    while (at > 0 && values[best[at - 1]!]! < v) {
-      best[at] = best[at - 1]!;
-      at--;
-    }
-    best[at] = i;
-  }
-  return best;
 }

@@ -1,17 +1,16 @@
 // Zero downtime without Docker: two plain recommender processes behind
 // Debian's nginx with the shipped configuration (deploy/nginx), rolled one at
 // a time under steady wrk load; every request must succeed.
+import { deployDir, freePort, which } from '#test-support';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../packages/sinks/test/support/prometheus.js';
 import { startProcess, trainModelFile, type ServiceProcess } from './support/processes.js';
-import { ensurePackages, startLoad, waitFor, which } from './support/system.js';
+import { ensurePackages, startLoad, waitFor } from './support/system.js';
 
-const CONF = fileURLToPath(new URL('../../../deploy/nginx/recommender.conf', import.meta.url));
+const CONF = `${deployDir}nginx/recommender.conf`;
 
 describe('rolling two plain processes behind nginx', () => {
   let dir: string;

@@ -2,13 +2,13 @@
 // answers the request in flight, stops accepting, flushes its telemetry and
 // exits 0; past the drain deadline it closes what is left and still exits 0.
 // And the command line: --help, an unknown flag, configuration from the environment.
+import { freePort } from '#test-support';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseLogLine } from '@modelwatch/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../packages/sinks/test/support/prometheus.js';
 import { MAIN, startProcess, trainModelFile } from './support/processes.js';
 
 let dir: string;

@@ -4,13 +4,13 @@
 // then to a broken one (rolled back automatically), and count every failed
 // request. Installs Docker Engine, wrk, Prometheus and node exporter when
 // missing; starts dockerd when none runs; cleans up what it made.
+import { freePort } from '#test-support';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../packages/sinks/test/support/prometheus.js';
 import { ensureDocker, ensurePackages, startLoad, waitFor, type DockerEngine, type LoadResult } from './support/system.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));

@@ -1,6 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import { operate, operatorSubscriber } from './operate.js';
-import { isParseError, type ParseError, type ParseErrorCode } from './parse-error.js';
+import { isParseError, parseError, type ParseError, type ParseErrorCode } from './parse-error.js';
+import { thrownReason } from './windows/window-spec.js';
 
 /**
  * Running counts of a decode step ({@link decode}, {@link fromKafka}, or your
@@ -85,8 +86,9 @@ export interface DecodeStepOptions<T, C> {
  * {@link DecodeStats}. An input that is already a ParseError (a source's own
  * verdict, such as {@link fromLines}' too-long lines) goes to the dead letter
  * without being parsed. The step allocates nothing of its own. A parser that
- * throws breaks its contract (it must return a ParseError): the exception
- * propagates to the caller.
+ * throws breaks its contract (it must return a ParseError), but costs only
+ * that input: it goes to the dead letter as a `'decoder-threw'` ParseError
+ * with the exception's message, and the stream goes on.
  *
  * @example
  * ```ts
@@ -99,7 +101,13 @@ export interface DecodeStepOptions<T, C> {
 export function decodeStep<I, T, C>(parse: (input: I) => T | ParseError, options: DecodeStepOptions<T, C>): (input: I | ParseError, context: C) => void {
   const { emit, deadLetter, stats } = options;
   return (input, context) => {
-    const out = isParseError(input) ? input : parse(input);
+    let out: T | ParseError;
+    try {
+      out = isParseError(input) ? input : parse(input);
+    } catch (err) {
+      // A decoder should return a ParseError; one that throws costs its input, not the stream.
+      out = parseError('decoder-threw', `${thrownReason('the decoder', err)}: make it return a ParseError for input it cannot read`, 0, typeof input === 'string' || input instanceof Uint8Array ? input : String(input));
+    }
     if (isParseError(out)) {
       stats.errors++;
       stats.byCode[out.code] = (stats.byCode[out.code] ?? 0) + 1;

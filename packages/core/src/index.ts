@@ -17,6 +17,7 @@ export { operate, operatorSubscriber, type OperatorHandlers } from './operate.js
 export { fanOut } from './fan-out.js';
 export * from './sources/from-lines.js';
 export * from './random.js';
+export { topIndices } from './top-indices.js';
 export * from './assignment.js';
 export * from './simulator.js';
 export * from './finding.js';

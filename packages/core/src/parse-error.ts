@@ -22,7 +22,9 @@ export type ParseErrorCode =
   | 'bad-instance'
   | 'bad-status'
   | 'bad-result'
-  | 'bad-latency';
+  | 'bad-latency'
+  /** The caller's own decoder threw instead of returning a ParseError (see `decodeStep`). */
+  | 'decoder-threw';
 
 /**
  * A line that could not be decoded, as a value: decoders return it instead of

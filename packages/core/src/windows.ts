@@ -8,7 +8,7 @@
 export { tumbling, hopping, session, type WindowAssigner } from './windows/window-assigner.js';
 export { DEFAULT_MAX_FUTURE_SKEW, WatermarkTracker, type Observation, type WatermarkOptions } from './windows/watermark.js';
 export * from './windows/event-time-window.js';
-export { createWindowStats, type WindowSpec, type WindowStats, type LatePolicy, type RejectedRecord, type RejectionCode } from './windows/window-spec.js';
+export { aheadReason, badTimeReason, createWindowStats, thrownReason, type WindowSpec, type WindowStats, type LatePolicy, type RejectedRecord, type RejectionCode } from './windows/window-spec.js';
 export { telemetryEvents, recordsOfKind, type RecordSource, type RecordTiming } from './windows/record-source.js';
 export * from './windows/count-window.js';
 export * from './windows/sliding-window.js';

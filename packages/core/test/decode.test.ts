@@ -60,11 +60,18 @@ describe('decode', () => {
     expect(stats).toEqual({ decoded: 1, errors: 1, byCode: { 'too-long': 1 } });
   });
 
-  it('propagates an exception thrown by a custom parser as an error', () => {
-    const seen: unknown[] = [];
-    const input = new Subject<string>();
-    input.pipe(decode(() => { throw new Error('boom'); }, { deadLetter: () => undefined })).subscribe({ error: (e: Error) => seen.push(e.message) });
-    input.next('x');
-    expect(seen).toEqual(['boom']);
+  it('dead-letters an input on which a custom parser throws, counted, and goes on (marbles)', () => {
+    const parser = (line: string): TelemetryEvent | ParseError => {
+      if (line === 'x') throw new Error('boom');
+      return parseLogLine(line);
+    };
+    new TestScheduler((a, b) => expect(a).toEqual(b)).run(({ cold, expectObservable, flush }) => {
+      const dead: ParseError[] = [];
+      const stats = createDecodeStats();
+      expectObservable(cold('a-x-a|', { a: good, x: 'x' }).pipe(decode(parser, { deadLetter: (e) => dead.push(e), stats }))).toBe('a---a|', { a: rate });
+      flush();
+      expect(dead).toEqual([{ kind: 'parse-error', code: 'decoder-threw', reason: 'the decoder threw on this record: boom: make it return a ParseError for input it cannot read', position: 0, raw: 'x' }]);
+      expect(stats).toEqual({ decoded: 2, errors: 1, byCode: { 'decoder-threw': 1 } });
+    });
   });
 });

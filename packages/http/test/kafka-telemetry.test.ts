@@ -2,7 +2,7 @@
 // event written arrives as its log line, in order, by the time close() resolves.
 import { createSimulation, formatLogLine } from '@modelwatch/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestKafka, type TestKafka } from '../../core/test/kafka/broker.js';
+import { startTestKafka, type TestKafka } from '#test-support';
 import { kafkaTelemetry } from '../src/index.js';
 
 let kafka: TestKafka;

@@ -1,50 +1,18 @@
 // What the deployment tests need from the machine, installed by the tests
-// themselves on a fresh one (as packages/sinks/test/support/prometheus.ts
-// does for Prometheus): Debian packages through apt, Docker Engine started
+// themselves on a fresh one (as test/support/apt-install.ts does for
+// Prometheus): Debian packages through apt, Docker Engine started
 // when it is not running (and stopped again only if the test started it),
 // and wrk to drive load.
+import { ensureAptPackage, which } from '#test-support';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const SBIN = ['/usr/sbin', '/usr/bin', '/sbin', '/bin'];
-
-export function which(binary: string): string | undefined {
-  for (const dir of [...SBIN, ...(process.env['PATH'] ?? '').split(':')]) if (dir && spawnSync('test', ['-x', join(dir, binary)]).status === 0) return join(dir, binary);
-  return undefined;
-}
-
-/** Installs Debian packages when a binary is missing; one installer at a time across test files (a lock directory). */
+/** Installs Debian packages when a binary is missing (`needs`: binary → package); one installer at a time across test files. */
 export async function ensurePackages(needs: Readonly<Record<string, string>>, why: string): Promise<void> {
-  const missing = () => Object.entries(needs).filter(([binary]) => !which(binary)).map(([, pkg]) => pkg);
-  const lock = join(tmpdir(), 'modelwatch-apt-install.lock');
-  for (;;) {
-    if (missing().length === 0) return;
-    try {
-      mkdirSync(lock);
-    } catch {
-      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
-      if (since !== undefined && Date.now() - since > 900_000) rmSync(lock, { recursive: true, force: true });
-      await new Promise((r) => setTimeout(r, 1000));
-      continue;
-    }
-    try {
-      const pkgs = [...new Set(missing())];
-      if (pkgs.length === 0) continue;
-      if (process.getuid?.() !== 0) throw new Error(`${why} needs the Debian packages ${pkgs.join(', ')}, and installing them needs root: run apt-get install ${pkgs.join(' ')}, then the tests again`);
-      console.log(`Installing Debian packages for ${why}: apt-get install -y ${pkgs.join(' ')}`);
-      const apt = (args: string[]) => {
-        const r = spawnSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', ...args], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-        if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${r.status ?? r.signal}); install ${pkgs.join(' ')} by hand and run the tests again`);
-      };
-      apt(['update']);
-      apt(['install', '-y', '--no-install-recommends', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', ...pkgs]);
-      if (missing().length > 0) throw new Error(`apt-get installed ${pkgs.join(', ')} but ${Object.keys(needs).filter((b) => !which(b)).join(', ')} is still not on PATH`);
-    } finally {
-      rmSync(lock, { recursive: true, force: true });
-    }
-  }
+  const found = (): true | undefined => (Object.keys(needs).every((binary) => which(binary)) ? true : undefined);
+  await ensureAptPackage([...new Set(Object.values(needs))], why, found, ['-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold']);
 }
 
 export interface DockerEngine {

@@ -417,11 +417,8 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
       };
       current = o;
       currentMessage = message;
-      try {
-        step(message.value ?? TOMBSTONE, ack);
-      } catch (err) {
-        subscriber.error(new Error(`the decoder threw on ${o.topic}/${o.partition}@${message.offset}: ${asError(err).message}. Decoders must return a ParseError instead`, { cause: err }));
-      }
+      // A decoder that throws costs only its record: the step dead-letters it ('decoder-threw').
+      step(message.value ?? TOMBSTONE, ack);
     };
 
     const eachBatch = async (payload: KafkaEachBatchPayloadLike): Promise<void> => {

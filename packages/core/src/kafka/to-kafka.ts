@@ -1,5 +1,6 @@
 import { asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import { operate, operatorSubscriber } from '../operate.js';
+import { thrownReason, type RejectedRecord } from '../windows/window-spec.js';
 import type { KafkaOutgoingMessage, KafkaProducerLike } from './kafka-client.js';
 
 /**
@@ -28,6 +29,15 @@ export interface ToKafkaOptions<T> {
   readonly ack?: (value: T) => (() => void) | undefined;
   /** Clock for `lingerMs`. Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
+  /**
+   * Receives each value that has no message (`encode` threw on it, as
+   * `JSON.stringify` does on a BigInt or a cycle, or gave nothing), with the
+   * reason; counted in `stats.rejected` and acknowledged, not published. The
+   * stream goes on. Default: counted only.
+   */
+  readonly deadLetter?: (rejected: RejectedRecord<T>) => void;
+  /** Counters to read or export (`sink.rejections('toKafka', stats)`). */
+  readonly stats?: { rejected: number };
 }
 
 /**
@@ -52,8 +62,9 @@ const toJson = (value: unknown): string => JSON.stringify(value);
  * summaries as JSON (the default). Values are batched (`batchSize`,
  * `lingerMs`) and sent one batch at a time, in order; each accepted batch is
  * emitted as {@link KafkaPublished}. A failed send errors the stream with the
- * broker's reason (the producer has already retried it); an `encode` that
- * throws errors it too, and stops the source at once, as unsubscribing does.
+ * broker's reason (the producer has already retried it). A value `encode`
+ * throws on goes to `deadLetter`, counted and acknowledged, and the stream
+ * goes on.
  * When the source completes, what is buffered is sent, then the stream
  * completes.
  *
@@ -93,6 +104,12 @@ export function toKafka<T>(producer: KafkaProducerLike, options: ToKafkaOptions<
       subscriber.next({ topic, count: batch.length });
     };
 
+    const reject = (value: T, reason: string): void => {
+      if (options.stats) options.stats.rejected++;
+      options.deadLetter?.({ value, code: 'bad-value', reason });
+      options.ack?.(value)?.();
+    };
+
     const flush = (): void => {
       timer?.unsubscribe();
       timer = undefined;
@@ -107,7 +124,13 @@ export function toKafka<T>(producer: KafkaProducerLike, options: ToKafkaOptions<
     source.subscribe(
       operatorSubscriber(subscriber, {
         next(value) {
-          const message = encode(value);
+          let message: string | KafkaOutgoingMessage | undefined;
+          try {
+            message = encode(value);
+          } catch (err) {
+            return reject(value, `${thrownReason('encode', err)}: make encode total, or map the value to plain data before toKafka`);
+          }
+          if (message === undefined) return reject(value, 'encode gave no message (JSON has no form for this value): map it to plain data before toKafka');
           messages.push(typeof message === 'string' ? { value: message } : message);
           const ack = options.ack?.(value);
           if (ack) acks.push(ack);

@@ -4,6 +4,7 @@ import type { AvailabilityFinding, Severity } from '../finding.js';
 import { operate, operatorSubscriber } from '../operate.js';
 import type { WindowResult } from '../windows/event-time-window.js';
 import type { WindowAssigner } from '../windows/window-assigner.js';
+import type { RejectedRecord } from '../windows/window-spec.js';
 
 /**
  * One multi-window burn-rate alert: it fires when the error budget burns
@@ -85,6 +86,16 @@ export interface BurnRateOptions {
    * minutes of a quiet service is not an incident. Default 5.
    */
   readonly minErrors?: number;
+  /**
+   * Receives each window it cannot use, with a reason: one of another size
+   * than the first (or than `assigner`), or whose rule windows its size does
+   * not divide (`'bad-window'`), or whose counts are not whole numbers with
+   * `0 ≤ good ≤ requests` (`'bad-value'`); counted in `stats.rejected`. The
+   * stream goes on, and the window changes no burn rate. Default: counted only.
+   */
+  readonly deadLetter?: (rejected: RejectedRecord<WindowResult<string, RequestCounts>>) => void;
+  /** Counters to read or export (`sink.rejections('burnRateAlerts', stats)`). */
+  readonly stats?: { rejected: number };
 }
 
 /** Per key: a ring of bad/total counts per bucket and one running sum per distinct window length. */
@@ -145,7 +156,10 @@ class BurnState {
  * short windows burn faster than its factor. Emits an `availability`
  * finding when a rule starts firing (`evidence.state: 'firing'`) and an
  * `info` one when it stops (`'resolved'`). Input windows must arrive in
- * event-time order per key, as final results of `servingWindows` do.
+ * event-time order per key, as final results of `servingWindows` do. A
+ * window it cannot use (another size than its bucket, impossible counts)
+ * goes to `deadLetter` with a reason, counted in `stats.rejected`, and the
+ * stream goes on.
  *
  * @example
  * ```ts
@@ -170,20 +184,33 @@ export function burnRateAlerts(options: BurnRateOptions): OperatorFunction<Windo
     const states = new Map<string, BurnState>();
     let expected = assigner?.size;
     let lengths = given;
+    const reject = (w: WindowResult<string, RequestCounts>, code: 'bad-window' | 'bad-value', reason: string): void => {
+      if (options.stats) options.stats.rejected++;
+      options.deadLetter?.({ value: w, code, reason });
+    };
     source.subscribe(
       operatorSubscriber<WindowResult<string, RequestCounts>>(subscriber, {
         next(w) {
           if (!w.final || w.revision > 0) return;
           const size = w.window.end - w.window.start;
-          if (expected === undefined) lengths = bucketLengths(rules, (expected = size));
-          else if (size !== expected) throw new RangeError(`burnRateAlerts received a ${size} ms window after ${expected} ms ones: feed it the windows of one tumbling assigner`);
+          if (expected === undefined) {
+            // The first window sets the bucket, unless the rules do not fit it: then it is set aside, and the next window may set it.
+            const fitted = fitBuckets(rules, size);
+            if (typeof fitted === 'string') return reject(w, 'bad-window', fitted);
+            lengths = fitted;
+            expected = size;
+          } else if (size !== expected) return reject(w, 'bad-window', `a ${size} ms window after ${expected} ms ones: feed burnRateAlerts the windows of one tumbling assigner (give it that assigner to check when it is built)`);
+          const { requests } = w.value;
+          const good = latency ? w.value.fast : w.value.successes;
+          if (!(Number.isSafeInteger(requests) && Number.isSafeInteger(good) && good >= 0 && good <= requests)) {
+            return reject(w, 'bad-value', `request counts must be whole numbers with 0 ≤ ${latency ? 'fast' : 'successes'} ≤ requests, got ${good} of ${requests}: feed burnRateAlerts the windows of servingWindows`);
+          }
           const bucket = expected;
           let state = states.get(w.key);
           if (!state) states.set(w.key, (state = new BurnState(lengths!, rules.length)));
           const index = Math.floor(w.window.start / bucket);
           if (index <= state.lastBucket) return;
-          const good = latency ? w.value.fast : w.value.successes;
-          state.push(index, w.value.requests - good, w.value.requests);
+          state.push(index, requests - good, requests);
           rules.forEach((r, i) => {
             const long = state.errorRate(r.long / bucket) / budget;
             const short = state.errorRate(r.short / bucket) / budget;
@@ -216,10 +243,17 @@ export function burnRateAlerts(options: BurnRateOptions): OperatorFunction<Windo
 
 /** The distinct rule window lengths in buckets; throws when a rule window is not a whole number of buckets. */
 function bucketLengths(rules: readonly BurnRateRule[], bucket: number): number[] {
+  const fitted = fitBuckets(rules, bucket);
+  if (typeof fitted === 'string') throw new RangeError(fitted);
+  return fitted;
+}
+
+/** The distinct rule window lengths in buckets, or why a rule window is not a whole number of buckets. */
+function fitBuckets(rules: readonly BurnRateRule[], bucket: number): number[] | string {
   const lengths: number[] = [];
   for (const r of rules) {
     for (const ms of [r.long, r.short]) {
-      if (!(ms >= bucket) || ms % bucket !== 0) throw new RangeError(`rule windows must be whole multiples of the ${bucket} ms input windows; got ${ms} ms: change the rule, or window by a size that divides it`);
+      if (!(bucket > 0 && ms >= bucket) || ms % bucket !== 0) return `rule windows must be whole multiples of the ${bucket} ms input windows; got ${ms} ms: change the rule, or window by a size that divides it`;
       if (!lengths.includes(ms / bucket)) lengths.push(ms / bucket);
     }
   }

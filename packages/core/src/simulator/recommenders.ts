@@ -1,5 +1,6 @@
 import { fnv1a32 } from '../internal/fnv1a.js';
 import { SeededRandom } from '../random.js';
+import { topIndices } from '../top-indices.js';
 import type { World } from './world.js';
 
 /**
@@ -29,23 +30,6 @@ export interface RecommendationRequest {
  */
 export type Recommender = (request: RecommendationRequest) => readonly string[];
 
-/** Indices of the k largest scores, best first (selection by a small sorted buffer). */
-function topK(scores: Float64Array, k: number): number[] {
-  const best: number[] = [];
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i]!;
-    if (best.length === k && s <= scores[best[k - 1]!]!) continue;
-    let at = best.length === k ? k - 1 : best.length;
-    if (best.length < k) best.push(i);
-    while (at > 0 && scores[best[at - 1]!]! < s) {
-      best[at] = best[at - 1]!;
-      at--;
-    }
-    best[at] = i;
-  }
-  return best;
-}
-
 /**
  * Recommends the most popular movies to everyone: a baseline with strong
  * popularity bias and no personalisation.
@@ -58,7 +42,7 @@ function topK(scores: Float64Array, k: number): number[] {
  */
 export function popularityRecommender(world: World): Recommender {
   const scores = Float64Array.from(world.movies, (m) => m.popularity);
-  const ranked = topK(scores, world.movies.length).map((i) => world.movies[i]!.id);
+  const ranked = topIndices(scores, world.movies.length).map((i) => world.movies[i]!.id);
   return ({ k }) => ranked.slice(0, k);
 }
 
@@ -111,7 +95,7 @@ export function latentFactorRecommender(world: World, options: LatentFactorOptio
       const m = movies[i]!;
       scores[i] = world.affinity(u, m) + popularityWeight * Math.log(m.popularity) + noise * random.normal();
     }
-    const list = topK(scores, Math.min(k, movies.length)).map((i) => movies[i]!.id);
+    const list = topIndices(scores, Math.min(k, movies.length)).map((i) => movies[i]!.id);
     cache.set(key, list);
     return list;
   };

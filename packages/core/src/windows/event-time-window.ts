@@ -291,7 +291,7 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
       try {
         options.add(w.acc, value);
       } catch (err) {
-        throw new AddFailed(err);
+        throw new CallerThrew("the aggregation's add", err);
       }
       w.count++;
       if (ack) (w.acks ??= []).push(ack);
@@ -310,8 +310,13 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
       stats.late++;
       if (late === 'update') for (const w of retained) addTo(w, value, ack);
       if (added || (late === 'update' && retained.length > 0)) return;
-      if (onLate) onLate(value);
-      else stats.dropped++;
+      if (onLate) {
+        try {
+          onLate(value);
+        } catch (err) {
+          throw new CallerThrew('onLate', err);
+        }
+      } else stats.dropped++;
       ack?.();
     };
 
@@ -408,13 +413,13 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
       options.ack?.(value)?.();
     };
     /**
-     * Sets aside the record on which the caller's time function, key function
-     * or aggregation threw (the first two run before any state changes, so
+     * Sets aside the record on which the caller's time function, key function,
+     * aggregation or late side output threw (the first two run before any state changes, so
      * calling them again tells which); any other error is the operator's own
      * and ends the stream.
      */
     const isolate = (value: T, err: unknown): void => {
-      if (err instanceof AddFailed) return reject(value, 'bad-value', thrownReason("the aggregation's add", err.cause));
+      if (err instanceof CallerThrew) return reject(value, 'bad-value', thrownReason(err.what, err.cause));
       try {
         timeOf(value);
       } catch (thrown) {
@@ -483,9 +488,12 @@ export function eventTimeWindow<T, A, R, K = null>(options: EventTimeWindowOptio
   });
 }
 
-/** The aggregation's `add` threw on a record: told apart from the operator's own errors, so the record alone is set aside. */
-class AddFailed extends Error {
-  constructor(override readonly cause: unknown) {
-    super("the aggregation's add threw");
+/** The aggregation's `add` or the late side output threw on a record: told apart from the operator's own errors, so the record alone is set aside. */
+class CallerThrew extends Error {
+  constructor(
+    readonly what: string,
+    override readonly cause: unknown,
+  ) {
+    super(`${what} threw`);
   }
 }

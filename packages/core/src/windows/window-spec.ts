@@ -21,16 +21,19 @@ export type LatePolicy<T> =
   | { readonly policy: 'update'; readonly updateFor: number };
 
 /**
- * Why a window operator set a record aside: `'bad-time'` (its event time is
- * not a finite number), `'bad-key'` (the key function threw), `'bad-value'`
- * (the aggregation threw while adding it).
+ * Why an operator set a record aside: `'bad-time'` (its event time is
+ * not a finite number), `'bad-key'` (the key function, or a grouping such
+ * as an alert policy's `groupBy`, threw), `'bad-value'` (the aggregation or
+ * the late side output `onLate` threw on it, or a value is out of range), `'ahead'` (dated
+ * beyond `maxFutureSkew`), `'bad-window'` (a window result of another size
+ * than the operator's bucket).
  *
  * @example
  * ```ts
  * const code: RejectionCode = 'bad-time';
  * ```
  */
-export type RejectionCode = 'bad-time' | 'bad-key' | 'bad-value' | 'ahead';
+export type RejectionCode = 'bad-time' | 'bad-key' | 'bad-value' | 'ahead' | 'bad-window';
 
 /**
  * A record a window operator could not use: sent to the operator's

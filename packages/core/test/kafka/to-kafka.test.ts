@@ -1,8 +1,8 @@
-import { generate, pulledByTakeOne } from '#test-support';
-import { catchError, from, lastValueFrom, of, pipe, Subject, toArray } from 'rxjs';
+import { from, lastValueFrom, Subject, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { KafkaOutgoingMessage, KafkaProducerLike } from '../../src/kafka/kafka-client.js';
 import { toKafka } from '../../src/kafka/to-kafka.js';
+import type { RejectedRecord } from '../../src/windows/window-spec.js';
 
 function recordingProducer(fail?: (n: number) => boolean): KafkaProducerLike & { sends: KafkaOutgoingMessage[][] } {
   const sends: KafkaOutgoingMessage[][] = [];
@@ -55,9 +55,20 @@ describe('toKafka', () => {
     expect(acked).toEqual([1, 2]);
   });
 
-  it('stops a synchronous source at once when encode throws, as unsubscribing does', () => {
-    const failing = toKafka(recordingProducer(), { topic: 'out', encode: (n: number) => (n < 3 ? String(n) : JSON.stringify(BigInt(n))) });
-    expect(pulledByTakeOne(generate(1_000_000, (i) => i), pipe(failing, catchError(() => of('failed'))))).toBe(4);
+  it('sets aside a value encode throws on or gives nothing for, counted and acknowledged, and publishes the rest', async () => {
+    const producer = recordingProducer();
+    const dead: RejectedRecord<unknown>[] = [];
+    const acked: unknown[] = [];
+    const stats = { rejected: 0 };
+    const values: unknown[] = [1, 2n, undefined, 3];
+    const published = await lastValueFrom(from(values).pipe(toKafka(producer, { topic: 'out', stats, deadLetter: (r) => dead.push(r), ack: (v) => () => acked.push(v) }), toArray()));
+    expect(published).toEqual([{ topic: 'out', count: 2 }]);
+    expect(producer.sends).toEqual([[{ value: '1' }, { value: '3' }]]);
+    expect(dead.map((d) => [d.value, d.code])).toEqual([[2n, 'bad-value'], [undefined, 'bad-value']]);
+    expect(dead[0]!.reason).toMatch(/^encode threw on this record: .*BigInt.*: make encode total/);
+    expect(dead[1]!.reason).toBe('encode gave no message (JSON has no form for this value): map it to plain data before toKafka');
+    expect(stats.rejected).toBe(2);
+    expect(acked).toEqual([2n, undefined, 1, 3]);
   });
 
   it('stops sending when unsubscribed: nothing buffered is published after', async () => {

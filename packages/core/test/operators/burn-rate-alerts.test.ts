@@ -1,6 +1,7 @@
-import { from, lastValueFrom, toArray } from 'rxjs';
+import { from, lastValueFrom, map, toArray } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { burnRateAlerts, createSimulation, hopping, servingWindows, tumbling, type RequestCounts, type WindowResult } from '../../src/index.js';
+import { burnRateAlerts, createSimulation, hopping, servingWindows, tumbling, type RejectedRecord, type RequestCounts, type WindowResult } from '../../src/index.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -62,5 +63,37 @@ describe('burnRateAlerts', () => {
     expect(() => burnRateAlerts({ objective: 1.2 })).toThrow(/objective must be between 0 and 1/);
     expect(() => burnRateAlerts({ objective: 0.99, assigner: tumbling(7 * MINUTE) })).toThrow(/whole multiples of the 420000 ms input windows/);
     expect(() => burnRateAlerts({ objective: 0.99, assigner: hopping(HOUR, MINUTE) })).toThrow(/tumbling assigner, not hopping/);
+  });
+
+  it('sets aside a window of another size or with impossible counts, counted with a reason, and goes on as without it', () => {
+    const rules = [{ long: 2 * MINUTE, short: MINUTE, factor: 0.9, severity: 'critical' as const }];
+    const twoMinutes: WindowResult<string, RequestCounts> = { ...minute(1, 10, 10), window: { start: MINUTE, end: 3 * MINUTE } };
+    const nanCounts = minute(1, Number.NaN, 0);
+    const moreGoodThanAll: WindowResult<string, RequestCounts> = { ...minute(1, 10, 0), value: { requests: 10, successes: 11, fast: 11 } };
+    const undated: WindowResult<string, RequestCounts> = { ...minute(1, 10, 10), window: { start: Number.NaN, end: Number.NaN } };
+    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    scheduler.run(({ cold, expectObservable }) => {
+      const values = { a: minute(0, 10, 0), w: twoMinutes, n: nanCounts, g: moreGoodThanAll, u: undated, b: minute(1, 10, 10), c: minute(2, 10, 0) };
+      const dead: RejectedRecord<WindowResult<string, RequestCounts>>[] = [];
+      const stats = { rejected: 0 };
+      const clean = cold('a----b-c|', values).pipe(burnRateAlerts({ objective: 0.5, rules, minErrors: 1 }), map((f) => f.evidence.state));
+      const dirty = cold('awngub-c|', values).pipe(burnRateAlerts({ objective: 0.5, rules, minErrors: 1, stats, deadLetter: (r) => dead.push(r) }), map((f) => f.evidence.state));
+      expectObservable(clean).toBe('-----f-r|', { f: 'firing', r: 'resolved' });
+      expectObservable(dirty).toBe('-----f-r|', { f: 'firing', r: 'resolved' });
+      scheduler.flush();
+      expect(dead.map((d) => [d.value, d.code])).toEqual([[twoMinutes, 'bad-window'], [nanCounts, 'bad-value'], [moreGoodThanAll, 'bad-value'], [undated, 'bad-window']]);
+      expect(dead[0]!.reason).toMatch(/a 120000 ms window after 60000 ms ones: feed burnRateAlerts the windows of one tumbling assigner/);
+      expect(dead[1]!.reason).toMatch(/request counts must be whole numbers with 0 ≤ successes ≤ requests, got NaN of NaN/);
+      expect(stats.rejected).toBe(4);
+    });
+  });
+
+  it('sets aside a first window the rules do not fit, and takes its bucket from the next one', async () => {
+    const sevenMinutes: WindowResult<string, RequestCounts> = { ...minute(0, 10, 10), window: { start: 0, end: 7 * MINUTE } };
+    const dead: RejectedRecord<WindowResult<string, RequestCounts>>[] = [];
+    const input = [sevenMinutes, ...Array.from({ length: 10 }, (_, i) => minute(10 + i, 100, 50))];
+    const findings = await lastValueFrom(from(input).pipe(burnRateAlerts({ objective: 0.995, rules: fastBurn, deadLetter: (r) => dead.push(r) }), toArray()));
+    expect(dead.map((d) => [d.code, d.reason])).toEqual([['bad-window', expect.stringMatching(/whole multiples of the 420000 ms input windows/)]]);
+    expect(findings.map((f) => f.evidence.state)).toEqual(['firing']);
   });
 });

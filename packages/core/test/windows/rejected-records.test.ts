@@ -1,5 +1,6 @@
 // A record a window operator cannot use (an event time that is NaN, infinite
-// or not a number; a key function or aggregation that throws on it) goes to
+// or not a number; a key function, aggregation or late side output that
+// throws on it) goes to
 // the dead letter with a reason, is counted, and the stream goes on.
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
@@ -71,6 +72,36 @@ describe('records a window operator cannot use', () => {
     expect(rejected[1]!.reason).toBe("the aggregation's add threw on this record: poison value");
     expect(stats.rejected).toBe(2);
     expect(acked.sort()).toEqual([0, 100, 200, 300]);
+  });
+
+  it('eventTimeWindow: a late side output that throws sets that late record aside, acknowledged; the stream goes on', () => {
+    const rejected: RejectedRecord<E>[] = [];
+    const late: unknown[] = [];
+    const acked: unknown[] = [];
+    const stats = createWindowStats();
+    marbles(({ cold, expectObservable }) => {
+      // b and c are late for [0, 1000) once a at 1500 has moved the watermark; onLate refuses c.
+      const src = cold('a-b-c-d|', { a: { time: 1500 }, b: { time: 100 }, c: { time: 200, key: 'poison' }, d: { time: 1600 } });
+      const windowed = eventTimeWindow<E, number[], number[]>({
+        assigner: tumbling(1000),
+        ...times,
+        late: {
+          policy: 'side-output',
+          onLate: (e) => {
+            if (e.key === 'poison') throw new Error('side output is full');
+            late.push(e.time);
+          },
+        },
+        stats,
+        deadLetter: (r) => rejected.push(r),
+        ack: (e) => () => acked.push(e.time),
+      });
+      expectObservable(windowed(src)).toBe('-------(x|)', { x: w(1000, 2000, [1500, 1600]) });
+    });
+    expect(late).toEqual([100]);
+    expect(rejected.map((r) => [r.code, (r.value as E).time, r.reason])).toEqual([['bad-value', 200, 'onLate threw on this record: side output is full']]);
+    expect([stats.late, stats.rejected]).toEqual([2, 1]);
+    expect(acked.sort((a, b) => (a as number) - (b as number))).toEqual([100, 200, 1500, 1600]);
   });
 
   it('slidingWindow and countWindow: the same', () => {

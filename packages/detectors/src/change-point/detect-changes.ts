@@ -35,6 +35,40 @@ export interface DetectChangesOptions {
   readonly severity?: Severity;
   /** Clock for `detectedAt` when items carry no window (plain numbers). Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
+  /**
+   * Values the detectors refused (NaN, ±∞, beyond `MAX_DETECTOR_VALUE`),
+   * added up over every subscription: one object to export
+   * (`sink.rejections('adwin', stats)`), however often the operator is
+   * resubscribed and a new detector built. See {@link createDetectorStats}.
+   */
+  readonly stats?: DetectorStats;
+}
+
+/**
+ * The values {@link detectChanges} refused, over all its subscriptions.
+ *
+ * @example
+ * ```ts
+ * const stats: DetectorStats = createDetectorStats();
+ * values$.pipe(detectChanges({ detector: () => new Adwin(), subject: 'rating', stats })).subscribe();
+ * stats.refused; // NaN, infinite or too large values left out
+ * ```
+ */
+export interface DetectorStats {
+  refused: number;
+}
+
+/**
+ * Zeroed {@link DetectorStats}.
+ *
+ * @example
+ * ```ts
+ * const stats = createDetectorStats();
+ * sink.rejections('adwin', stats); // registered once, whatever the resubscriptions
+ * ```
+ */
+export function createDetectorStats(): DetectorStats {
+  return { refused: 0 };
 }
 
 /**
@@ -43,8 +77,9 @@ export interface DetectChangesOptions {
  * detector's statistic and threshold, the window (for window results, whose
  * end is then `detectedAt`; for plain numbers `detectedAt` is the
  * scheduler's time) and the detector's evidence with the item's position.
- * A value the detector cannot use (NaN, infinite) errors the stream with
- * the detector's `RangeError`.
+ * A value the detector cannot use (NaN, infinite, beyond
+ * `MAX_DETECTOR_VALUE`) is refused by the detector (no finding, its state
+ * unchanged) and counted in `stats.refused`; the stream goes on.
  *
  * @example
  * ```ts
@@ -61,12 +96,17 @@ export function detectChanges<T extends number | WindowedValue>(options: DetectC
   return (source) =>
     defer(() => {
       const detector = options.detector();
+      const { stats } = options;
       let index = -1;
       return source.pipe(
         map((item): ChangePointFinding | undefined => {
           index += 1;
           const windowed: WindowedValue | undefined = typeof item === 'number' ? undefined : item;
-          if (!detector.update(windowed ? windowed.value : (item as number))) return undefined;
+          const before = detector.refused ?? 0;
+          const detected = detector.update(windowed ? windowed.value : (item as number));
+          // A detector may reset itself (and its count) on a detection; only a rise is a refusal.
+          if (stats) stats.refused += Math.max(0, (detector.refused ?? 0) - before);
+          if (!detected) return undefined;
           return {
             kind: 'change-point',
             subject: options.subject,

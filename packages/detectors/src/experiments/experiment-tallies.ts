@@ -1,5 +1,20 @@
-import { assignVariant, eventTimeWindow, fanOut, type Experiment, type ExposureEvent, type ExposureOutcome, type WindowResult, type WindowSpec } from '@modelwatch/core';
-import { defer, filter, ignoreElements, map, merge, tap, type OperatorFunction } from 'rxjs';
+import {
+  aheadReason,
+  assignVariant,
+  badTimeReason,
+  createWindowStats,
+  DEFAULT_MAX_FUTURE_SKEW,
+  eventTimeWindow,
+  fanOut,
+  MAX_LATENCY_MS,
+  type Experiment,
+  type ExposureEvent,
+  type ExposureOutcome,
+  type RejectionCode,
+  type WindowResult,
+  type WindowSpec,
+} from '@modelwatch/core';
+import { asyncScheduler, defer, filter, ignoreElements, map, merge, tap, type OperatorFunction } from 'rxjs';
 import { addExposure, addOutcome, emptyTally, mergeTally, type UserTally } from './user-tally.js';
 
 /**
@@ -26,7 +41,7 @@ export type ExperimentInput = ExposureOutcome | ExposureEvent;
 export interface ExperimentTalliesJSON {
   readonly post: readonly (readonly [string, ...number[]])[];
   readonly pre: readonly (readonly [string, ...number[]])[];
-  /** The arm that served a user, by exposure events; `null` for a variant the experiment does not have. */
+  /** The arm that served a user, by exposure events; `null` leaves the user out (`experimentTallies` itself rejects a variant the experiment does not have, so writes none). */
   readonly served: readonly (readonly [string, string | null])[];
 }
 
@@ -122,13 +137,15 @@ function tallyOf(tallies: Map<string, UserTally>, user: string): UserTally {
  * windows, as every windowed monitor takes them (a `WindowSpec` with a
  * tumbling assigner, over the exposure time of outcomes; `outOfOrderness`
  * is how far behind the latest exposure time an outcome may arrive, default 0).
+ * `deadLetter` and `stats.rejected` take every input set aside, outcomes and
+ * exposure events alike.
  *
  * @example
  * ```ts
  * const options: ExperimentTalliesOptions = { experiment, assigner: tumbling(3_600_000), start: Date.UTC(2026, 0, 1, 6) };
  * ```
  */
-export interface ExperimentTalliesOptions extends WindowSpec<ExposureOutcome> {
+export interface ExperimentTalliesOptions extends WindowSpec<ExperimentInput> {
   readonly experiment: Experiment;
   /** When the experiment started, epoch ms; outcomes before it are pre-exposure data (for CUPED), not results. Default: from the first. */
   readonly start?: number;
@@ -162,6 +179,16 @@ const isExposureEvent = (x: ExperimentInput): x is ExposureEvent => 'kind' in x;
  * wait until their window closes. Each window carries the serving arms first
  * seen since the previous one.
  *
+ * An input it cannot use changes no tally: it goes to `deadLetter` with a
+ * reason and is counted in `stats.rejected` (the stream goes on). That is an
+ * outcome or exposure event whose time is not finite (`'bad-time'`) or lies
+ * beyond `maxFutureSkew` (`'ahead'`, also in `stats.ahead`), an outcome whose
+ * items have minutes that are not whole and 0 or more or a rating that is not
+ * 1 to 5 stars, and an exposure event naming a variant the experiment does
+ * not have or whose answer has no valid status and latency (`'bad-value'`).
+ * Inputs of users outside the experiment, and exposure events of other
+ * experiments, are not errors: they are left out, uncounted.
+ *
  * @example
  * ```ts
  * // On each consumer: publish the windows' tallies for a reducer.
@@ -172,8 +199,38 @@ export function experimentTallies(options: ExperimentTalliesOptions): OperatorFu
   const { experiment, start: _start, ...spec } = options;
   const { size, offset } = checkExperimentWindows(options);
   const start = options.start ?? Number.NEGATIVE_INFINITY;
+  const maxFutureSkew = options.maxFutureSkew ?? DEFAULT_MAX_FUTURE_SKEW;
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const arms = new Set(experiment.variants.map((v) => v.name));
   return (source) =>
     defer(() => {
+      const stats = spec.stats ?? createWindowStats();
+      const reject = (value: ExperimentInput, code: RejectionCode, reason: string): void => {
+        stats.rejected++;
+        spec.deadLetter?.({ value, code, reason });
+      };
+      /** Whether an exposure event of this experiment can be tallied; sets it aside if not. */
+      const usable = (e: ExposureEvent): boolean => {
+        const t = e.time;
+        if (!Number.isFinite(t)) reject(e, 'bad-time', badTimeReason(t));
+        else if (t - scheduler.now() > maxFutureSkew) {
+          stats.ahead++;
+          reject(e, 'ahead', aheadReason(t, scheduler.now()));
+        } else if (!arms.has(e.variant)) reject(e, 'bad-value', `variant ${JSON.stringify(e.variant)} is not one of experiment '${experiment.key}' (${[...arms].join(', ')}): fix the service's experiment configuration`);
+        else {
+          const reason = answerProblem(e);
+          if (reason === undefined) return true;
+          reject(e, 'bad-value', reason);
+        }
+        return false;
+      };
+      /** Whether an outcome's items can be tallied; sets it aside if not (its time is the window's to check). */
+      const countable = (o: ExposureOutcome): boolean => {
+        const reason = outcomeProblem(o);
+        if (reason === undefined) return true;
+        reject(o, 'bad-value', reason);
+        return false;
+      };
       const assigned = new Map<string, string | undefined>();
       const served = new Map<string, string | null>();
       let newlyServed = new Map<string, string | null>();
@@ -185,13 +242,11 @@ export function experimentTallies(options: ExperimentTalliesOptions): OperatorFu
       // Exposure events by the start of their window, until it closes.
       const serving = new Map<number, Map<string, UserTally>>();
       const serve = (e: ExposureEvent): void => {
-        if (e.experiment !== experiment.key || e.time < start) return;
+        if (e.experiment !== experiment.key || !usable(e) || e.time < start) return;
         if (!served.has(e.user)) {
-          const arm = experiment.variants.some((v) => v.name === e.variant) ? e.variant : null;
-          served.set(e.user, arm);
-          newlyServed.set(e.user, arm);
+          served.set(e.user, e.variant);
+          newlyServed.set(e.user, e.variant);
         }
-        if (served.get(e.user) === null) return;
         const bucket = Math.floor((e.time - offset) / size) * size + offset;
         let tallies = serving.get(bucket);
         if (!tallies) serving.set(bucket, (tallies = new Map()));
@@ -212,9 +267,10 @@ export function experimentTallies(options: ExperimentTalliesOptions): OperatorFu
           merge(
             shared.pipe(filter(isExposureEvent), tap(serve), ignoreElements()),
             shared.pipe(
-              filter((x): x is ExposureOutcome => !isExposureEvent(x)),
+              filter((x): x is ExposureOutcome => !isExposureEvent(x) && countable(x)),
               eventTimeWindow<ExposureOutcome, ExperimentTallies, ExperimentTallies>({
                 ...spec,
+                stats,
                 time: (o) => o.exposure.time,
                 create: () => new ExperimentTallies(),
                 add: (part, o) => {
@@ -229,4 +285,24 @@ export function experimentTallies(options: ExperimentTalliesOptions): OperatorFu
         ),
       );
     });
+}
+
+/** Why an exposure event's answer cannot be tallied (a status or latency no codec accepts), or undefined. */
+function answerProblem(e: ExposureEvent): string | undefined {
+  const r = e.recommendation as Partial<ExposureEvent['recommendation']> | undefined;
+  if (typeof r !== 'object' || r === null) return `an exposure event carries the answer that served it, got ${String(r)}: build exposure events with exposures() or exposureOf()`;
+  if (!(Number.isInteger(r.status) && r.status! >= 0 && r.status! <= 999)) return `the answer's status must be a whole number from 0 to 999, got ${String(r.status)}`;
+  if (!(typeof r.latencyMs === 'number' && r.latencyMs >= 0 && r.latencyMs <= MAX_LATENCY_MS)) return `the answer's latencyMs must be a number of milliseconds from 0 to ${MAX_LATENCY_MS}, got ${String(r.latencyMs)}`;
+  return undefined;
+}
+
+/** Why an outcome's items cannot be tallied (minutes or a rating no event could give), or undefined. */
+function outcomeProblem(o: ExposureOutcome): string | undefined {
+  const items: unknown = (o as Partial<ExposureOutcome>).items;
+  if (!Array.isArray(items)) return `an exposure outcome has items, got ${String(items)}: feed experimentTallies the outcomes of attributeExposures`;
+  for (const item of items as ExposureOutcome['items']) {
+    if (!(Number.isSafeInteger(item.minutes) && item.minutes >= 0)) return `minutes watched of ${item.movie} must be a whole number, 0 or more, got ${String(item.minutes)}`;
+    if (item.rating !== undefined && !(Number.isInteger(item.rating) && item.rating >= 1 && item.rating <= 5)) return `the rating of ${item.movie} must be whole stars from 1 to 5, got ${String(item.rating)}`;
+  }
+  return undefined;
 }

@@ -2,7 +2,7 @@ import type { Finding } from '@modelwatch/core';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { Adwin, Cusum, detectChanges } from '../../src/index.js';
+import { Adwin, createDetectorStats, Cusum, detectChanges, PageHinkley } from '../../src/index.js';
 import { normalStream } from './streams.js';
 
 const stream = normalStream('shift', 31, [[400, 0], [200, 3]]);
@@ -45,5 +45,23 @@ describe('detectChanges', () => {
     const findings = await lastValueFrom(from([1, Number.NaN, 2]).pipe(detectChanges({ detector: () => detector, subject: 'x' }), toArray()));
     expect(findings).toEqual([]);
     expect([detector.count, detector.refused]).toEqual([2, 1]);
+  });
+
+  it('adds up refusals over every subscription in one stats object, so resubscribing registers nothing new', async () => {
+    const stats = createDetectorStats();
+    const built: Adwin[] = [];
+    const pipeline = from([1, Number.NaN, 2, Number.POSITIVE_INFINITY, 1e200]).pipe(detectChanges({ detector: () => (built.push(new Adwin()), built.at(-1)!), subject: 'x', stats }), toArray());
+    await lastValueFrom(pipeline);
+    await lastValueFrom(pipeline);
+    expect(built.map((d) => d.refused)).toEqual([3, 3]);
+    expect(stats.refused).toBe(6);
+  });
+
+  it('counts a refusal once, also from a detector that resets itself after a detection', async () => {
+    const stats = createDetectorStats();
+    const values = [...Array.from({ length: 50 }, () => 0), Number.NaN, ...Array.from({ length: 50 }, () => 10), Number.NaN, 0];
+    const findings = await lastValueFrom(from(values).pipe(detectChanges({ detector: () => new PageHinkley({ threshold: 5 }), subject: 'x', stats }), toArray()));
+    expect(findings.length).toBeGreaterThan(0);
+    expect(stats.refused).toBe(2);
   });
 });

@@ -1,4 +1,4 @@
-import { assignVariant, exposureOf, SeededRandom, tumbling, type Experiment, type ExposureOutcome, type RecommendationEvent } from '@modelwatch/core';
+import { assignVariant, createWindowStats, exposureOf, SeededRandom, tumbling, type Experiment, type ExposureOutcome, type RecommendationEvent, type RejectedRecord } from '@modelwatch/core';
 import { firstValueFrom, from, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { experimentReport, type ExperimentInput } from '../../src/index.js';
@@ -37,14 +37,18 @@ function stream(launch: number): ExperimentInput[] {
 describe('experimentReport guardrails and windows', () => {
   it('reports every window on everything since the start and raises each guardrail regression once', async () => {
     const launch = day + 2 * HOUR;
-    // A served variant the experiment does not have leaves its user out.
+    // A served variant the experiment does not have is set aside, counted: its user keeps its arm.
     const ghost: ExperimentInput = { ...exposureOf({ kind: 'recommendation', time: launch, user: 'u1', instance: 'rec-1:8082', status: 200, movies: ['m1'], latencyMs: 80 }, experiment)!, variant: 'ghost' };
-    const reports = await firstValueFrom(from([ghost, ...stream(launch)]).pipe(experimentReport({ experiment, assigner: tumbling(HOUR), start: launch, cuped: true }), toArray()));
+    const dead: RejectedRecord<ExperimentInput>[] = [];
+    const stats = createWindowStats();
+    const reports = await firstValueFrom(from([ghost, ...stream(launch)]).pipe(experimentReport({ experiment, assigner: tumbling(HOUR), start: launch, cuped: true, stats, deadLetter: (r) => dead.push(r) }), toArray()));
+    expect(dead.map((r) => [r.value, r.code, r.reason])).toEqual([[ghost, 'bad-value', "variant \"ghost\" is not one of experiment 'ranker-v3' (control, treatment): fix the service's experiment configuration"]]);
+    expect(stats.rejected).toBe(1);
     expect(reports.map((r) => (r.window.end - day) / HOUR)).toEqual([3, 4, 5, 6]);
     expect(reports.every((r) => r.since === launch)).toBe(true);
     const last = reports.at(-1)!;
-    expect(last.arms.reduce((n, a) => n + a.users, 0)).toBe(399);
-    expect(last.arms.map((a) => a.summary!.requests).reduce((a, b) => a + b)).toBe(1596);
+    expect(last.arms.reduce((n, a) => n + a.users, 0)).toBe(400);
+    expect(last.arms.map((a) => a.summary!.requests).reduce((a, b) => a + b)).toBe(1600);
     const regressions = reports.flatMap((r) => r.findings).filter((f) => f.evidence.check === 'effect' && f.evidence.verdict === 'regression');
     expect(regressions.map((f) => f.subject).sort()).toEqual(['experiment ranker-v3: availability, treatment', 'experiment ranker-v3: latency, treatment']);
     expect(regressions.map((f) => f.dimensions).sort((a, b) => a.metric.localeCompare(b.metric))).toEqual([

@@ -1,4 +1,4 @@
-import { dimensionsKey, findingKey, operate, operatorSubscriber, type Finding, type Severity, type WindowResult } from '@modelwatch/core';
+import { dimensionsKey, findingKey, operate, operatorSubscriber, thrownReason, type Finding, type RejectedRecord, type Severity, type WindowResult } from '@modelwatch/core';
 import { asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 
 /**
@@ -19,7 +19,7 @@ export const ALERT_POLICY_DEFAULTS = {
   repeatInterval: 4 * 3_600_000,
   resolveTimeout: 2 * 3_600_000,
   minSeverity: 'warning',
-} as const satisfies Required<Omit<AlertPolicyOptions, 'groupBy' | 'scheduler'>>;
+} as const satisfies Required<Omit<AlertPolicyOptions, 'groupBy' | 'scheduler' | 'deadLetter' | 'stats'>>;
 
 /**
  * Options of {@link alertNotifications}; times in scheduler milliseconds.
@@ -44,6 +44,16 @@ export interface AlertPolicyOptions {
   readonly groupBy?: (finding: Finding) => string;
   /** Clock for the waits. Default `asyncScheduler`; a `TestScheduler` makes tests exact. */
   readonly scheduler?: SchedulerLike;
+  /**
+   * Receives each finding the policy cannot place, with the reason: one on
+   * which `groupBy` threw (`'bad-key'`), or whose dimensions have no key
+   * (`'bad-value'`: not an object, or holding a BigInt); counted in
+   * `stats.rejected`. It alerts no one, and the stream goes on. Default:
+   * counted only.
+   */
+  readonly deadLetter?: (rejected: RejectedRecord<Finding>) => void;
+  /** Counters to read or export (`sink.rejections('alertNotifications', stats)`). */
+  readonly stats?: { rejected: number };
 }
 
 /**
@@ -110,7 +120,9 @@ interface Group {
  * `resolveTimeout` without a finding. While a more severe alert fires on
  * the same dimensions (the same instance, group, arm, ...), less severe
  * ones there are inhibited. When the input completes, groups still
- * waiting are notified at once. Defaults: {@link ALERT_POLICY_DEFAULTS}.
+ * waiting are notified at once. A finding it cannot place (`groupBy` threw
+ * on it) goes to `deadLetter`, counted, and the stream goes on. Defaults:
+ * {@link ALERT_POLICY_DEFAULTS}.
  *
  * @example
  * ```ts
@@ -164,9 +176,26 @@ export function alertNotifications(options: AlertPolicyOptions = {}): OperatorFu
       else g.timer = scheduler.schedule(() => flush(name, g), o.groupInterval);
     };
 
+    const reject = (f: Finding, code: 'bad-key' | 'bad-value', reason: string): void => {
+      if (o.stats) o.stats.rejected++;
+      o.deadLetter?.({ value: f, code, reason });
+    };
+
     const add = (f: Finding): void => {
-      const name = groupBy(f);
-      const key = findingKey(f);
+      let name: string;
+      try {
+        name = groupBy(f);
+      } catch (err) {
+        return reject(f, 'bad-key', `${thrownReason('groupBy', err)}: make groupBy total (give every finding a group)`);
+      }
+      let key: string;
+      let target: string;
+      try {
+        key = findingKey(f);
+        target = dimensionsKey(f.dimensions);
+      } catch (err) {
+        return reject(f, 'bad-value', `the finding's dimensions have no key (${err instanceof Error ? err.message : String(err)}): give findings plain dimensions of strings`);
+      }
       const resolving = f.kind === 'availability' && f.evidence.state === 'resolved';
       let g = groups.get(name);
       if (resolving) {
@@ -180,13 +209,12 @@ export function alertNotifications(options: AlertPolicyOptions = {}): OperatorFu
         const group = g;
         g.timer = scheduler.schedule(() => flush(name, group), o.groupWait);
       }
-      g.alerts.set(key, { finding: f, target: dimensionsKey(f.dimensions), lastSeen: scheduler.now(), resolved: false });
+      g.alerts.set(key, { finding: f, target, lastSeen: scheduler.now(), resolved: false });
     };
 
     source.subscribe(
       operatorSubscriber<AlertInput>(subscriber, {
         next(input) {
-          // A throwing groupBy is sent downstream as the stream's error.
           if (!('value' in input)) add(input);
           else if (input.final) for (const f of input.value) add(f);
         },

@@ -17,8 +17,8 @@ export type DeadLetterCounts = () => Readonly<Record<string, number>>;
 /**
  * The running totals of records an operator refused, as its stats object
  * keeps them (read at every scrape): `AttributionStats` and
- * `WindowSummaryStats` fit as they are, and so does a change-point
- * detector (its `refused` count).
+ * `WindowSummaryStats` fit as they are, and so do `detectChanges`'s
+ * `DetectorStats` and a change-point detector (their `refused` count).
  *
  * @example
  * ```ts
@@ -82,8 +82,10 @@ export interface PipelineMetrics {
    * sink.rejections('attributeExposures', attribution);
    * const summaries = createWindowSummaryStats();
    * sink.rejections('mergeWindowSummaries', summaries);
-   * // a detector built by detectChanges: register each one its factory builds
-   * const detector = () => { const d = new Adwin(); sink.rejections('adwin', d); return d; };
+   * // detectChanges builds a detector per subscription: register its stats, which add them up
+   * const detectorStats = createDetectorStats();
+   * sink.rejections('adwin', detectorStats);
+   * values$.pipe(detectChanges({ detector: () => new Adwin(), subject: 'rating', stats: detectorStats }));
    * ```
    */
   rejections(operator: string, counts: RejectionCounts): void;

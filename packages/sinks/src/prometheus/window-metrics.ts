@@ -1,4 +1,4 @@
-import type { IntegerHistogram, ServingSummary, WindowResult } from '@modelwatch/core';
+import type { IntegerHistogram, RejectedRecord, ServingSummary, WindowResult } from '@modelwatch/core';
 import { tap, type MonoTypeOperatorFunction } from 'rxjs';
 import { checkBoundedLabels, type BoundedLabels } from './cardinality-guard.js';
 import type { MetricContext } from './metric-context.js';
@@ -26,6 +26,15 @@ export interface WindowMetricOptions<K> {
    * `Infinity` keeps every series.
    */
   readonly staleAfter?: number;
+  /**
+   * Receives each window that has no series (`labels` threw on its key, or
+   * gave labels that are not bounded), with the reason, counted in
+   * `stats.rejected`; it is passed on unchanged and the stream goes on.
+   * Default: counted only.
+   */
+  readonly deadLetter?: (rejected: RejectedRecord<WindowResult<K, unknown>>) => void;
+  /** Counters to read or export (`sink.rejections('ratingWindows metrics', stats)`). */
+  readonly stats?: { rejected: number };
 }
 
 /**
@@ -69,7 +78,15 @@ export function windowMetrics(ctx: MetricContext): WindowMetrics {
     w: WindowResult<K, unknown>,
     remove: (labels: Record<string, string>) => void,
   ): Record<string, string> | undefined => {
-    const l = ctx.admit(metric, { ...(labels ? checkBoundedLabels(labels(w.key)) : {}), window: o.window }, WINDOW_FOLDABLE);
+    let keyLabels: BoundedLabels = {};
+    try {
+      if (labels) keyLabels = checkBoundedLabels(labels(w.key));
+    } catch (err) {
+      if (o.stats) o.stats.rejected++;
+      o.deadLetter?.({ value: w, code: 'bad-key', reason: `no labels for this window's key (${err instanceof Error ? err.message : String(err)}): make labels give every key bounded labels of strings` });
+      return undefined;
+    }
+    const l = ctx.admit(metric, { ...keyLabels, window: o.window }, WINDOW_FOLDABLE);
     const family = `${metric}/${o.window}`;
     if (!series.accept(family, l, w.window)) return undefined;
     for (const gone of series.stale(family, o.staleAfter)) {

@@ -1,4 +1,4 @@
-import { SeededRandom, type Finding, type Severity, type WindowResult } from '@modelwatch/core';
+import { SeededRandom, type Finding, type RejectedRecord, type Severity, type WindowResult } from '@modelwatch/core';
 import { ignoreElements, map, merge, timer, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
@@ -37,6 +37,33 @@ const summary = (n: AlertNotification): string =>
   `${n.at} ${n.group} ${n.reason} firing[${n.firing.map(name).join(' ')}] resolved[${n.resolved.map(name).join(' ')}]`;
 
 describe('alertNotifications (virtual time)', () => {
+  it('sets aside a finding groupBy throws on or whose dimensions have no key, counted, and notifies the rest as without them', () => {
+    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const good = finding('rating', 'ks');
+    const ungroupable = finding('nobody', 'ks');
+    const noDimensions = { ...finding('rating', 'psi'), dimensions: undefined } as unknown as Finding;
+    const bigDimensions = { ...finding('rating', 'psi'), dimensions: { metric: 'rating', key: 1n } } as unknown as Finding;
+    const groupBy = (f: Finding): string => {
+      if (f.dimensions?.metric === 'nobody') throw new Error('no group');
+      return f.kind;
+    };
+    const dead: RejectedRecord<Finding>[] = [];
+    const stats = { rejected: 0 };
+    scheduler.run(({ cold, expectObservable }) => {
+      const values = { g: good, u: ungroupable, n: noDimensions, b: bigDimensions };
+      const clean = cold('g---|', values).pipe(alertNotifications({ ...policy, groupWait: 5, groupBy, scheduler }), map(summary));
+      const dirty = cold('gunb|', values).pipe(alertNotifications({ ...policy, groupWait: 5, groupBy, scheduler, stats, deadLetter: (r) => dead.push(r) }), map(summary));
+      // The input completes at 4, before groupWait: the waiting group is notified then.
+      const sent = { s: '4 drift new firing[rating/ks/warning] resolved[]' };
+      expectObservable(clean, '^ 10ms !').toBe('4ms (s|)', sent);
+      expectObservable(dirty, '^ 10ms !').toBe('4ms (s|)', sent);
+    });
+    expect(dead.map((d) => [d.value, d.code])).toEqual([[ungroupable, 'bad-key'], [noDimensions, 'bad-value'], [bigDimensions, 'bad-value']]);
+    expect(dead[0]!.reason).toBe('groupBy threw on this record: no group: make groupBy total (give every finding a group)');
+    expect(dead[2]!.reason).toMatch(/^the finding's dimensions have no key \(.*BigInt.*\): give findings plain dimensions of strings$/);
+    expect(stats.rejected).toBe(3);
+  });
+
   it('waits groupWait to gather a group, then sends news at most every groupInterval', () => {
     expect(
       run([[0, finding('rating', 'ks')], [10, finding('rating', 'psi')], [40, finding('rating', 'chi-square')], [50, finding('rating', 'ks')]], 1000),

@@ -1,7 +1,6 @@
-import type { Finding } from '@modelwatch/core';
+import type { Finding, RejectedRecord } from '@modelwatch/core';
 import { createTransport } from 'nodemailer';
 import { from, lastValueFrom, toArray } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { createEmailSink, type EmailSinkEvent, type MailTransport } from '../../src/index.js';
 import { driftFinding } from '../support/findings.js';
@@ -21,15 +20,31 @@ describe('createEmailSink', () => {
     expect(JSON.parse(sent[0]!)).toMatchObject({ subject: '[modelwatch] FIRING 1 warning: rating (ks)', to: [{ address: 'oncall@example.com' }] });
   });
 
-  it('reports a policy that throws and lets the pipeline go on', async () => {
-    const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+  it('sets aside a finding on which groupBy throws, counted with the reason, and keeps emailing the others', async () => {
+    const sent: string[] = [];
     const events: EmailSinkEvent[] = [];
+    const rejected: RejectedRecord<Finding>[] = [];
+    const stats = { rejected: 0 };
+    const odd: Finding = { ...finding, dimensions: { metric: 'odd' } };
     const email = createEmailSink({
-      transport: { sendMail: async () => undefined }, from: 'a@example.com', to: 'b@example.com', scheduler, onEvent: (e) => events.push(e),
-      policy: { groupBy: () => { throw new Error('groupBy broke'); } },
+      transport: { sendMail: async (m) => void sent.push(m.subject) }, from: 'a@example.com', to: 'b@example.com', onEvent: (e) => events.push(e),
+      policy: {
+        groupWait: 0, stats, deadLetter: (r) => rejected.push(r),
+        groupBy: (f) => {
+          if (f.dimensions.metric === 'odd') throw new Error('no group for odd');
+          return f.kind;
+        },
+      },
     });
-    const passed = await lastValueFrom(from([finding, finding]).pipe(email.alerts(), toArray()));
-    expect(passed).toHaveLength(2);
-    expect(events).toEqual([{ type: 'policy-error', message: 'the alert policy stopped, no more emails from this pipeline: groupBy broke' }]);
+    const passed = await lastValueFrom(from([odd, finding, odd]).pipe(email.alerts(), toArray()));
+    await email.close(1000);
+    expect(passed).toEqual([odd, finding, odd]);
+    expect(sent).toEqual(['[modelwatch] FIRING 1 warning: rating (ks)']);
+    expect(rejected.map((r) => [r.value, r.code, r.reason])).toEqual([
+      [odd, 'bad-key', 'groupBy threw on this record: no group for odd: make groupBy total (give every finding a group)'],
+      [odd, 'bad-key', 'groupBy threw on this record: no group for odd: make groupBy total (give every finding a group)'],
+    ]);
+    expect(stats.rejected).toBe(2);
+    expect(events.filter((e) => e.type === 'policy-error')).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
+import { freePort } from '#test-support';
 import type { Finding, Severity } from '@modelwatch/core';
 import { inspect } from 'node:util';
 import { from, interval, lastValueFrom, map, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmailSink, smtpTransport, type EmailSinkEvent } from '../../src/index.js';
-import { freePort } from '../support/prometheus.js';
 import { burnRateFinding, driftFinding } from '../support/findings.js';
 import { SMTP_PASS, SMTP_USER, startSmtp, type RunningSmtp } from '../support/smtp.js';
 

@@ -2,7 +2,7 @@
 import { createKafkaSourceStats, fromKafka, parseLogLine, type KafkaRecord, type TelemetryEvent } from '@modelwatch/core';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { useTestKafka, type TestKafka } from '../../../core/test/kafka/broker.js';
+import { useTestKafka, type TestKafka } from '#test-support';
 import { createPrometheusSink, registerKafkaSourceMetrics } from '../../src/index.js';
 
 let k: TestKafka;

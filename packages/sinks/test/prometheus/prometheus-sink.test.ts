@@ -1,7 +1,8 @@
-import { Adwin, detectChanges } from '@modelwatch/detectors';
-import { attributeExposures, burnRateAlerts, createAttributionStats, createDecodeStats, createSimulation, createWindowStats, createWindowSummaryStats, decode, formatLogLine, IntegerHistogram, mergeWindowSummaries, parseLogLine, ratingHistogram, ratingWindows, servingWindows, tumbling, type TelemetryEvent, type WindowResult, type WindowSummaryMessage } from '@modelwatch/core';
+import { Adwin, createDetectorStats, detectChanges } from '@modelwatch/detectors';
+import { attributeExposures, burnRateAlerts, createAttributionStats, createDecodeStats, createSimulation, createWindowStats, createWindowSummaryStats, decode, formatLogLine, IntegerHistogram, mergeWindowSummaries, parseLogLine, ratingHistogram, ratingWindows, servingWindows, tumbling, type RejectedRecord, type TelemetryEvent, type WindowResult, type WindowSummaryMessage } from '@modelwatch/core';
 import { register as globalRegistry, Registry } from 'prom-client';
 import { connectable, from, lastValueFrom, map, share, Subject, toArray, type Observable } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { createPrometheusSink, type BoundedLabels } from '../../src/index.js';
 
@@ -113,7 +114,30 @@ describe('createPrometheusSink', () => {
     const sink = createPrometheusSink({ registry });
     // The type has no `user` label; a cast is caught at run time.
     const byUser = (user: string): BoundedLabels => ({ user }) as unknown as BoundedLabels;
-    await expect(lastValueFrom(from([window('42', 0, [3])]).pipe(sink.ratingWindows({ window: '1h', labels: byUser })))).rejects.toThrow(/label 'user' is not allowed/);
+    const dead: RejectedRecord<WindowResult<string, unknown>>[] = [];
+    const stats = { rejected: 0 };
+    const passed = await lastValueFrom(from([window('42', 0, [3])]).pipe(sink.ratingWindows({ window: '1h', labels: byUser, stats, deadLetter: (r) => dead.push(r) }), toArray()));
+    expect(passed).toHaveLength(1);
+    expect(await seriesOf(registry, 'modelwatch_rating_mean')).toEqual([]);
+    expect(dead.map((d) => d.code)).toEqual(['bad-key']);
+    expect(dead[0]!.reason).toMatch(/^no labels for this window's key \(label 'user' is not allowed.*\): make labels give every key bounded labels of strings$/);
+    expect(stats.rejected).toBe(1);
+  });
+
+  it('sets aside a window whose labels function throws, counted, passes it on and keeps the other series (marbles)', () => {
+    const registry = new Registry();
+    const sink = createPrometheusSink({ registry });
+    const labels = (group: string): BoundedLabels => {
+      if (group === 'bad') throw new Error('no such group');
+      return { group };
+    };
+    const dead: RejectedRecord<WindowResult<string, unknown>>[] = [];
+    const values = { a: window('a', 0, [4]), x: window('bad', 0, [1]), b: window('b', 0, [2]) };
+    new TestScheduler((x, y) => expect(x).toEqual(y)).run(({ cold, expectObservable }) => {
+      expectObservable(cold('axb|', values).pipe(sink.ratingWindows({ window: '1h', labels, deadLetter: (r) => dead.push(r) }))).toBe('axb|', values);
+    });
+    expect(dead.map((d) => [d.value, d.code, d.reason])).toEqual([[values.x, 'bad-key', "no labels for this window's key (no such group): make labels give every key bounded labels of strings"]]);
+    return expect(seriesOf(registry, 'modelwatch_rating_mean').then((series) => series.map((l) => l['group']))).resolves.toEqual(['a', 'b']);
   });
 
   it('removes the gauges of a series that stopped receiving windows, and frees its slot under the cap', async () => {
@@ -193,14 +217,15 @@ describe('createPrometheusSink', () => {
     // An operator without an ahead count exports none.
     expect(await value(registry, 'modelwatch_ahead_records_total', { operator: 'mergeWindowSummaries' })).toBeUndefined();
 
-    // A detector built by detectChanges registers itself from its factory.
-    const detector = (): Adwin => {
-      const d = new Adwin();
-      sink.rejections('adwin', d);
-      return d;
-    };
-    await lastValueFrom(from([1, Number.NaN, 2, Number.POSITIVE_INFINITY, 1e200, 1]).pipe(detectChanges({ subject: 'x', detector }), toArray()), { defaultValue: [] });
+    // detectChanges builds a detector per subscription; its stats add them up, registered once.
+    const detectorStats = createDetectorStats();
+    sink.rejections('adwin', detectorStats);
+    const changes = from([1, Number.NaN, 2, Number.POSITIVE_INFINITY, 1e200, 1]).pipe(detectChanges({ subject: 'x', detector: () => new Adwin(), stats: detectorStats }), toArray());
+    await lastValueFrom(changes);
     expect(await value(registry, 'modelwatch_refused_values_total', { operator: 'adwin' })).toBe(3);
+    // Resubscribed (as retry or repeat do): one source still, and the count goes on rather than restarting.
+    await lastValueFrom(changes);
+    expect(await value(registry, 'modelwatch_refused_values_total', { operator: 'adwin' })).toBe(6);
 
     // A second scrape reads the same totals; a later rejection moves them on.
     expect(await value(registry, 'modelwatch_rejected_records_total', { operator: 'attributeExposures' })).toBe(3);

@@ -4,7 +4,7 @@
 // only requests are the page's own.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
-import { ensureAptPackage } from './apt-install.js';
+import { ensureAptPackage } from '#test-support';
 
 export const CHROMIUM = '/usr/bin/chromium';
 

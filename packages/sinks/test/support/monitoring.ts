@@ -7,8 +7,15 @@ export const ruleFiles = readdirSync(`${monitoringDir}rules`).filter((f) => f.en
 export const ruleTestFiles = readdirSync(`${monitoringDir}tests`).filter((f) => f.endsWith('.yml')).map((f) => `${monitoringDir}tests/${f}`);
 
 interface Panel {
+  readonly type: string;
   readonly title: string;
   readonly targets?: readonly { readonly expr: string }[];
+}
+
+/** The panels of the Grafana dashboard that show data (not its rows), with their PromQL expressions. */
+export function dashboardPanels(): { panel: string; exprs: string[] }[] {
+  const dashboard = JSON.parse(readFileSync(`${monitoringDir}grafana/modelwatch.json`, 'utf8')) as { panels: Panel[] };
+  return dashboard.panels.filter((p) => p.type !== 'row').map((p) => ({ panel: p.title, exprs: (p.targets ?? []).map((t) => t.expr) }));
 }
 
 /** Every PromQL expression of the Grafana dashboard, with its panel title, template variables filled in with match-all. */

@@ -2,21 +2,11 @@
 // `prometheus` package (server and promtool) when it is missing, then runs
 // the server binary itself on a free loopback port with a temporary data
 // directory, never relying on the package's systemd service.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { ensureAptPackage, freePort, which } from '#test-support';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureAptPackage } from './apt-install.js';
-
-const SBIN_PATH = ['/usr/bin', '/usr/sbin', '/bin', '/sbin'];
-
-function which(binary: string): string | undefined {
-  for (const dir of [...(process.env['PATH'] ?? '').split(':'), ...SBIN_PATH]) {
-    if (dir && spawnSync('test', ['-x', join(dir, binary)]).status === 0) return join(dir, binary);
-  }
-  return undefined;
-}
 
 /**
  * Paths of the `prometheus` and `promtool` binaries, installing Debian's
@@ -29,18 +19,6 @@ export async function ensurePrometheus(): Promise<{ prometheus: string; promtool
     const promtool = which('promtool');
     return prometheus && promtool ? { prometheus, promtool } : undefined;
   }, ['-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold']);
-}
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 export interface RunningPrometheus {
