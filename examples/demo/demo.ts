@@ -1,40 +1,98 @@
-// `npm run demo`: a tour of modelwatch on the embedded simulator, no Kafka and
-// no servers. Each part is a standalone example, run here in turn:
-//   1. a day of the service: hourly ratings and availability, SLO burn-rate alerts (examples/serving)
-//   2. rating drift against a training profile, with delays against the ground truth (examples/drift)
-//   3. an online experiment, reported hour by hour with sequential statistics (examples/experiment)
-//   4. fairness by group and by intersection, with bootstrap intervals (examples/fairness)
-// With --brokers=host:port it also runs the service through that Kafka broker (examples/kafka);
-// with --metrics-port or --smtp, part 1 serves /metrics or emails its findings (examples/serving/outputs.ts).
-//   node examples/dist/demo/demo.js [--brokers=127.0.0.1:9092] [--metrics-port=9464] [--smtp=smtp://host:port --mail-to=you@example.com] [--help]
-import { fileURLToPath } from 'node:url';
-import { commandLine } from '../command-line.js';
-import { OUTPUT_FLAGS, OUTPUT_FLAGS_HELP } from '../serving/outputs.js';
+// `npm run demo`: the whole system in one process, in accelerated time. Two
+// instances of the reference recommender behind its balancer on 127.0.0.1,
+// simulated users calling it over HTTP and watching and rating what it
+// answers, one telemetry stream (the in-memory bus, or Kafka with
+// --brokers), and the monitor reading it. The scenario has a rating drift,
+// an under-represented group, an outage of one instance and a model with a
+// real effect; the summary holds what the monitor found against that truth.
+//   npx tsc -b && node examples/dist/demo/demo.js [--hours=24] [--speed=2880] [--brokers=127.0.0.1:9092] [--help]
+import { formatTimestamp } from '@modelwatch/core';
+import { acceleratedClock } from '@modelwatch/recommender';
+import { commandLine, wholeNumber } from '../command-line.js';
+import { demoScenario, TruthTally } from './scenario.js';
+import { openTelemetry, startSystem, trainDemoModels } from './system.js';
 
 const usage = `usage: npm run demo -- [flags]   (or node examples/dist/demo/demo.js [flags])
 
-A tour of modelwatch on simulated data: a day of the service, drift, an experiment, fairness.
-  --brokers=host:port               also run a part through this Kafka broker
-${OUTPUT_FLAGS_HELP}
-  -h, --help                        this text`;
-const { values } = commandLine(usage, { brokers: { type: 'string' }, ...OUTPUT_FLAGS });
-// Each part reads its own flags from process.argv, as when it runs alone.
-const flags = (...names: (keyof typeof values)[]): string[] => names.flatMap((n) => (values[n] === undefined ? [] : [`--${n}=${values[n]}`]));
-const parts: [title: string, module: string, args: string[]][] = [
-  ['A day of the service, read from corrupted log lines', '../serving/serving-day.js', flags('metrics-port', 'smtp', 'mail-to', 'mail-from')],
-  ['Rating drift, against the training profile and the last 24 hours', '../drift/rating-drift.js', []],
-  ['An online experiment with a real effect', '../experiment/experiment.js', []],
-  ['Fairness for an under-represented group', '../fairness/fairness.js', []],
-];
-if (values.brokers !== undefined) parts.splice(1, 0, ['The same kind of day through a real Kafka broker, at least once', '../kafka/kafka-day.js', flags('brokers')]);
+The reference recommender system in one process, in accelerated time: two service
+instances behind the balancer on 127.0.0.1, simulated users over HTTP, the telemetry
+stream and the monitor, on a scenario with a rating drift, an under-represented group,
+an outage of one instance and a model with a real effect; then what was detected and
+when, against the scenario's ground truth, and where the HTML report is.
+  --hours=n                 simulated hours (default 24)
+  --speed=n                 simulated ms per real ms (default 2880: a day in 30 s)
+  --sessions-per-minute=n   user sessions per simulated minute (default 6)
+  --seed=n                  seed of the simulated world (default 42)
+  --brokers=host:port       the stream through this Kafka cluster instead of the in-memory bus
+  --report=path             where the HTML report goes (default .tmp/demo/modelwatch-report.html)
+  -h, --help                this text
 
-const started = performance.now();
-for (const [i, [title, module, args]] of parts.entries()) {
-  const heading = `${i + 1}/${parts.length}  ${title}`;
-  console.log(`\n${heading}\n${'═'.repeat(heading.length)}`);
-  process.argv = [process.argv[0]!, fileURLToPath(new URL(module, import.meta.url)), ...args];
-  await import(module); // each example runs to completion when imported
+npm run demo -- tour        the tour of the library on simulated data instead (examples/demo/tour.ts)`;
+const { values } = commandLine(usage, {
+  hours: { type: 'string' },
+  speed: { type: 'string' },
+  'sessions-per-minute': { type: 'string' },
+  seed: { type: 'string' },
+  brokers: { type: 'string' },
+  report: { type: 'string' },
+});
+const HOUR = 3_600_000;
+const hours = wholeNumber(values.hours, '--hours', 24);
+const speed = wholeNumber(values.speed, '--speed', 2880);
+const perMinute = wholeNumber(values['sessions-per-minute'], '--sessions-per-minute', 6);
+const seed = wholeNumber(values.seed, '--seed', 42);
+if (hours < 1 || speed < 1 || perMinute < 1) {
+  console.error(`--hours, --speed and --sessions-per-minute must be 1 or more\n\n${usage}`);
+  process.exit(2);
 }
-const { writeDemoReport } = await import('./report.js');
-console.log(`\nThe report of a simulated day with all of the above, in one HTML page: ${await writeDemoReport()}`);
-console.log(`\nThe tour took ${((performance.now() - started) / 1000).toFixed(0)} s. Next: \`npm test\` runs the whole suite; the examples are in examples/, the packages in packages/.`);
+const instances = ['rec-1', 'rec-2'] as const;
+// The simulated period ends a few hours before now, so no event (a watch minute runs past the period's end) is dated ahead of the real clock.
+const start = Math.floor(Date.now() / HOUR) * HOUR - (hours + 4) * HOUR;
+const scenario = demoScenario(start, hours, instances);
+const clockOf = (t: number): string => formatTimestamp(t).slice(11, 16);
+const began = performance.now();
+
+process.stderr.write(`training the models on the day before (item-kNN and popularity, seed ${seed})...\n`);
+const models = trainDemoModels(seed, scenario);
+const stream = await openTelemetry(values.brokers === undefined ? { kind: 'memory' } : { kind: 'kafka', brokers: values.brokers.split(',') });
+const truth = new TruthTally(scenario);
+stream.lines?.subscribe((line) => truth.line(line));
+
+const clock = acceleratedClock({ start, speed });
+const system = await startSystem({ seed, models, scenario, instances, clock, telemetry: stream.writer, sessionsPerMinute: perMinute, truth });
+process.stderr.write(`service: ${instances.map((name, i) => `${name} on 127.0.0.1:${system.services[i]!.port}`).join(', ')}, behind the balancer on http://127.0.0.1:${system.balancer.port}; telemetry: ${stream.topic ? `Kafka topic ${stream.topic}` : 'in-memory bus'}\n`);
+
+const tty = process.stderr.isTTY;
+let lastPrinted = start;
+const progress = (last = false): void => {
+  const now = Math.min(clock.now(), scenario.end);
+  const line = `simulated ${clockOf(now)} (${(((now - start) / (scenario.end - start)) * 100).toFixed(0)}%)  sessions ${truth.sessions.toLocaleString()}  lines ${stream.writer.stats.written.toLocaleString()}  failed requests ${truth.failedSessions}`;
+  if (tty) process.stderr.write(`\r${line}\x1b[K`);
+  else if (now - lastPrinted >= 6 * HOUR || last) {
+    lastPrinted = now;
+    process.stderr.write(`${line}\n`);
+  }
+};
+const ticker = setInterval(() => progress(), 250);
+const result = await system.users;
+clearInterval(ticker);
+progress(true);
+if (tty) process.stderr.write('\n');
+await system.stop();
+await stream.close();
+const seconds = (performance.now() - began) / 1000;
+
+// The summary: what really happened, against what the monitor found.
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+const per = (t: { sessions: number; minutes: number; taken: number } | undefined): string => (t ? `${(t.minutes / t.sessions).toFixed(1)} min/session, ${pct(t.taken / t.sessions)} took a recommendation (${t.sessions.toLocaleString()} sessions)` : 'no sessions');
+const rows: [string, string][] = [];
+const answered = [...truth.answers.entries()];
+rows.push(['recommendations', `${answered.reduce((n, [, a]) => n + a.answers, 0).toLocaleString()} answers logged (${answered.map(([i, a]) => `${i} ${a.answers.toLocaleString()}, ${a.errors} errors`).join('; ')}); ${result.sessions.toLocaleString()} user sessions, ${result.failed} failed after the balancer's retries`]);
+const { before, after } = truth.ratings;
+rows.push(['drift', `ratings ${scenario.drift.delta} stars from ${clockOf(scenario.drift.at)}: mean ${(before.sum / before.n).toFixed(2)} before (${before.n} ratings), ${(after.sum / after.n).toFixed(2)} after (${after.n})`]);
+rows.push(['fairness', `gender=F under-represented (${scenario.underRepresented.activity}x as active, and so in the training data): F ${per(truth.byGender.get('F'))}; M ${per(truth.byGender.get('M'))}`]);
+rows.push(['experiment', `personal (item-kNN) ${per(truth.byArm.get('personal'))}; popular ${per(truth.byArm.get('popular'))}`]);
+const down = truth.answers.get(scenario.outage.instance);
+rows.push(['availability', `${scenario.outage.instance} answered 503 to everything from ${clockOf(scenario.outage.at)} to ${clockOf(scenario.outage.until)}: ${down ? `${down.outageErrors} of its ${down.outageAnswers} answers then failed; ${down.errors - down.outageErrors} of ${down.answers - down.outageAnswers} at other times` : 'it answered nothing'}`]);
+console.log(`\nA simulated ${hours} h in ${seconds.toFixed(0)} s (${speed}x): what really happened\n`);
+for (const [what, text] of rows) console.log(`  ${what.padEnd(16)} ${text}`);

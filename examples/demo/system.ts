@@ -1,0 +1,106 @@
+// The whole recommender system in one process: two instances of the
+// service on ephemeral ports of 127.0.0.1 behind the app's balancer, the
+// simulated users calling the balancer over HTTP, and one telemetry stream
+// (the in-memory bus, or a Kafka topic) that the service's exposures and the
+// users' watch and rate lines go to, all on one accelerated clock.
+import { createSimulation } from '@modelwatch/core';
+import { kafkaTelemetry, memoryTelemetry, type TelemetryWriter } from '@modelwatch/http';
+import { runSimulatedUsers, startBalancer, startService, trainModels, type ModelFile, type RunningBalancer, type RunningService, type SimulatedClock, type SimulatedUsersResult } from '@modelwatch/recommender';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import type { Observable } from 'rxjs';
+import type { DemoScenario, TruthTally } from './scenario.js';
+
+const HOUR = 3_600_000;
+
+/** Where the telemetry goes: the in-memory bus, or a new topic on a Kafka cluster. */
+export type Transport = { readonly kind: 'memory' } | { readonly kind: 'kafka'; readonly brokers: readonly string[] };
+
+/** The stream the system writes: a writer, and for the memory bus its lines. */
+export interface TelemetryStream {
+  readonly writer: TelemetryWriter;
+  /** The memory bus's lines (hot); unset for Kafka, where a consumer reads `topic`. */
+  readonly lines?: Observable<string>;
+  readonly topic?: string;
+  readonly kafka?: Kafka;
+  close(): Promise<void>;
+}
+
+/** Opens the telemetry stream: the memory bus, or a producer to a new 3-partition topic. */
+export async function openTelemetry(transport: Transport): Promise<TelemetryStream> {
+  if (transport.kind === 'memory') {
+    const bus = memoryTelemetry();
+    return { writer: bus, lines: bus.lines, close: () => bus.close() };
+  }
+  const kafka = new Kafka({ clientId: 'modelwatch-demo', brokers: [...transport.brokers], logLevel: logLevel.NOTHING });
+  const topic = `movielog-demo-${Date.now().toString(36)}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+  await admin.disconnect();
+  const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const writer = kafkaTelemetry(producer, { topic, lingerMs: 20, onError: (e) => console.error(`\ntelemetry: ${e.message}`) });
+  return { writer, topic, kafka, close: async () => (await writer.close(), await producer.disconnect()) };
+}
+
+/** The models, trained on the day before the demo's, when the under-represented group was served worse too. */
+export function trainDemoModels(seed: number, scenario: DemoScenario): ModelFile {
+  return trainModels(createSimulation({ seed, start: scenario.start - 24 * HOUR, duration: 24 * HOUR, sessionsPerMinute: 40, scenarios: [{ ...scenario.underRepresented, at: scenario.start - 24 * HOUR }] }).generate());
+}
+
+/** The running system. */
+export interface RunningSystem {
+  readonly balancer: RunningBalancer;
+  readonly services: readonly RunningService[];
+  /** Resolves when the users have run every session and written every line. */
+  readonly users: Promise<SimulatedUsersResult>;
+  /** Stops the services and the balancer (the stream stays open). */
+  stop(): Promise<void>;
+}
+
+export interface SystemOptions {
+  readonly seed: number;
+  readonly models: ModelFile;
+  readonly scenario: DemoScenario;
+  readonly instances: readonly [string, string];
+  readonly clock: SimulatedClock;
+  readonly telemetry: TelemetryWriter;
+  readonly sessionsPerMinute: number;
+  readonly truth: TruthTally;
+}
+
+/** Starts both instances, the balancer and the users; the outage is injected into the second instance when the clock reaches it. */
+export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
+  const { scenario, clock } = options;
+  // Each instance writes to the shared stream; the stream is closed once, by the demo, after both have drained.
+  const shared: TelemetryWriter = { write: (e) => options.telemetry.write(e), close: async () => {}, stats: options.telemetry.stats };
+  const services = await Promise.all(
+    options.instances.map((instance) =>
+      startService({
+        port: 0, host: '127.0.0.1', instance, models: options.models, serve: 'both', upstreams: {}, experiment: scenario.experiment,
+        budgetMs: 1_000, drainMs: 5_000, unreadyDelayMs: 0, telemetry: shared, injectLatencyMs: 0, injectErrorRate: 0, now: clock.now,
+      }),
+    ),
+  );
+  const balancer = await startBalancer({ port: 0, host: '127.0.0.1', backends: { static: services.map((s) => `127.0.0.1:${s.port}`) }, checkMs: 250 });
+  const down = services[1]!;
+  void clock.until(scenario.outage.at).then(async () => {
+    down.inject({ errorRate: scenario.outage.errorRate ?? 1 });
+    await clock.until(scenario.outage.until);
+    down.inject({ errorRate: 0 });
+  });
+  const sessions = Math.round(((scenario.end - scenario.start) / 60_000) * options.sessionsPerMinute);
+  const users = runSimulatedUsers({
+    url: `http://127.0.0.1:${balancer.port}`, seed: options.seed, telemetry: shared, clock, scenarios: scenario.scenarios,
+    sessions, sessionsPerSecond: options.sessionsPerMinute / 60, concurrency: 32, onSession: (s) => options.truth.session(s),
+  });
+  return {
+    balancer,
+    services,
+    users,
+    stop: async () => {
+      await Promise.all(services.map((s) => s.shutdown()));
+      await balancer.close();
+    },
+  };
+}
