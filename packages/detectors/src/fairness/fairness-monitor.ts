@@ -1,5 +1,5 @@
-import { attributeExposures, eventTimeWindow, fanOut, telemetryEvents, type FairnessFinding, type RateEvent, type RecordSource, type TelemetryEvent, type WindowBounds, type WindowSpec } from '@modelwatch/core';
-import { concatMap, concatWith, defer, EMPTY, filter, from, map, merge, subscribeOn, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { attributeExposures, eventTimeWindow, fanOut, telemetryEvents, type FairnessFinding, type RateEvent, type RecordSource, type TelemetryEvent, type WindowBounds, type WindowResult, type WindowSpec } from '@modelwatch/core';
+import { concatMap, concatWith, defer, EMPTY, filter, from, map, merge, pipe, subscribeOn, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { checkTolerances, fairnessFindings, type FairnessTolerances } from './fairness-findings.js';
 import { fairnessReport, type FairnessReport, type FairnessReportOptions } from './fairness-report.js';
 import type { RatingPrediction } from './rating-prediction.js';
@@ -108,41 +108,35 @@ function isRatingInput(e: TelemetryEvent | RatingPrediction): e is RateEvent | R
  * ```
  */
 export function fairnessMonitor<R = TelemetryEvent | RatingPrediction>(options: FairnessMonitorOptions<R>): OperatorFunction<R, FairnessResult> {
+  return pipe(fairnessSummaries(options), fairnessFromSummaries(options));
+}
+
+/**
+ * The first half of {@link fairnessMonitor}, the one that scales out: per
+ * event-time window, the {@link UserSummaries} of the attributed
+ * recommendations and the ratings, emitted when the window closes
+ * (`horizon` after its end). Merging adds per-user totals, so N consumers
+ * each running it (their windows published with `windowSummaries`) and a
+ * reducer (`mergeWindowSummaries` with `UserSummaries.fromJSON`) feed
+ * {@link fairnessFromSummaries} exactly what one consumer would.
+ *
+ * @throws RangeError for bad options, when the operator is built.
+ * @example
+ * ```ts
+ * // On each consumer: publish the windows' summaries for a reducer.
+ * events$.pipe(fairnessSummaries(options), windowSummaries('consumer-1'), toKafka(producer, { topic, encode })).subscribe();
+ * ```
+ */
+export function fairnessSummaries<R = TelemetryEvent | RatingPrediction>(options: FairnessMonitorOptions<R>): OperatorFunction<R, WindowResult<null, UserSummaries>> {
   const k = new UserSummaries(options.k === undefined ? {} : { k: options.k }).k;
-  checkTolerances(options.tolerances);
+  checkWindows(options);
   const outOfOrderness = options.outOfOrderness ?? 0;
-  if (options.late?.policy === 'update' || options.emit === 'every') {
-    throw new RangeError("fairnessMonitor adds every window into the cumulative report, so a window emitted twice would count twice: leave emit at 'final' and late at 'drop' or 'side-output'");
-  }
-  const every = options.cumulativeEvery ?? 24;
-  if (!(Number.isInteger(every) && every >= 1)) throw new RangeError(`cumulativeEvery is ${every}; give a whole number of windows, 1 or more (1 reports everything so far after every window)`);
   const source = options.source ?? (telemetryEvents as unknown as RecordSource<R>);
   // The default source passes rating predictions through as they are.
   const input = source.event as (record: R) => TelemetryEvent | RatingPrediction;
-  const create = (): UserSummaries => new UserSummaries({ k });
-  const evaluate = (summaries: UserSummaries, window: WindowBounds, scope: FairnessResult['scope']): FairnessResult => {
-    const report = fairnessReport(summaries.result(), options);
-    return { scope, window, report, findings: fairnessFindings(report, options.tolerances, { window, scope }) };
-  };
   const { source: _source, ...spec } = options;
-  const run = (jobs: readonly (readonly [UserSummaries, WindowBounds, FairnessResult['scope']])[]): Observable<FairnessResult> => {
-    const evaluations = defer(() => from(jobs.map(([summaries, bounds, scope]) => evaluate(summaries, bounds, scope))));
-    return options.scheduler ? evaluations.pipe(subscribeOn(options.scheduler)) : evaluations;
-  };
-  return (records) => {
-    const total = create();
-    let start = Number.POSITIVE_INFINITY;
-    let end = Number.NEGATIVE_INFINITY;
-    let sinceCumulative = 0;
-    const cumulativeJob = (): [UserSummaries, WindowBounds, 'cumulative'] => {
-      sinceCumulative = 0;
-      // A scheduled evaluation reads a copy: later windows keep merging into the total.
-      if (!options.scheduler) return [total, { start, end }, 'cumulative'];
-      const snapshot = create();
-      snapshot.merge(total);
-      return [snapshot, { start, end }, 'cumulative'];
-    };
-    return records.pipe(
+  return (records) =>
+    records.pipe(
       fanOut((shared) =>
         merge(
           // Subscribed first, so an outcome reaches the window before the event that released it.
@@ -157,22 +151,76 @@ export function fairnessMonitor<R = TelemetryEvent | RatingPrediction>(options: 
       eventTimeWindow<FairnessObservation, UserSummaries, UserSummaries>({
         ...spec,
         outOfOrderness: options.horizon + outOfOrderness,
-        create,
+        create: () => new UserSummaries({ k }),
         add: (summaries, o) => summaries.add(o),
         result: (summaries) => summaries,
         merge: (into, from) => into.merge(from),
       }),
-      concatMap(({ window, value }) => {
-        const jobs: [UserSummaries, WindowBounds, FairnessResult['scope']][] = [[value, window, 'window']];
-        if (options.cumulative ?? true) {
-          total.merge(value);
-          start = Math.min(start, window.start);
-          end = window.end;
-          if (++sinceCumulative === every) jobs.push(cumulativeJob());
-        }
-        return run(jobs);
-      }),
-      concatWith(defer(() => (sinceCumulative > 0 ? run([cumulativeJob()]) : EMPTY))),
     );
+}
+
+function checkWindows(options: FairnessMonitorOptions<never>): void {
+  if (options.late?.policy === 'update' || options.emit === 'every') {
+    throw new RangeError("fairnessMonitor adds every window into the cumulative report, so a window emitted twice would count twice: leave emit at 'final' and late at 'drop' or 'side-output'");
+  }
+}
+
+/**
+ * The second half of {@link fairnessMonitor}: from the windows of
+ * {@link fairnessSummaries}, in window order, each window's report and
+ * findings, and every `cumulativeEvery` windows and at the end the
+ * cumulative report. In a scaled-out pipeline the reducer runs it on the
+ * merged windows, as one consumer reading every partition would.
+ *
+ * @throws RangeError for bad options, when the operator is built.
+ * @example
+ * ```ts
+ * fromKafka(consumer, { topics: ['fairness.summaries'], decode: parseWindowSummary, deadLetter })
+ *   .pipe(mergeWindowSummaries({ instances: ['consumer-1', 'consumer-2'], fromJSON: UserSummaries.fromJSON }), fairnessFromSummaries(options))
+ *   .subscribe((r) => r.findings.forEach((f) => console.log(f.subject)));
+ * ```
+ */
+export function fairnessFromSummaries(options: Omit<FairnessMonitorOptions<never>, 'source'>): OperatorFunction<WindowResult<unknown, UserSummaries>, FairnessResult> {
+  const k = new UserSummaries(options.k === undefined ? {} : { k: options.k }).k;
+  checkTolerances(options.tolerances);
+  checkWindows(options);
+  const every = options.cumulativeEvery ?? 24;
+  if (!(Number.isInteger(every) && every >= 1)) throw new RangeError(`cumulativeEvery is ${every}; give a whole number of windows, 1 or more (1 reports everything so far after every window)`);
+  const create = (): UserSummaries => new UserSummaries({ k });
+  const evaluate = (summaries: UserSummaries, window: WindowBounds, scope: FairnessResult['scope']): FairnessResult => {
+    const report = fairnessReport(summaries.result(), options);
+    return { scope, window, report, findings: fairnessFindings(report, options.tolerances, { window, scope }) };
   };
+  const run = (jobs: readonly (readonly [UserSummaries, WindowBounds, FairnessResult['scope']])[]): Observable<FairnessResult> => {
+    const evaluations = defer(() => from(jobs.map(([summaries, bounds, scope]) => evaluate(summaries, bounds, scope))));
+    return options.scheduler ? evaluations.pipe(subscribeOn(options.scheduler)) : evaluations;
+  };
+  return (windows) =>
+    defer(() => {
+      const total = create();
+      let start = Number.POSITIVE_INFINITY;
+      let end = Number.NEGATIVE_INFINITY;
+      let sinceCumulative = 0;
+      const cumulativeJob = (): [UserSummaries, WindowBounds, 'cumulative'] => {
+        sinceCumulative = 0;
+        // A scheduled evaluation reads a copy: later windows keep merging into the total.
+        if (!options.scheduler) return [total, { start, end }, 'cumulative'];
+        const snapshot = create();
+        snapshot.merge(total);
+        return [snapshot, { start, end }, 'cumulative'];
+      };
+      return windows.pipe(
+        concatMap(({ window, value }) => {
+          const jobs: [UserSummaries, WindowBounds, FairnessResult['scope']][] = [[value, window, 'window']];
+          if (options.cumulative ?? true) {
+            total.merge(value);
+            start = Math.min(start, window.start);
+            end = window.end;
+            if (++sinceCumulative === every) jobs.push(cumulativeJob());
+          }
+          return run(jobs);
+        }),
+        concatWith(defer(() => (sinceCumulative > 0 ? run([cumulativeJob()]) : EMPTY))),
+      );
+    });
 }
