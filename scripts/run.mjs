@@ -61,7 +61,7 @@ function prepare() {
   run('build the packages (tsc -b)', bin('tsc'), ['-b']);
 }
 
-const usage = `usage: node scripts/run.mjs demo [demo flags]   (npm run demo -- --help lists them)
+const usage = `usage: node scripts/run.mjs demo [demo flags]   (npm run demo -- --help lists them; npm run demo -- tour for the tour)
        node scripts/run.mjs test [--node=20,22,24,26]
 
 test: install, build, type-check, lint, check import cycles, then run every test on
@@ -83,7 +83,9 @@ const lines = nodeFlag ? nodeFlag.slice('--node='.length).split(',') : [thisLine
 
 if (task === 'demo') {
   prepare();
-  run('demo: a tour of modelwatch on the simulator', process.execPath, [join(root, 'examples/dist/demo/demo.js'), ...process.argv.slice(3)]);
+  const tour = process.argv[3] === 'tour';
+  if (tour) run('demo tour: the library on simulated data', process.execPath, [join(root, 'examples/dist/demo/tour.js'), ...process.argv.slice(4)]);
+  else run('demo: the recommender system in one process, in accelerated time', process.execPath, [join(root, 'examples/dist/demo/demo.js'), ...process.argv.slice(3)]);
 } else if (task === 'test') {
   prepare();
   run('type-check tests, benchmarks and examples', bin('tsc'), ['-p', 'tsconfig.check.json']);

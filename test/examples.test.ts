@@ -13,7 +13,7 @@ const run = (script: string, args: string[] = []): string => execFileSync(proces
 /** Exit status, standard output and standard error, whatever the status. */
 const runAll = (script: string, args: string[] = []): { status: number | null; stdout: string; stderr: string } =>
   spawnSync(process.execPath, [script, ...args], { cwd: root, encoding: 'utf8' });
-const commands = ['quick-start/quick-start', 'demo/demo', 'serving/serving-day', 'drift/rating-drift', 'experiment/experiment', 'fairness/fairness', 'kafka/kafka-day'];
+const commands = ['quick-start/quick-start', 'demo/demo', 'demo/tour', 'serving/serving-day', 'drift/rating-drift', 'experiment/experiment', 'fairness/fairness', 'kafka/kafka-day'];
 
 describe('examples', () => {
   it('quick start prints six hours of rating statistics', () => {
@@ -72,7 +72,7 @@ describe('examples', () => {
   });
 
   it('the demo tour shows each part: outage and drop, drift, experiment, fairness', () => {
-    const out = run('examples/dist/demo/demo.js');
+    const out = run('examples/dist/demo/tour.js');
     const part = (n: number) => out.split(/\n\d\/4 {2}/)[n]!;
     // 1. A day: the 12:00 rating drop and the 15:00 outage on rec-2, dead letters of decode and of the windows, burn-rate alerts on rec-2 only.
     const day = part(1);

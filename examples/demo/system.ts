@@ -4,8 +4,9 @@
 // (the in-memory bus, or a Kafka topic) that the service's exposures and the
 // users' watch and rate lines go to, all on one accelerated clock.
 import { createSimulation } from '@modelwatch/core';
+import { ReferenceProfile } from '@modelwatch/detectors';
 import { kafkaTelemetry, memoryTelemetry, type TelemetryWriter } from '@modelwatch/http';
-import { runSimulatedUsers, startBalancer, startService, trainModels, type ModelFile, type RunningBalancer, type RunningService, type SimulatedClock, type SimulatedUsersResult } from '@modelwatch/recommender';
+import { acceleratedClock, runSimulatedUsers, startBalancer, startService, trainModels, type ModelFile, type RunningBalancer, type RunningService, type SimulatedClock, type SimulatedUsersResult } from '@modelwatch/recommender';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { Observable } from 'rxjs';
 import type { DemoScenario, TruthTally } from './scenario.js';
@@ -48,12 +49,33 @@ export function trainDemoModels(seed: number, scenario: DemoScenario): ModelFile
   return trainModels(createSimulation({ seed, start: scenario.start - 24 * HOUR, duration: 24 * HOUR, sessionsPerMinute: 40, scenarios: [{ ...scenario.underRepresented, at: scenario.start - 24 * HOUR }] }).generate());
 }
 
+/**
+ * The drift reference: the ratings of `sessions` sessions of the same users on the same service before the
+ * day (run as fast as it answers, off the stream), so the reference is what this service's ratings look like.
+ */
+async function referenceRun(url: string, seed: number, scenario: DemoScenario, sessions: number): Promise<ReferenceProfile> {
+  const ratings: number[] = [];
+  const stats = { written: 0, lost: 0 };
+  const collect: TelemetryWriter = {
+    stats,
+    write: (e) => {
+      stats.written++;
+      if (e.kind === 'rate') ratings.push(e.rating);
+    },
+    close: async () => {},
+  };
+  await runSimulatedUsers({ url, seed, drawSeed: seed + 1, telemetry: collect, scenarios: [scenario.underRepresented], sessions, sessionsPerSecond: 1e6, concurrency: 16 });
+  return ReferenceProfile.fromValues(ratings);
+}
+
 /** The running system. */
 export interface RunningSystem {
   readonly balancer: RunningBalancer;
   readonly services: readonly RunningService[];
-  /** Resolves when the users have run every session and written every line. */
-  readonly users: Promise<SimulatedUsersResult>;
+  /** The drift reference, from the users' ratings before the day. */
+  readonly reference: ReferenceProfile;
+  /** Starts the clock and the users on it; `users` resolves when they have run every session and written every line. */
+  startDay(): { readonly clock: SimulatedClock; readonly users: Promise<SimulatedUsersResult> };
   /** Stops the services and the balancer (the stream stays open). */
   stop(): Promise<void>;
 }
@@ -63,41 +85,59 @@ export interface SystemOptions {
   readonly models: ModelFile;
   readonly scenario: DemoScenario;
   readonly instances: readonly [string, string];
-  readonly clock: SimulatedClock;
+  /** Simulated ms per real ms. */
+  readonly speed: number;
   readonly telemetry: TelemetryWriter;
   readonly sessionsPerMinute: number;
+  /** Sessions of the reference run before the day. */
+  readonly referenceSessions: number;
+
   readonly truth: TruthTally;
 }
 
-/** Starts both instances, the balancer and the users; the outage is injected into the second instance when the clock reaches it. */
+/**
+ * Starts both instances and the balancer and takes the drift reference; `startDay` then starts the clock
+ * and the users on it, and the outage is injected into the second instance when the clock reaches it.
+ */
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
-  const { scenario, clock } = options;
-  // Each instance writes to the shared stream; the stream is closed once, by the demo, after both have drained.
-  const shared: TelemetryWriter = { write: (e) => options.telemetry.write(e), close: async () => {}, stats: options.telemetry.stats };
+  const { scenario } = options;
+  // Each instance writes to the shared stream (to nothing while the reference is taken); the stream is closed once, by the demo, after both have drained.
+  let live = false;
+  const shared: TelemetryWriter = { write: (e) => live && options.telemetry.write(e), close: async () => {}, stats: options.telemetry.stats };
+  let now = (): number => scenario.start;
   const services = await Promise.all(
     options.instances.map((instance) =>
       startService({
         port: 0, host: '127.0.0.1', instance, models: options.models, serve: 'both', upstreams: {}, experiment: scenario.experiment,
-        budgetMs: 1_000, drainMs: 5_000, unreadyDelayMs: 0, telemetry: shared, injectLatencyMs: 0, injectErrorRate: 0, now: clock.now,
+        budgetMs: 1_000, drainMs: 5_000, unreadyDelayMs: 0, telemetry: shared, injectLatencyMs: 0, injectErrorRate: 0, now: () => now(),
       }),
     ),
   );
-  const balancer = await startBalancer({ port: 0, host: '127.0.0.1', backends: { static: services.map((s) => `127.0.0.1:${s.port}`) }, checkMs: 250 });
-  const down = services[1]!;
-  void clock.until(scenario.outage.at).then(async () => {
-    down.inject({ errorRate: scenario.outage.errorRate ?? 1 });
-    await clock.until(scenario.outage.until);
-    down.inject({ errorRate: 0 });
-  });
-  const sessions = Math.round(((scenario.end - scenario.start) / 60_000) * options.sessionsPerMinute);
-  const users = runSimulatedUsers({
-    url: `http://127.0.0.1:${balancer.port}`, seed: options.seed, telemetry: shared, clock, scenarios: scenario.scenarios,
-    sessions, sessionsPerSecond: options.sessionsPerMinute / 60, concurrency: 32, onSession: (s) => options.truth.session(s),
-  });
+  const balancer = await startBalancer({ port: 0, host: '127.0.0.1', backends: { static: services.map((s) => `127.0.0.1:${s.port}`) }, checkMs: 50 });
+  const url = `http://127.0.0.1:${balancer.port}`;
+  const reference = await referenceRun(url, options.seed, scenario, options.referenceSessions);
+  const startDay = (): { clock: SimulatedClock; users: Promise<SimulatedUsersResult> } => {
+    const clock = acceleratedClock({ start: scenario.start, speed: options.speed });
+    now = clock.now;
+    live = true;
+    const down = services[1]!;
+    void clock.until(scenario.outage.at).then(async () => {
+      down.inject({ errorRate: scenario.outage.errorRate ?? 1 });
+      await clock.until(scenario.outage.until);
+      down.inject({ errorRate: 0 });
+    });
+    const sessions = Math.round(((scenario.end - scenario.start) / 60_000) * options.sessionsPerMinute);
+    const users = runSimulatedUsers({
+      url, seed: options.seed, telemetry: shared, clock, scenarios: scenario.scenarios,
+      sessions, sessionsPerSecond: options.sessionsPerMinute / 60, concurrency: 32, onSession: (s) => options.truth.session(s),
+    });
+    return { clock, users };
+  };
   return {
     balancer,
     services,
-    users,
+    reference,
+    startDay,
     stop: async () => {
       await Promise.all(services.map((s) => s.shutdown()));
       await balancer.close();

@@ -1,4 +1,4 @@
-// `npm run demo`: a tour of modelwatch on the embedded simulator, no Kafka and
+// `npm run demo -- tour`: a tour of the library on the embedded simulator, no Kafka and
 // no servers. Each part is a standalone example, run here in turn:
 //   1. a day of the service: hourly ratings and availability, SLO burn-rate alerts (examples/serving)
 //   2. rating drift against a training profile, with delays against the ground truth (examples/drift)
@@ -6,12 +6,12 @@
 //   4. fairness by group and by intersection, with bootstrap intervals (examples/fairness)
 // With --brokers=host:port it also runs the service through that Kafka broker (examples/kafka);
 // with --metrics-port or --smtp, part 1 serves /metrics or emails its findings (examples/serving/outputs.ts).
-//   node examples/dist/demo/demo.js [--brokers=127.0.0.1:9092] [--metrics-port=9464] [--smtp=smtp://host:port --mail-to=you@example.com] [--help]
+//   node examples/dist/demo/tour.js [--brokers=127.0.0.1:9092] [--metrics-port=9464] [--smtp=smtp://host:port --mail-to=you@example.com] [--help]
 import { fileURLToPath } from 'node:url';
 import { commandLine } from '../command-line.js';
 import { OUTPUT_FLAGS, OUTPUT_FLAGS_HELP } from '../serving/outputs.js';
 
-const usage = `usage: npm run demo -- [flags]   (or node examples/dist/demo/demo.js [flags])
+const usage = `usage: npm run demo -- tour [flags]   (or node examples/dist/demo/tour.js [flags])
 
 A tour of modelwatch on simulated data: a day of the service, drift, an experiment, fairness.
   --brokers=host:port               also run a part through this Kafka broker

@@ -13,6 +13,8 @@ export interface SimulatedUsersOptions {
   readonly sessionsPerSecond: number;
   /** How many sessions to run in all. */
   readonly sessions: number;
+  /** Seed of the users' own draws (who comes, what they take, how they rate), so two runs in one world differ. Default: from `seed`. */
+  readonly drawSeed?: number;
   /** Sessions waiting for an answer at most. Default 16. */
   readonly concurrency?: number;
   /**
@@ -65,7 +67,7 @@ const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
  */
 export async function runSimulatedUsers(options: SimulatedUsersOptions): Promise<SimulatedUsersResult> {
   const world: World = createWorld({ seed: options.seed });
-  const random = new SeededRandom(options.seed ^ 0x05e75);
+  const random = new SeededRandom(options.drawSeed ?? options.seed ^ 0x05e75);
   const scenarios = options.scenarios ?? [];
   const clock = options.clock ?? realClock;
   const paced = options.clock !== undefined;
