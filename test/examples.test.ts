@@ -71,6 +71,41 @@ describe('examples', () => {
     expect(wrong.stdout).toBe('');
   });
 
+  it('the demo runs the system over HTTP and its monitor finds the drift, the outage, the unfair group and the better model, when they happened', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelwatch-demo-'));
+    try {
+      const json = join(dir, 'summary.json');
+      const r = runAll('examples/dist/demo/demo.js', ['--hours=12', `--json=${json}`, `--report=${join(dir, 'report.html')}`]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^drift\n {2}what happened: {2}ratings -0\.8 stars from \d\d:\d\d/m);
+      const s = JSON.parse(readFileSync(json, 'utf8'));
+      const HOUR = 3_600_000;
+      // Every session was answered (the balancer retried the outage's failures on the other instance), and logged.
+      expect(s.failedSessions).toBe(0);
+      expect(s.served).toBeGreaterThanOrEqual(s.sessions);
+      // Drift: found after the change and within 4 hours of it, no alarm before.
+      expect(s.drift.detectedAt).toBeGreaterThanOrEqual(s.drift.at);
+      expect(s.drift.detectedAt).toBeLessThanOrEqual(s.drift.at + 4 * HOUR);
+      expect(s.drift.before).toBe(0);
+      // The outage: an alert on rec-2 while it was down, none on rec-1.
+      expect(s.availability.detectedAt).toBeGreaterThanOrEqual(s.availability.at);
+      expect(s.availability.detectedAt).toBeLessThanOrEqual(s.availability.until);
+      expect(s.availability.otherAlerts).toBe(0);
+      // Fairness: the under-represented group named as worse off.
+      expect(s.fairness.subject).toMatch(/gender=F/);
+      // The experiment: the personalised model really earns more minutes; the monitor measures it ahead on minutes, never declares it worse.
+      expect(s.experiment.truth.personal).toBeGreaterThan(s.experiment.truth.popular * 1.1);
+      expect(s.experiment.lifts['minutes per exposure']).toBeGreaterThan(0.05);
+      expect(s.experiment.lifts['minutes per user']).toBeGreaterThan(0.05);
+      expect(s.experiment.verdicts.filter((v: { verdict: string }) => v.verdict === 'loss' || v.verdict === 'regression')).toEqual([]);
+      expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<section id="fairness"');
+      // The progress line went to standard error, not into the summary.
+      expect(r.stderr).toMatch(/simulated \d\d:\d\d \(100%\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
+
   it('the demo tour shows each part: outage and drop, drift, experiment, fairness', () => {
     const out = run('examples/dist/demo/tour.js');
     const part = (n: number) => out.split(/\n\d\/4 {2}/)[n]!;

@@ -6,6 +6,7 @@
 // an under-represented group, an outage of one instance and a model with a
 // real effect; the summary holds what the monitor found against that truth.
 //   npx tsc -b && node examples/dist/demo/demo.js [--hours=24] [--speed=2880] [--brokers=127.0.0.1:9092] [--help]
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatTimestamp, type Finding } from '@modelwatch/core';
 import { commandLine, wholeNumber } from '../command-line.js';
@@ -26,6 +27,7 @@ when, against the scenario's ground truth, and where the HTML report is.
   --seed=n                  seed of the simulated world (default 42)
   --brokers=host:port       the stream through this Kafka cluster instead of the in-memory bus
   --report=path             where the HTML report goes (default .tmp/demo/modelwatch-report.html)
+  --json=path               also write the summary's truth and detections as JSON
   -h, --help                this text
 
 npm run demo -- tour        the tour of the library on simulated data instead (examples/demo/tour.ts)`;
@@ -36,6 +38,7 @@ const { values } = commandLine(usage, {
   seed: { type: 'string' },
   brokers: { type: 'string' },
   report: { type: 'string' },
+  json: { type: 'string' },
 });
 const HOUR = 3_600_000;
 const hours = wholeNumber(values.hours, '--hours', 24);
@@ -112,3 +115,15 @@ const rows: [string, string, string][] = [
 console.log(`\nA simulated ${hours} h in ${(seconds).toFixed(0)} s (${speed}x), through ${stream.topic ? `Kafka (${stream.topic})` : 'the in-memory bus'}.\n`);
 for (const [what, truthText, found] of rows) console.log(`${what}\n  what happened:  ${truthText}\n  the monitor:    ${found}`);
 console.log(`\nThe report: ${report}`);
+if (values.json !== undefined) {
+  const when = (f: Finding | undefined): number | null => f?.detectedAt ?? null;
+  const summary = {
+    served, sessions: result.sessions, failedSessions: result.failed, lines: stream.writer.stats.written,
+    drift: { at: scenario.drift.at, detectedAt: when(drift), before: falseDrift },
+    fairness: { group: scenario.underRepresented.group, detectedAt: when(unfair), subject: unfair?.subject ?? null },
+    experiment: { truth: Object.fromEntries([...truth.byArm].map(([arm, t]) => [arm, t.minutes / t.sessions])), verdicts: verdicts.map((c) => ({ arm: c.treatment, metric: c.metric, verdict: c.verdict })), lifts: Object.fromEntries((monitor.monitor.latest.experiment?.comparisons ?? []).filter((c) => !c.guardrail).map((c) => [c.metric, c.lift.relative.estimate])) },
+    availability: { instance: scenario.outage.instance, at: scenario.outage.at, until: scenario.outage.until, detectedAt: when(outage), otherAlerts },
+    report,
+  };
+  writeFileSync(values.json, `${JSON.stringify(summary, null, 2)}\n`);
+}
