@@ -28,7 +28,7 @@ export interface SimulatedUsersOptions {
   readonly scenarios?: readonly Scenario[];
   /** Told of each session as it ends: the ground truth of what users saw and did. */
   readonly onSession?: (session: SessionOutcome) => void;
-  /** Aborted: no further session starts; the ones started finish. */
+  /** Aborted: no further session starts, and no further line of a session started is written. */
   readonly signal?: AbortSignal;
 }
 
@@ -80,18 +80,23 @@ export async function runSimulatedUsers(options: SimulatedUsersOptions): Promise
   let failed = 0;
   let watchedMinutes = 0;
   let ratings = 0;
+  const stopped = new Promise<void>((resolve) => options.signal?.addEventListener('abort', () => resolve(), { once: true }));
   const write = async (event: TelemetryEvent): Promise<void> => {
-    if (paced) await clock.until(event.time);
-    options.telemetry.write(event);
+    if (paced) await Promise.race([clock.until(event.time), stopped]);
+    if (!options.signal?.aborted) options.telemetry.write(event);
   };
   const watch = async (time: number, user: SimUser, chosen: SimMovie): Promise<void> => {
     const minutes = Math.max(1, Math.round(chosen.length * sigmoid(0.3 + 1.5 * world.affinity(user, chosen) + 0.7 * random.normal())));
     const rates = random.chance(0.4);
     const stars = 3.2 + world.affinity(user, chosen) + 0.85 * random.normal();
     watchedMinutes += minutes;
-    for (let minute = 0; minute < minutes; minute++) await write({ kind: 'watch', time: time + minute * MINUTE, user: user.id, movie: chosen.id, minute });
+    for (let minute = 0; minute < minutes; minute++) {
+      // Stopped: the user leaves mid-film (a paced session can last an hour).
+      if (options.signal?.aborted) return;
+      await write({ kind: 'watch', time: time + minute * MINUTE, user: user.id, movie: chosen.id, minute });
+    }
     let rating: RateEvent['rating'] | undefined;
-    if (rates) {
+    if (rates && !options.signal?.aborted) {
       const end = time + minutes * MINUTE;
       rating = Math.min(5, Math.max(1, Math.round(stars + ratingShiftAt(scenarios, user.attributes, end)))) as RateEvent['rating'];
       await write({ kind: 'rate', time: end, user: user.id, movie: chosen.id, rating });
