@@ -83,6 +83,7 @@ describe('examples', () => {
       // Every session was answered (the balancer retried the outage's failures on the other instance), and logged.
       expect(s.failedSessions).toBe(0);
       expect(s.served).toBeGreaterThanOrEqual(s.sessions);
+      expect(s.read).toBe(s.lines);
       // Drift: found after the change and within 4 hours of it, no alarm before.
       expect(s.drift.detectedAt).toBeGreaterThanOrEqual(s.drift.at);
       expect(s.drift.detectedAt).toBeLessThanOrEqual(s.drift.at + 4 * HOUR);
@@ -141,6 +142,23 @@ describe('examples', () => {
       broker = await startKafka({ log: (line) => console.log(line) });
     }, 600_000);
     afterAll(() => broker?.stop());
+
+    it('the demo runs its stream through Kafka: every line written is read by the monitor, which finds the outage', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'modelwatch-demo-kafka-'));
+      try {
+        const json = join(dir, 'summary.json');
+        const r = runAll('examples/dist/demo/demo.js', ['--hours=6', `--brokers=${broker.bootstrap}`, `--json=${json}`, `--report=${join(dir, 'report.html')}`]);
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stdout).toMatch(/through Kafka \(movielog-demo-/);
+        const s = JSON.parse(readFileSync(json, 'utf8'));
+        expect(s.served).toBeGreaterThanOrEqual(s.sessions);
+        expect(s.read).toBeGreaterThanOrEqual(s.lines); // at least once
+        expect(s.availability.detectedAt).toBeGreaterThanOrEqual(s.availability.at);
+        expect(s.availability.otherAlerts).toBe(0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 240_000);
 
     it('the Kafka day consumes every published line at least once, dead letters included', () => {
       const out = run('examples/dist/kafka/kafka-day.js', [`--brokers=${broker.bootstrap}`]);

@@ -60,7 +60,6 @@ process.stderr.write(`training the models on the day before (item-kNN and popula
 const models = trainDemoModels(seed, scenario);
 const stream = await openTelemetry(values.brokers === undefined ? { kind: 'memory' } : { kind: 'kafka', brokers: values.brokers.split(',') });
 const truth = new TruthTally(scenario);
-stream.lines?.subscribe((line) => truth.line(line));
 
 const system = await startSystem({ seed, models, scenario, instances, speed, telemetry: stream.writer, sessionsPerMinute: perMinute, referenceSessions: 3_000, truth });
 const monitor = startMonitor(stream, { seed, reference: system.reference, scenario });
@@ -71,7 +70,7 @@ const tty = process.stderr.isTTY;
 let lastPrinted = start;
 const progress = (last = false): void => {
   const now = Math.min(clock.now(), scenario.end);
-  const line = `simulated ${clockOf(now)} (${(((now - start) / (scenario.end - start)) * 100).toFixed(0)}%)  sessions ${truth.sessions.toLocaleString()}  lines ${stream.writer.stats.written.toLocaleString()}  failed requests ${truth.failedSessions}  findings ${monitor.findings()}`;
+  const line = `simulated ${clockOf(now)} (${(((now - start) / (scenario.end - start)) * 100).toFixed(0)}%)  sessions ${truth.sessions.toLocaleString()}  lines ${stream.writer.stats.written.toLocaleString()} (monitor read ${monitor.read().toLocaleString()})  failed requests ${truth.failedSessions}  findings ${monitor.findings()}`;
   if (tty) process.stderr.write(`\r${line}\x1b[K`);
   else if (now - lastPrinted >= 6 * HOUR || last) {
     lastPrinted = now;
@@ -106,7 +105,7 @@ const outage = first((f) => f.kind === 'availability' && f.dimensions.instance =
 const otherAlerts = findings.filter((f) => f.kind === 'availability' && f.dimensions.instance !== scenario.outage.instance && f.severity !== 'info').length;
 const verdicts = (monitor.monitor.latest.experiment?.comparisons ?? []).filter((c) => c.significant && !c.guardrail && c.verdict);
 const rows: [string, string, string][] = [
-  ['recommendations', `${served.toLocaleString()} answers logged (${answered.map(([i, a]) => `${i} ${a.answers.toLocaleString()}`).join(', ')}), ${result.sessions.toLocaleString()} user sessions, ${result.failed} failed after the balancer's retries`, `${stream.writer.stats.written.toLocaleString()} lines read, ${findings.length} findings (${Object.entries(monitor.monitor.latest.counts).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'})`],
+  ['recommendations', `${served.toLocaleString()} answers logged (${answered.map(([i, a]) => `${i} ${a.answers.toLocaleString()}`).join(', ')}), ${result.sessions.toLocaleString()} user sessions, ${result.failed} failed after the balancer's retries`, `${monitor.read().toLocaleString()} of the ${stream.writer.stats.written.toLocaleString()} lines read, ${findings.length} findings (${Object.entries(monitor.monitor.latest.counts).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'})`],
   ['drift', `ratings ${scenario.drift.delta} stars from ${clockOf(scenario.drift.at)}: mean ${(before.sum / before.n).toFixed(2)} before (${before.n} ratings), ${(shifted.sum / shifted.n).toFixed(2)} after (${shifted.n})`, `first at ${after(drift, scenario.drift.at)}; ${falseDrift} before the change`],
   ['fairness', `gender=F under-represented (${scenario.underRepresented.activity}x as active, and in the training data): F ${per(truth.byGender.get('F'))}; M ${per(truth.byGender.get('M'))}`, unfair ? `gender=F worse off: ${unfair.subject}, at ${clockOf(unfair.detectedAt)} (${unfair.severity})` : 'no finding for gender=F'],
   ['experiment', `personal (item-kNN) ${per(truth.byArm.get('personal'))}; popular ${per(truth.byArm.get('popular'))}`, verdicts.length > 0 ? verdicts.map((c) => `${c.treatment} ${c.verdict} on ${c.metric} (${c.lift.relative.estimate >= 0 ? '+' : ''}${pct(c.lift.relative.estimate)}${c.declaredAt ? `, declared ${clockOf(c.declaredAt)}` : ''})`).join('; ') : 'no significant difference'],
@@ -118,7 +117,7 @@ console.log(`\nThe report: ${report}`);
 if (values.json !== undefined) {
   const when = (f: Finding | undefined): number | null => f?.detectedAt ?? null;
   const summary = {
-    served, sessions: result.sessions, failedSessions: result.failed, lines: stream.writer.stats.written,
+    served, sessions: result.sessions, failedSessions: result.failed, lines: stream.writer.stats.written, read: monitor.read(),
     drift: { at: scenario.drift.at, detectedAt: when(drift), before: falseDrift },
     fairness: { group: scenario.underRepresented.group, detectedAt: when(unfair), subject: unfair?.subject ?? null },
     experiment: { truth: Object.fromEntries([...truth.byArm].map(([arm, t]) => [arm, t.minutes / t.sessions])), verdicts: verdicts.map((c) => ({ arm: c.treatment, metric: c.metric, verdict: c.verdict })), lifts: Object.fromEntries((monitor.monitor.latest.experiment?.comparisons ?? []).filter((c) => !c.guardrail).map((c) => [c.metric, c.lift.relative.estimate])) },

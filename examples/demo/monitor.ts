@@ -15,6 +15,8 @@ export interface RunningMonitor {
   readonly registry: Registry;
   /** Findings so far. */
   readonly findings: () => number;
+  /** Lines (records) the monitor has read so far. */
+  readonly read: () => number;
   /** Once the stream has ended (the bus closed, or every record written to Kafka processed): every finding. */
   finish(): Promise<Finding[]>;
 }
@@ -40,9 +42,10 @@ export function startMonitor(stream: TelemetryStream, options: { seed: number; r
   const subscribe = (findings: Observable<Finding>): Promise<void> => new Promise((resolve, reject) => findings.subscribe({ next: collect, error: reject, complete: resolve }));
   if (stream.lines) {
     const done = subscribe(monitor.runLines(stream.lines));
-    return { monitor, registry, findings: () => found, finish: async () => (await done, all) };
+    const read = (): number => monitor.decode.decoded + monitor.decode.errors;
+    return { monitor, registry, findings: () => found, read, finish: async () => (await done, all) };
   }
-  // Kafka: the records of the topic, at least once; the stream ends once every line written has been read and acknowledged.
+  // Kafka: the records of the topic, at least once; the stream ends once every line written has been read (ending it closes the last windows, which acknowledges their records and commits).
   const stats = createKafkaSourceStats();
   const stop = new Subject<void>();
   const records = fromKafka(stream.kafka!.consumer({ groupId: `${stream.topic}-monitor` }), { topics: [stream.topic!], decode: parseLogLine, deadLetter: () => undefined, fromBeginning: true, stats });
@@ -51,11 +54,12 @@ export function startMonitor(stream: TelemetryStream, options: { seed: number; r
     monitor,
     registry,
     findings: () => found,
+    read: () => stats.received,
     finish: async () => {
       const written = stream.writer.stats.written - stream.writer.stats.lost;
       const deadline = Date.now() + 120_000;
-      while (stats.acked < written) {
-        if (Date.now() > deadline) throw new Error(`the monitor acknowledged ${stats.acked} of the ${written} records written to ${stream.topic} within 2 minutes: is the broker still up?`);
+      while (stats.received < written) {
+        if (Date.now() > deadline) throw new Error(`the monitor read ${stats.received} of the ${written} records written to ${stream.topic} within 2 minutes: is the broker still up?`);
         await new Promise((r) => setTimeout(r, 200));
       }
       stop.next();

@@ -1,7 +1,7 @@
 // The demo's scenario, and what really happened in it: the ground truth the
 // summary holds the monitor's findings against. Times scale with the length
 // of the simulated period, so a short run (the test's) has every change too.
-import { assignVariant, groundTruth, parseLogLine, type Experiment, type GroundTruth, type InstanceDegradation, type RatingShift, type Scenario, type UnderRepresentedGroup } from '@modelwatch/core';
+import { assignVariant, groundTruth, type Experiment, type GroundTruth, type InstanceDegradation, type RatingShift, type Scenario, type TelemetryEvent, type UnderRepresentedGroup } from '@modelwatch/core';
 import type { SessionOutcome } from '@modelwatch/recommender';
 
 const HOUR = 3_600_000;
@@ -55,7 +55,6 @@ export class TruthTally {
   sessions = 0;
   /** `recommendation` events on the stream, by instance: answers and errors, inside the outage and outside it. */
   readonly answers = new Map<string, { answers: number; errors: number; outageAnswers: number; outageErrors: number }>();
-  lines = 0;
 
   constructor(private readonly scenario: DemoScenario) {}
 
@@ -77,12 +76,9 @@ export class TruthTally {
     }
   }
 
-  /** The service's side: every line on the stream, of which the `recommendation` events count. */
-  line(line: string): void {
-    this.lines++;
-    if (!line.includes(',recommendation request ')) return;
-    const e = parseLogLine(line);
-    if ('code' in e || e.kind !== 'recommendation') return;
+  /** The service's side: every event written to the stream, of which the `recommendation` events count. */
+  event(e: TelemetryEvent): void {
+    if (e.kind !== 'recommendation') return;
     const a = this.answers.get(e.instance) ?? this.answers.set(e.instance, { answers: 0, errors: 0, outageAnswers: 0, outageErrors: 0 }).get(e.instance)!;
     const inOutage = e.time >= this.scenario.outage.at && e.time < this.scenario.outage.until;
     const error = e.status >= 500;

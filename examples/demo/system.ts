@@ -103,7 +103,15 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const { scenario } = options;
   // Each instance writes to the shared stream (to nothing while the reference is taken); the stream is closed once, by the demo, after both have drained.
   let live = false;
-  const shared: TelemetryWriter = { write: (e) => live && options.telemetry.write(e), close: async () => {}, stats: options.telemetry.stats };
+  const shared: TelemetryWriter = {
+    write: (e) => {
+      if (!live) return;
+      options.truth.event(e);
+      options.telemetry.write(e);
+    },
+    close: async () => {},
+    stats: options.telemetry.stats,
+  };
   let now = (): number => scenario.start;
   const services = await Promise.all(
     options.instances.map((instance) =>
