@@ -10,3 +10,6 @@ export * from './monitor-summary.js';
 export * from './monitor-summaries.js';
 export * from './monitor-results.js';
 export * from './monitor-derived-options.js';
+export * from './summary-messages.js';
+export * from './monitor-member.js';
+export * from './monitor-reducer.js';

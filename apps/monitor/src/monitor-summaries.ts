@@ -38,7 +38,8 @@ export interface SummaryWindowStats {
  * `source`) to the closed windows of every summary stream
  * ({@link MonitorSummary}). Each record is counted by the Prometheus sink's
  * event metrics on the way in when a sink is given. With an acknowledging
- * source, a record is acknowledged once every window holding it has closed.
+ * source, a record is acknowledged once every window holding it has closed
+ * (fairness windows excepted: they are a day long and take no hold).
  *
  * @example
  * ```ts
@@ -63,7 +64,10 @@ export function monitorSummaries<R>(
   const windowing = { ...spec, assigner: tumbling(options.window), source };
   const stats = extra.stats;
   const experiment = experimentOptions(options);
-  const fairness = fairnessOptions(options, source);
+  // Fairness windows are long (a day) and close a horizon after their end: were they to hold acknowledgements, a
+  // consumer would keep a day of records in flight. They read the records' timing (per-partition watermarks) only.
+  const { ack: _ack, ...timing } = source;
+  const fairness = fairnessOptions(options, timing);
   const events = map(source.event);
   return (records) =>
     records.pipe(

@@ -105,7 +105,9 @@ export interface KafkaTelemetryOptions {
 
 /**
  * Publishes the service's telemetry to a Kafka topic with `toKafka`, one log
- * line per message, batched. A send the broker refuses loses that batch
+ * line per message keyed by the user (so a user's recommendations, watches
+ * and ratings share a partition and one member of a monitor's consumer
+ * group sees them all), batched. A send the broker refuses loses that batch
  * (counted in `stats.lost`, reported to `onError`) and the writer carries
  * on, so a Kafka outage never fails a request.
  *
@@ -127,7 +129,7 @@ export function kafkaTelemetry(producer: KafkaProducerLike, options: KafkaTeleme
   let drained: () => void = () => {};
   const start = (): void => {
     const batch = events;
-    batch.pipe(toKafka(producer, { topic: options.topic, encode: formatLogLine, batchSize: options.batchSize ?? 500, lingerMs: options.lingerMs ?? 20 })).subscribe({
+    batch.pipe(toKafka(producer, { topic: options.topic, encode: (e) => ({ key: e.user, value: formatLogLine(e) }), batchSize: options.batchSize ?? 500, lingerMs: options.lingerMs ?? 20 })).subscribe({
       next: (published) => (pending -= published.count),
       error: (e: unknown) => {
         stats.lost += pending;

@@ -1,0 +1,128 @@
+// N = 2 monitor members in one consumer group plus the reducer, against one
+// monitor on the same topic, on a real Kafka broker (scripts/kafka/broker.ts).
+import { createWindowSummaryStats, createKafkaSourceStats, createSimulation, formatLogLine, type Experiment, type KafkaSourceStats, type TelemetryEvent } from '@modelwatch/core';
+import { ReferenceProfile } from '@modelwatch/detectors';
+import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { Subject, type Subscription } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startKafka, type KafkaBroker } from '#test-support';
+import { createMonitor, monitorMember, monitorReducer, type Monitor } from '../src/index.js';
+
+const HOUR = 3_600_000;
+const start = Date.UTC(2026, 10, 20);
+const hours = 12;
+const experiment: Experiment = { key: 'recommender-v1', variants: [{ name: 'popular', weight: 0.5 }, { name: 'personal', weight: 0.5 }] };
+const instances = ['rec-1:8082', 'rec-2:8082'];
+const sim = createSimulation({
+  seed: 11, start, duration: hours * HOUR, sessionsPerMinute: 3, instances,
+  scenarios: [
+    { kind: 'experiment', at: start, experiment, arms: { personal: { clickLift: 2 } } },
+    { kind: 'rating-shift', at: start + 6 * HOUR, delta: -0.8 },
+    { kind: 'instance-degradation', at: start + 8 * HOUR, until: start + 9 * HOUR, instance: 'rec-2:8082', errorRate: 0.3, latencyFactor: 4 },
+  ],
+});
+// Then three quiet hours three days later, on both partitions: they move every partition's watermark past the day, so
+// all of its windows close (the fairness window too, a horizon after its end), while most of their own stay open.
+const later = createSimulation({ seed: 12, start: start + 72 * HOUR, duration: 3 * HOUR, sessionsPerMinute: 1, instances });
+const events = [...sim.generate(), ...later.generate()];
+const training = createSimulation({ seed: 11, start: start - 24 * HOUR, duration: 24 * HOUR, sessionsPerMinute: 5, instances });
+const reference = ReferenceProfile.fromValues([...training.generate()].flatMap((e) => (e.kind === 'rate' ? [e.rating] : [])));
+
+const newMonitor = (): Monitor =>
+  createMonitor({
+    registry: new Registry(), reference, experiment: { experiment, start },
+    users: { lookup: sim.world.lookup, population: sim.world.users.map((u) => u.id), catalogueSize: sim.world.movies.length },
+  });
+
+let broker: KafkaBroker;
+let kafka: Kafka;
+let producer: Producer;
+const consumers: Consumer[] = [];
+const running: Subscription[] = [];
+beforeAll(async () => {
+  broker = await startKafka({ log: (line) => console.log(line) });
+  kafka = new Kafka({ clientId: 'monitor-test', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING, retry: { initialRetryTime: 200, maxRetryTime: 2000, retries: 30 } });
+  producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'movielog', numPartitions: 2 }, { topic: 'movielog.summaries', numPartitions: 1 }] });
+  await admin.disconnect();
+}, 180_000);
+afterAll(async () => {
+  for (const s of running) s.unsubscribe();
+  await Promise.all(consumers.map((c) => c.disconnect().catch(() => undefined)));
+  await producer?.disconnect();
+  await broker?.stop();
+});
+
+const consumer = (groupId: string): Consumer => {
+  const c = kafka.consumer({ groupId, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
+  consumers.push(c);
+  return c;
+};
+
+async function until(what: string, done: () => boolean, state: () => unknown = () => '', ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}: ${JSON.stringify(state())}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The parts of the report that do not depend on how the work was split, floats rounded to 9 significant digits. */
+function results(m: Monitor): unknown {
+  const round = (_key: string, v: unknown): unknown => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(9)) : v);
+  const d = m.reportData();
+  const fairness = d.fairness.map((t) => ({ ...t, rows: t.rows.map(({ low: _low, high: _high, ...r }) => r), gap: t.gap && { ...t.gap, low: null, high: null }, flagged: null }));
+  const { experiment: report, fairness: latestFairness } = m.latest;
+  const experimentReport = report && { window: report.window, arms: report.arms, sampleRatio: report.sampleRatio, comparisons: report.comparisons, findings: report.findings };
+  return JSON.parse(JSON.stringify({ period: d.period, ratings: d.ratings, drift: d.drift, serving: d.serving, experiments: d.experiments, fairness, experimentReport, fairnessWindow: latestFairness?.window }, round));
+}
+
+describe('the monitor scaled out over a Kafka consumer group', () => {
+  it('two members and the reducer give the results of one monitor', async () => {
+    const single = newMonitor();
+    const reduced = newMonitor();
+    const members = [newMonitor(), newMonitor()];
+    const singleStats = createKafkaSourceStats();
+    const memberStats: KafkaSourceStats[] = [createKafkaSourceStats(), createKafkaSourceStats()];
+    running.push(monitorMember(single, { consumer: consumer('single'), topic: 'movielog', member: 'single', stats: singleStats }).subscribe());
+    members.forEach((m, i) =>
+      running.push(monitorMember(m, { consumer: consumer('scaled'), topic: 'movielog', member: `m${i}`, stats: memberStats[i]!, summaries: { producer, topic: 'movielog.summaries' } }).subscribe()),
+    );
+    const summaryStats = createWindowSummaryStats();
+    running.push(monitorReducer(reduced, { consumer: consumer(`reducer-${Date.now()}`), topic: 'movielog.summaries', members: ['m0', 'm1'], summaryStats }).subscribe());
+    // Every member owns its partition before the data comes, so no rebalance moves a partition whose windows are open.
+    await until('the group to settle', () => memberStats.every((s) => (s.assignment['movielog'] ?? []).length === 1) && (singleStats.assignment['movielog'] ?? []).length === 2);
+
+    for (let i = 0; i < events.length; i += 1000) {
+      await producer.send({ topic: 'movielog', messages: events.slice(i, i + 1000).map((e) => ({ key: e.user, value: formatLogLine(e) })) });
+    }
+    // Which windows can close on these events: those one monitor in this process closes on them (the stream left open).
+    const inProcess = newMonitor();
+    const feed = new Subject<TelemetryEvent>();
+    inProcess.run(feed).subscribe();
+    events.forEach((e) => feed.next(e));
+    const ends = (m: Monitor) => [m.latest.experiment?.window.end, m.latest.fairness?.window.end, m.reportData().period?.end];
+    const expected = ends(inProcess);
+    expect(expected.every((end) => end !== undefined && end > start + hours * HOUR)).toBe(true);
+    const finished = (m: Monitor): boolean => JSON.stringify(ends(m)) === JSON.stringify(expected);
+    const state = (m: Monitor) => () => ({ expected, ends: ends(m), experiment: m.latest.experiment?.window, fairness: m.latest.fairness?.window, period: m.reportData().period, pipeline: m.reportData().pipeline, stats: [singleStats, ...memberStats].map((s) => ({ ...s, partitions: undefined })) });
+    await until('one monitor to close every window', () => finished(single), state(single));
+    // The reducer merges each stream on its own, as the members' progress on it comes in: wait for all of them.
+    const same = (): boolean => JSON.stringify(results(reduced)) === JSON.stringify(results(single));
+    // Given up on after 30 s, to show the difference below.
+    await until('the reducer to merge every window', same, () => summaryStats, 30_000).catch(() => undefined);
+
+    expect(members.map((m) => m.latest.experiment)).toEqual([undefined, undefined]); // members only publish
+    expect(results(reduced)).toEqual(results(single));
+    // And the results are the scenario's.
+    expect(single.latest.first.get('rating')?.detectedAt).toBeGreaterThan(start + 6 * HOUR);
+    const wins = [...single.latest.first.values()].filter((f) => f.kind === 'experiment' && f.dimensions.arm === 'personal' && (f.evidence as { verdict?: string }).verdict === 'win');
+    expect(wins.map((f) => f.dimensions.metric)).toContain('conversion');
+    const metrics = await reduced.sink.registry.metrics();
+    expect(metrics).toMatch(/modelwatch_findings_total\{[^}]*kind="experiment"/);
+  }, 240_000);
+});
