@@ -57,7 +57,7 @@ const scrape = whole(flags.scrape, 'scrape', 5);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const RECOMMENDER = join(root, 'apps/recommender/dist/main.js');
 const MONITOR = join(root, 'apps/monitor/dist/main.js');
-for (const built of [RECOMMENDER]) if (!existsSync(built)) throw new Error(`${built} is missing: build first (npx tsc -b, or npm run stack, which builds)`);
+for (const built of [RECOMMENDER, MONITOR]) if (!existsSync(built)) throw new Error(`${built} is missing: build first (npx tsc -b, or npm run stack, which builds)`);
 const TOPIC = 'movielog';
 const SUMMARIES = 'movielog.summaries';
 const GROUP = 'modelwatch-monitor';
@@ -181,16 +181,16 @@ try {
   await waitFor('the balancer ready', () => answers(`http://127.0.0.1:${pb}/balancer/ready`), balancer);
 
   const report = join(dir, 'modelwatch-report.html');
-  const withMonitor = existsSync(MONITOR); // TEMPORARY until apps/monitor's command line lands
-  const monitors = (withMonitor ? [m1!, m2!] : []).map((port, i) => ({ port, part: node(`monitor-${i + 1}`, MONITOR, ['run', brokers, `--topic=${TOPIC}`, `--group=${GROUP}`, `--metrics-port=${port}`, `--summaries-topic=${SUMMARIES}`]) }));
-  const reducer = withMonitor && node('reducer', MONITOR, ['reduce', brokers, `--summaries-topic=${SUMMARIES}`, `--metrics-port=${mr}`, `--report=${report}`, `--smtp=smtp://127.0.0.1:${smtpPort}`, '--mail-to=oncall@example.com']);
+  const members = ['monitor-1', 'monitor-2'];
+  const monitors = [m1!, m2!].map((port, i) => ({ port, part: node(members[i]!, MONITOR, ['run', brokers, `--topic=${TOPIC}`, `--group=${GROUP}`, `--instance=${members[i]}`, `--metrics-port=${port}`, '--host=127.0.0.1', `--summaries-topic=${SUMMARIES}`]) }));
+  const reducer = node('reducer', MONITOR, ['reduce', brokers, `--summaries-topic=${SUMMARIES}`, `--members=${members.join(',')}`, `--metrics-port=${mr}`, '--host=127.0.0.1', `--report=${report}`, `--smtp=smtp://127.0.0.1:${smtpPort}`, '--mail-to=oncall@example.com']);
   for (const m of monitors) await waitFor(`${m.part.name}'s /metrics`, () => answers(`http://127.0.0.1:${m.port}/metrics`), m.part);
-  if (reducer) await waitFor("the reducer's /metrics", () => answers(`http://127.0.0.1:${mr}/metrics`), reducer);
+  await waitFor("the reducer's /metrics", () => answers(`http://127.0.0.1:${mr}/metrics`), reducer);
 
   const exporter = await ensureAptPackage('prometheus-node-exporter', 'npm run stack (node exporter)', () => ['/usr/bin/prometheus-node-exporter', '/usr/sbin/prometheus-node-exporter'].find((b) => existsSync(b)));
   const nodeExporter = start('node-exporter', exporter, [`--web.listen-address=127.0.0.1:${pn}`, '--collector.disable-defaults', '--collector.cpu', '--collector.meminfo', '--collector.loadavg', '--collector.filesystem', '--collector.netdev']);
   await waitFor("node exporter's /metrics", () => answers(`http://127.0.0.1:${pn}/metrics`), nodeExporter);
-  const targets = [...services.map((s) => `127.0.0.1:${s.port}`), ...monitors.map((m) => `127.0.0.1:${m.port}`), ...(reducer ? [`127.0.0.1:${mr}`] : []), `127.0.0.1:${pn}`];
+  const targets = [...services.map((s) => `127.0.0.1:${s.port}`), ...monitors.map((m) => `127.0.0.1:${m.port}`), `127.0.0.1:${mr}`, `127.0.0.1:${pn}`];
   prometheus = await startPrometheus({ targets, interval: `${scrape}s` });
 
   node('users', RECOMMENDER, ['users', `--url=http://127.0.0.1:${pb}`, `--rate=${rate}`, '--sessions=1000000000', '--paced', '--telemetry=kafka', brokers, `--topic=${TOPIC}`]);

@@ -61,10 +61,10 @@ describe('npm run stack', () => {
         const up = await query('up');
         return up.length === targets.length && up.every((r) => r.value[1] === '1') ? up : undefined;
       }, 60_000, () => out);
-      // The users' events went through Kafka to both monitor consumers' counters, as Prometheus scraped them.
-      await until('events counted by the monitor', async () => {
-        const events = await query('sum(modelwatch_events_total)');
-        return events.length > 0 && Number(events[0]!.value[1]) > 0 ? events : undefined;
+      // The users' events went through Kafka to both monitor consumers (the topic's partitions shared by the group), as Prometheus scraped them.
+      await until('events counted by both monitor consumers', async () => {
+        const events = await query('sum by (instance) (modelwatch_events_total) > 0');
+        return events.length >= 2 ? events : undefined;
       }, 60_000, () => out);
       expect(Number((await query('sum(recommender_answers_total)'))[0]!.value[1])).toBeGreaterThan(0);
 
