@@ -134,10 +134,10 @@ describe('ratingShiftAt and activityMix, the behaviour the simulated users over 
       { kind: 'rating-shift', at: t, delta: -0.8 },
       { kind: 'rating-shift', at: t, delta: -1, rampMs: 3_600_000, group: { gender: 'F' } },
     ];
-    expect(ratingShiftAt(scenarios, { gender: 'M' }, t - 1)).toBe(0);
-    expect(ratingShiftAt(scenarios, { gender: 'M' }, t + 1_800_000)).toBeCloseTo(-0.8, 12);
-    expect(ratingShiftAt(scenarios, { gender: 'F' }, t + 1_800_000)).toBeCloseTo(-1.3, 12);
-    expect(ratingShiftAt(scenarios, { gender: 'F' }, t + 7_200_000)).toBeCloseTo(-1.8, 12);
+    expect(ratingShiftAt(scenarios, { gender: 'M', age: '25-34', occupation: 'writer' }, t - 1)).toBe(0);
+    expect(ratingShiftAt(scenarios, { gender: 'M', age: '25-34', occupation: 'writer' }, t + 1_800_000)).toBeCloseTo(-0.8, 12);
+    expect(ratingShiftAt(scenarios, { gender: 'F', age: '25-34', occupation: 'writer' }, t + 1_800_000)).toBeCloseTo(-1.3, 12);
+    expect(ratingShiftAt(scenarios, { gender: 'F', age: '25-34', occupation: 'writer' }, t + 7_200_000)).toBeCloseTo(-1.8, 12);
   });
 
   it("weights a group's users by the user-mix and under-represented scenarios from when each begins", () => {

@@ -215,8 +215,8 @@ export function groundTruth(scenarios: readonly Scenario[], start: number): Grou
  * @example
  * ```ts
  * const drop: Scenario = { kind: 'rating-shift', at: Date.UTC(2026, 0, 1, 12), delta: -0.8 };
- * ratingShiftAt([drop], { gender: 'F' }, Date.UTC(2026, 0, 1, 13)); // -0.8
- * ratingShiftAt([drop], { gender: 'F' }, Date.UTC(2026, 0, 1, 11)); // 0
+ * ratingShiftAt([drop], { gender: 'F', age: '25-34', occupation: 'writer' }, Date.UTC(2026, 0, 1, 13)); // -0.8
+ * ratingShiftAt([drop], { gender: 'F', age: '25-34', occupation: 'writer' }, Date.UTC(2026, 0, 1, 11)); // 0
  * ```
  */
 export function ratingShiftAt(scenarios: readonly Scenario[], attributes: UserAttributes, time: number): number {
