@@ -75,7 +75,7 @@ describe('examples', () => {
     const dir = mkdtempSync(join(tmpdir(), 'modelwatch-demo-'));
     try {
       const json = join(dir, 'summary.json');
-      const r = runAll('examples/dist/demo/demo.js', ['--hours=12', `--json=${json}`, `--report=${join(dir, 'report.html')}`]);
+      const r = runAll('examples/dist/demo/demo.js', ['--hours=12', '--sessions-per-minute=16', '--speed=1440', `--json=${json}`, `--report=${join(dir, 'report.html')}`]);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/^drift\n {2}what happened: {2}ratings -0\.8 stars from \d\d:\d\d/m);
       const s = JSON.parse(readFileSync(json, 'utf8'));
