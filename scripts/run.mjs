@@ -37,8 +37,9 @@ function nodeOf(line) {
 }
 
 // Tests of what the machine runs rather than of Node: the Docker Swarm and nginx rolls build images and
-// start daemons with the machine's own tools, the same whichever Node runs vitest. They run on this Node only.
-const MACHINE_TESTS = ['apps/recommender/test/swarm-roll.test.ts', 'apps/recommender/test/nginx-roll.test.ts'];
+// start daemons with the machine's own tools, and the stack runs Kafka, Prometheus and node exporter,
+// the same whichever Node runs vitest. They run on this Node only.
+const MACHINE_TESTS = ['apps/recommender/test/swarm-roll.test.ts', 'apps/recommender/test/nginx-roll.test.ts', 'test/stack.test.ts'];
 
 /** Runs every vitest test on `node` (its folder first on PATH, so the node, npm and npx the tests start run on it too); returns the counts. */
 function vitestOn(node, report, exclude = []) {
@@ -61,7 +62,8 @@ function prepare() {
   run('build the packages (tsc -b)', bin('tsc'), ['-b']);
 }
 
-const usage = `usage: node scripts/run.mjs demo [demo flags]   (npm run demo -- --help lists them)
+const usage = `usage: node scripts/run.mjs demo [demo flags]   (npm run demo -- --help lists them; npm run demo -- tour for the tour)
+       node scripts/run.mjs stack [stack flags]  (npm run stack -- --help lists them)
        node scripts/run.mjs test [--node=20,22,24,26]
 
 test: install, build, type-check, lint, check import cycles, then run every test on
@@ -83,7 +85,15 @@ const lines = nodeFlag ? nodeFlag.slice('--node='.length).split(',') : [thisLine
 
 if (task === 'demo') {
   prepare();
-  run('demo: a tour of modelwatch on the simulator', process.execPath, [join(root, 'examples/dist/demo/demo.js'), ...process.argv.slice(3)]);
+  const tour = process.argv[3] === 'tour';
+  if (tour) run('demo tour: the library on simulated data', process.execPath, [join(root, 'examples/dist/demo/tour.js'), ...process.argv.slice(4)]);
+  else run('demo: the recommender system in one process, in accelerated time', process.execPath, [join(root, 'examples/dist/demo/demo.js'), ...process.argv.slice(3)]);
+} else if (task === 'stack') {
+  prepare();
+  // The stack stops itself on Ctrl-C: this process only waits for it (the terminal's SIGINT reaches both).
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => {});
+  const stack = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/stack.ts'), ...process.argv.slice(3)], { cwd: root, stdio: 'inherit' });
+  process.exit(stack.status ?? 1);
 } else if (task === 'test') {
   prepare();
   run('type-check tests, benchmarks and examples', bin('tsc'), ['-p', 'tsconfig.check.json']);

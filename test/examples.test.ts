@@ -13,7 +13,7 @@ const run = (script: string, args: string[] = []): string => execFileSync(proces
 /** Exit status, standard output and standard error, whatever the status. */
 const runAll = (script: string, args: string[] = []): { status: number | null; stdout: string; stderr: string } =>
   spawnSync(process.execPath, [script, ...args], { cwd: root, encoding: 'utf8' });
-const commands = ['quick-start/quick-start', 'demo/demo', 'serving/serving-day', 'drift/rating-drift', 'experiment/experiment', 'fairness/fairness', 'kafka/kafka-day'];
+const commands = ['quick-start/quick-start', 'demo/demo', 'demo/tour', 'serving/serving-day', 'drift/rating-drift', 'experiment/experiment', 'fairness/fairness', 'kafka/kafka-day'];
 
 describe('examples', () => {
   it('quick start prints six hours of rating statistics', () => {
@@ -71,8 +71,44 @@ describe('examples', () => {
     expect(wrong.stdout).toBe('');
   });
 
+  it('the demo runs the system over HTTP and its monitor finds the drift, the outage, the unfair group and the better model, when they happened', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelwatch-demo-'));
+    try {
+      const json = join(dir, 'summary.json');
+      const r = runAll('examples/dist/demo/demo.js', ['--hours=12', '--sessions-per-minute=16', '--speed=1440', `--json=${json}`, `--report=${join(dir, 'report.html')}`]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^drift\n {2}what happened: {2}ratings -0\.8 stars from \d\d:\d\d/m);
+      const s = JSON.parse(readFileSync(json, 'utf8'));
+      const HOUR = 3_600_000;
+      // Every session was answered (the balancer retried the outage's failures on the other instance), and logged.
+      expect(s.failedSessions).toBe(0);
+      expect(s.served).toBeGreaterThanOrEqual(s.sessions);
+      expect(s.read).toBe(s.lines);
+      // Drift: found after the change and within 4 hours of it, no alarm before.
+      expect(s.drift.detectedAt).toBeGreaterThanOrEqual(s.drift.at);
+      expect(s.drift.detectedAt).toBeLessThanOrEqual(s.drift.at + 4 * HOUR);
+      expect(s.drift.before).toBe(0);
+      // The outage: an alert on rec-2 while it was down, none on rec-1.
+      expect(s.availability.detectedAt).toBeGreaterThanOrEqual(s.availability.at);
+      expect(s.availability.detectedAt).toBeLessThanOrEqual(s.availability.until);
+      expect(s.availability.otherAlerts).toBe(0);
+      // Fairness: the under-represented group named as worse off.
+      expect(s.fairness.subject).toMatch(/gender=F/);
+      // The experiment: the personalised model really earns more minutes; the monitor measures it ahead on minutes, never declares it worse.
+      expect(s.experiment.truth.personal).toBeGreaterThan(s.experiment.truth.popular * 1.1);
+      expect(s.experiment.lifts['minutes per exposure']).toBeGreaterThan(0.05);
+      expect(s.experiment.lifts['minutes per user']).toBeGreaterThan(0.05);
+      expect(s.experiment.verdicts.filter((v: { verdict: string }) => v.verdict === 'loss' || v.verdict === 'regression')).toEqual([]);
+      expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<section id="fairness"');
+      // The progress line went to standard error, not into the summary.
+      expect(r.stderr).toMatch(/simulated \d\d:\d\d \(100%\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
+
   it('the demo tour shows each part: outage and drop, drift, experiment, fairness', () => {
-    const out = run('examples/dist/demo/demo.js');
+    const out = run('examples/dist/demo/tour.js');
     const part = (n: number) => out.split(/\n\d\/4 {2}/)[n]!;
     // 1. A day: the 12:00 rating drop and the 15:00 outage on rec-2, dead letters of decode and of the windows, burn-rate alerts on rec-2 only.
     const day = part(1);
@@ -106,6 +142,23 @@ describe('examples', () => {
       broker = await startKafka({ log: (line) => console.log(line) });
     }, 600_000);
     afterAll(() => broker?.stop());
+
+    it('the demo runs its stream through Kafka: every line written is read by the monitor, which finds the outage', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'modelwatch-demo-kafka-'));
+      try {
+        const json = join(dir, 'summary.json');
+        const r = runAll('examples/dist/demo/demo.js', ['--hours=6', `--brokers=${broker.bootstrap}`, `--json=${json}`, `--report=${join(dir, 'report.html')}`]);
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stdout).toMatch(/through Kafka \(movielog-demo-/);
+        const s = JSON.parse(readFileSync(json, 'utf8'));
+        expect(s.served).toBeGreaterThanOrEqual(s.sessions);
+        expect(s.read).toBeGreaterThanOrEqual(s.lines); // at least once
+        expect(s.availability.detectedAt).toBeGreaterThanOrEqual(s.availability.at);
+        expect(s.availability.otherAlerts).toBe(0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 240_000);
 
     it('the Kafka day consumes every published line at least once, dead letters included', () => {
       const out = run('examples/dist/kafka/kafka-day.js', [`--brokers=${broker.bootstrap}`]);

@@ -4,3 +4,4 @@ export { startTestKafka, useKafkaBroker, useTestKafka, type TestKafka } from './
 export { ensureAptPackage } from './apt-install.js';
 export { which } from './which.js';
 export { freePort } from './ports.js';
+export { ensurePrometheus, startPrometheus, type PrometheusOptions, type RunningPrometheus } from './prometheus.js';

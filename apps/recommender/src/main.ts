@@ -9,6 +9,7 @@ import { startBalancer } from './balancer.js';
 import { loadModels, saveModels, trainModels, type ModelFile } from './models.js';
 import { fraction, integer, oneOf, readFlags, usage, UsageError, type Flag } from './options.js';
 import { startService } from './service.js';
+import { realClock } from './simulated-clock.js';
 import { runSimulatedUsers } from './simulated-users.js';
 
 const TRAIN: Flag[] = [
@@ -62,6 +63,7 @@ const COMMANDS: Record<string, { summary: string; flags: Flag[] }> = {
       { name: 'seed', help: 'seed of the world (the one the service trained on)', default: '1' },
       { name: 'sessions', help: 'sessions to run', default: '1000' },
       { name: 'rate', help: 'sessions started per second', default: '50' },
+      { name: 'paced', help: "write each watch minute and rating when its time comes, so the stream follows the clock (default: a session's lines at once, dated ahead: a load run)", boolean: true },
       ...TELEMETRY,
     ],
   },
@@ -127,7 +129,13 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'users') {
     const writer = await telemetry(values);
-    const result = await runSimulatedUsers({ url: values.get('url')!, seed: integer(values, 'seed', 0, 2 ** 31 - 1), telemetry: writer, sessions: integer(values, 'sessions', 1, 1e9), sessionsPerSecond: integer(values, 'rate', 1, 1e6) });
+    // SIGTERM or SIGINT: no new session; the ones started finish writing, then the telemetry is flushed.
+    const stop = new AbortController();
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop.abort());
+    const result = await runSimulatedUsers({
+      url: values.get('url')!, seed: integer(values, 'seed', 0, 2 ** 31 - 1), telemetry: writer, sessions: integer(values, 'sessions', 1, 1e9), sessionsPerSecond: integer(values, 'rate', 1, 1e6),
+      signal: stop.signal, ...(values.get('paced') === 'true' ? { clock: realClock } : {}),
+    });
     await writer.close();
     console.error(JSON.stringify(result));
     return 0;

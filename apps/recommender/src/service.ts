@@ -31,12 +31,22 @@ export interface ServiceConfig {
   readonly injectLatencyMs: number;
   /** Fault injection: share of requests answered 503. */
   readonly injectErrorRate: number;
+  /** Clock of the exposures' event times, epoch ms (an accelerated clock in the demo). Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** Faults to inject from now on, as `injectLatencyMs` and `injectErrorRate` set them at start. */
+export interface Faults {
+  readonly latencyMs?: number;
+  readonly errorRate?: number;
 }
 
 export interface RunningService {
   readonly server: Server;
   readonly registry: Registry;
   readonly port: number;
+  /** Changes the injected faults while the service runs (an outage in the demo); fields left out keep their value. */
+  inject(faults: Faults): void;
   /** Readiness false, wait `unreadyDelayMs`, stop accepting, drain within `drainMs`, close the telemetry. Resolves with whether every request in flight finished. */
   shutdown(): Promise<boolean>;
 }
@@ -53,13 +63,15 @@ function remoteModel(base: string): Model {
   };
 }
 
-function delayed(model: Model, ms: number): Model {
-  if (ms <= 0) return model;
-  return (user, k, signal) =>
-    new Promise((resolve, reject) => {
+function delayed(model: Model, faults: Required<Faults>): Model {
+  return (user, k, signal) => {
+    const ms = faults.latencyMs;
+    if (ms <= 0) return model(user, k, signal);
+    return new Promise((resolve, reject) => {
       const timer = setTimeout(() => Promise.resolve(model(user, k, signal)).then(resolve, reject), ms);
       signal.addEventListener('abort', () => (clearTimeout(timer), resolve(undefined)), { once: true });
     });
+  };
 }
 
 /** Starts the service and resolves once it listens. */
@@ -74,11 +86,12 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
 
   const popular = config.upstreams.popular ? remoteModel(config.upstreams.popular) : popularModel(config.models);
   const local = popularModel(config.models);
+  const faults = { latencyMs: config.injectLatencyMs, errorRate: config.injectErrorRate };
   const models: Record<Variant, Model> = {
     popular,
-    personal: delayed(config.upstreams.personal ? remoteModel(config.upstreams.personal) : itemKnnModel(config.models), config.injectLatencyMs),
+    personal: delayed(config.upstreams.personal ? remoteModel(config.upstreams.personal) : itemKnnModel(config.models), faults),
   };
-  const faults = new SeededRandom(config.port);
+  const faultDraws = new SeededRandom(config.port);
   let ready = true;
   readyGauge.set(1);
   let inFlight = 0;
@@ -126,14 +139,14 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     if (!path.startsWith('/recommend/')) return text(res, 404, 'not found: ask GET /recommend/<userId>\n');
     const user = path.slice('/recommend/'.length);
     if (!USER_ID.test(user)) return text(res, 400, 'the user id must be 1 to 64 letters, digits, _ or -, as in /recommend/8212\n');
-    if (config.injectErrorRate > 0 && faults.chance(config.injectErrorRate)) return text(res, 503, 'Service Unavailable (injected fault)\n');
+    if (faults.errorRate > 0 && faultDraws.chance(faults.errorRate)) return text(res, 503, 'Service Unavailable (injected fault)\n');
     recommend(user).then(
       (body) => text(res, 200, body),
       () => text(res, 500, 'recommending failed\n'),
     );
   };
 
-  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 10_000, headersTimeout: 5_000 }, withTelemetry(handler, { metrics, exposures: exposureRecorder({ telemetry: config.telemetry, instance: config.instance }) }));
+  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 10_000, headersTimeout: 5_000 }, withTelemetry(handler, { metrics, exposures: exposureRecorder({ telemetry: config.telemetry, instance: config.instance, ...(config.now ? { now: config.now } : {}) }) }));
   // A malformed request gets the 400 Node writes; it never reaches the handler and never throws.
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -159,5 +172,11 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
       await config.telemetry.close();
       return finished;
     })());
-  return { server, registry, port, shutdown };
+  const inject = (change: Faults): void => {
+    if (change.latencyMs !== undefined && !(change.latencyMs >= 0 && change.latencyMs <= 600_000)) throw new RangeError(`latencyMs must be 0 to 600000 ms; got ${change.latencyMs}`);
+    if (change.errorRate !== undefined && !(change.errorRate >= 0 && change.errorRate <= 1)) throw new RangeError(`errorRate must be a share from 0 to 1; got ${change.errorRate}`);
+    if (change.latencyMs !== undefined) faults.latencyMs = change.latencyMs;
+    if (change.errorRate !== undefined) faults.errorRate = change.errorRate;
+  };
+  return { server, registry, port, inject, shutdown };
 }

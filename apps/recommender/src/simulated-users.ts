@@ -1,5 +1,6 @@
-import { createWorld, SeededRandom, cumulative, type RateEvent, type SimMovie, type SimUser, type WatchEvent, type World } from '@modelwatch/core';
+import { activityMix, createWorld, ratingShiftAt, SeededRandom, type RateEvent, type Scenario, type SimMovie, type SimUser, type TelemetryEvent, type World } from '@modelwatch/core';
 import type { TelemetryWriter } from '@modelwatch/http';
+import { realClock, type SimulatedClock } from './simulated-clock.js';
 
 export interface SimulatedUsersOptions {
   /** The service to call, such as `http://127.0.0.1:8080`. */
@@ -8,14 +9,40 @@ export interface SimulatedUsersOptions {
   readonly seed: number;
   /** Where the `watch` and `rate` lines go: the same stream as the service's exposures. */
   readonly telemetry: TelemetryWriter;
-  /** Sessions started per second of real time. */
+  /** Sessions started per second of the clock's time. */
   readonly sessionsPerSecond: number;
   /** How many sessions to run in all. */
   readonly sessions: number;
-  /** Sessions in flight at most. Default 16. */
+  /** Seed of the users' own draws (who comes, what they take, how they rate), so two runs in one world differ. Default: from `seed`. */
+  readonly drawSeed?: number;
+  /** Sessions waiting for an answer at most. Default 16. */
   readonly concurrency?: number;
-  /** Clock for event times, epoch ms. Default `Date.now`. */
-  readonly now?: () => number;
+  /**
+   * The time the users live in. Given, sessions are paced on it and each
+   * watch minute and rating is written when its time comes (an accelerated
+   * clock makes a day pass in seconds). Absent, sessions are paced in real
+   * time and a session's events are written at once, dated ahead (a load run).
+   */
+  readonly clock?: SimulatedClock;
+  /** What changes the users' behaviour: `rating-shift`, `user-mix` and `under-represented` (its activity) apply; other kinds concern the service, not the users. */
+  readonly scenarios?: readonly Scenario[];
+  /** Told of each session as it ends: the ground truth of what users saw and did. */
+  readonly onSession?: (session: SessionOutcome) => void;
+  /** Aborted: no further session starts, and no further line of a session started is written. */
+  readonly signal?: AbortSignal;
+}
+
+/** One session as the user lived it. */
+export interface SessionOutcome {
+  /** When the user asked, epoch ms on the clock. */
+  readonly time: number;
+  readonly user: SimUser;
+  /** The service's answer: its status, or 0 when the request failed. */
+  readonly status: number;
+  /** The movie taken from the list, if any. */
+  readonly chosen?: SimMovie;
+  readonly minutes: number;
+  readonly rating?: RateEvent['rating'];
 }
 
 export interface SimulatedUsersResult {
@@ -33,61 +60,88 @@ const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
  * activity, asks the service for recommendations, and reacts to the answer
  * with the simulator's behaviour model (the same click, engagement and
  * rating formulas as `createSimulation`'s generator, on the world's true
- * tastes): a movie is chosen from the list with a probability that falls
- * with rank and rises with affinity, watched for a share of its length that
- * rises with affinity, and sometimes rated. The `watch` events (one per
- * minute, event times from the answer on) and the `rate` event are written
- * at once. A better model earns more minutes; a failed answer earns none.
+ * tastes, with its rating shifts and user mix): a movie is chosen from the
+ * list with a probability that falls with rank and rises with affinity,
+ * watched for a share of its length that rises with affinity, and sometimes
+ * rated. A better model earns more minutes; a failed answer earns none.
  */
 export async function runSimulatedUsers(options: SimulatedUsersOptions): Promise<SimulatedUsersResult> {
   const world: World = createWorld({ seed: options.seed });
-  const random = new SeededRandom(options.seed ^ 0x05e75);
-  const activity = cumulative(world.users.map((u) => u.activity));
-  const now = options.now ?? Date.now;
+  const random = new SeededRandom(options.drawSeed ?? options.seed ^ 0x05e75);
+  const scenarios = options.scenarios ?? [];
+  const clock = options.clock ?? realClock;
+  const paced = options.clock !== undefined;
+  const first = clock.now();
+  const mix = activityMix(world, scenarios, first);
   const concurrency = options.concurrency ?? 16;
+  const watching = new Set<Promise<void>>();
   let started = 0;
+  let ran = 0;
   let failed = 0;
   let watchedMinutes = 0;
   let ratings = 0;
-  const t0 = performance.now();
+  const stopped = new Promise<void>((resolve) => options.signal?.addEventListener('abort', () => resolve(), { once: true }));
+  const write = async (event: TelemetryEvent): Promise<void> => {
+    if (paced) await Promise.race([clock.until(event.time), stopped]);
+    if (!options.signal?.aborted) options.telemetry.write(event);
+  };
+  const watch = async (time: number, user: SimUser, chosen: SimMovie): Promise<void> => {
+    const minutes = Math.max(1, Math.round(chosen.length * sigmoid(0.3 + 1.5 * world.affinity(user, chosen) + 0.7 * random.normal())));
+    const rates = random.chance(0.4);
+    const stars = 3.2 + world.affinity(user, chosen) + 0.85 * random.normal();
+    watchedMinutes += minutes;
+    for (let minute = 0; minute < minutes; minute++) {
+      // Stopped: the user leaves mid-film (a paced session can last an hour).
+      if (options.signal?.aborted) return;
+      await write({ kind: 'watch', time: time + minute * MINUTE, user: user.id, movie: chosen.id, minute });
+    }
+    let rating: RateEvent['rating'] | undefined;
+    if (rates && !options.signal?.aborted) {
+      const end = time + minutes * MINUTE;
+      rating = Math.min(5, Math.max(1, Math.round(stars + ratingShiftAt(scenarios, user.attributes, end)))) as RateEvent['rating'];
+      await write({ kind: 'rate', time: end, user: user.id, movie: chosen.id, rating });
+      ratings++;
+    }
+    options.onSession?.({ time, user, status: 200, chosen, minutes, ...(rating ? { rating } : {}) });
+  };
   const session = async (): Promise<void> => {
-    const user = world.users[random.pick(activity)]!;
+    const time = clock.now();
+    const user = world.users[random.pick(mix(time))]!;
     let movies: string[];
     try {
-      const r = await fetch(`${options.url}/recommend/${user.id}`);
+      const r = await fetch(`${options.url}/recommend/${user.id}`, { signal: AbortSignal.timeout(30_000) });
       const body = await r.text();
-      if (!r.ok) throw new Error(String(r.status));
+      if (!r.ok) {
+        failed++;
+        options.onSession?.({ time, user, status: r.status, minutes: 0 });
+        return;
+      }
       movies = body.split(',');
     } catch {
       failed++;
+      options.onSession?.({ time, user, status: 0, minutes: 0 });
       return;
     }
     const chosen = choose(world, user, movies, random);
-    if (!chosen) return;
-    const begin = now();
-    const minutes = Math.max(1, Math.round(chosen.length * sigmoid(0.3 + 1.5 * world.affinity(user, chosen) + 0.7 * random.normal())));
-    for (let minute = 0; minute < minutes; minute++) {
-      const e: WatchEvent = { kind: 'watch', time: begin + minute * MINUTE, user: user.id, movie: chosen.id, minute };
-      options.telemetry.write(e);
+    if (chosen) {
+      const done = watch(clock.now(), user, chosen).finally(() => watching.delete(done));
+      watching.add(done);
     }
-    watchedMinutes += minutes;
-    if (random.chance(0.4)) {
-      const stars = 3.2 + world.affinity(user, chosen) + 0.85 * random.normal();
-      const rating = Math.min(5, Math.max(1, Math.round(stars))) as RateEvent['rating'];
-      options.telemetry.write({ kind: 'rate', time: begin + minutes * MINUTE, user: user.id, movie: chosen.id, rating });
-      ratings++;
-    }
+    else options.onSession?.({ time, user, status: 200, minutes: 0 });
   };
   const worker = async (): Promise<void> => {
-    while (started < options.sessions) {
-      const due = t0 + (started / options.sessionsPerSecond) * 1000 - performance.now();
+    while (started < options.sessions && !options.signal?.aborted) {
+      const due = first + (started / options.sessionsPerSecond) * 1000;
       started++;
-      if (due > 0) await new Promise((r) => setTimeout(r, due));
+      await clock.until(due);
+      if (options.signal?.aborted) break;
+      ran++;
       await session();
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { sessions: started, failed, watchedMinutes, ratings };
+  while (watching.size > 0) await Promise.all(watching);
+  return { sessions: ran, failed, watchedMinutes, ratings };
 }
 
 function choose(world: World, user: SimUser, movies: readonly string[], random: SeededRandom): SimMovie | undefined {

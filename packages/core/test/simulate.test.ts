@@ -1,7 +1,7 @@
 import { lastValueFrom, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { assignVariant, createSimulation, formatLogLine, parseLogLine, simulate, type RecommendationEvent, type TelemetryEvent } from '../src/index.js';
+import { activityMix, assignVariant, createSimulation, createWorld, formatLogLine, parseLogLine, ratingShiftAt, simulate, type RecommendationEvent, type Scenario, type TelemetryEvent } from '../src/index.js';
 
 const HOUR = 3_600_000;
 const start = Date.UTC(2026, 0, 1);
@@ -124,5 +124,38 @@ describe('simulate', () => {
     expect(() => createSimulation({ seed: 1, sessionsPerMinute: 0 })).toThrow(/sessionsPerMinute must be positive/);
     expect(() => createSimulation({ seed: 1, instances: [] })).toThrow(/at least one serving instance/);
     expect(() => createSimulation({ seed: 1, users: 0 })).toThrow(/at least one user/);
+  });
+});
+
+describe('ratingShiftAt and activityMix, the behaviour the simulated users over HTTP share with the generator', () => {
+  const t = Date.UTC(2026, 0, 1, 12);
+  it('adds every shift that has begun and covers the group, a gradual one in proportion', () => {
+    const scenarios: Scenario[] = [
+      { kind: 'rating-shift', at: t, delta: -0.8 },
+      { kind: 'rating-shift', at: t, delta: -1, rampMs: 3_600_000, group: { gender: 'F' } },
+    ];
+    expect(ratingShiftAt(scenarios, { gender: 'M', age: '25-34', occupation: 'writer' }, t - 1)).toBe(0);
+    expect(ratingShiftAt(scenarios, { gender: 'M', age: '25-34', occupation: 'writer' }, t + 1_800_000)).toBeCloseTo(-0.8, 12);
+    expect(ratingShiftAt(scenarios, { gender: 'F', age: '25-34', occupation: 'writer' }, t + 1_800_000)).toBeCloseTo(-1.3, 12);
+    expect(ratingShiftAt(scenarios, { gender: 'F', age: '25-34', occupation: 'writer' }, t + 7_200_000)).toBeCloseTo(-1.8, 12);
+  });
+
+  it("weights a group's users by the user-mix and under-represented scenarios from when each begins", () => {
+    const world = createWorld({ seed: 3, users: 200 });
+    const mix = activityMix(world, [{ kind: 'under-represented', group: { gender: 'F' }, activity: 0.25 }, { kind: 'user-mix', at: t, group: { gender: 'F' }, activity: 8 }], t - 3_600_000);
+    const share = (cdf: Float64Array): number => {
+      let f = 0;
+      for (let i = 0; i < world.users.length; i++) if (world.users[i]!.attributes['gender'] === 'F') f += cdf[i]! - (i > 0 ? cdf[i - 1]! : 0);
+      return f / cdf[cdf.length - 1]!;
+    };
+    const before = share(mix(t - 1));
+    const after = share(mix(t));
+    const plain = share(activityMix(world, [], t)(t));
+    expect(before).toBeLessThan(plain);
+    expect(after).toBeGreaterThan(plain);
+    // The odds of drawing a woman move by the activity factors: 0.25 before, 0.25 × 8 = 2 after.
+    const odds = (p: number) => p / (1 - p);
+    expect(odds(before) / odds(plain)).toBeCloseTo(0.25, 10);
+    expect(odds(after) / odds(plain)).toBeCloseTo(2, 10);
   });
 });

@@ -1,5 +1,6 @@
 import type { UserAttributes } from '../events.js';
 import type { Experiment } from '../assignment/assign-variant.js';
+import { cumulative } from '../random.js';
 import type { Recommender } from './recommenders.js';
 import type { World } from './world.js';
 
@@ -202,4 +203,68 @@ export function groundTruth(scenarios: readonly Scenario[], start: number): Grou
     }
   });
   return { changes: changes.sort((a, b) => a.at - b.at) };
+}
+
+/**
+ * How many stars the rating-shift scenarios add to a rating by a user with
+ * these attributes at `time`: the sum of every shift that has begun and
+ * covers the user's group, a gradual one in proportion to how far its ramp
+ * has gone. The simulator's generator and the simulated users over HTTP
+ * both rate with it.
+ *
+ * @example
+ * ```ts
+ * const drop: Scenario = { kind: 'rating-shift', at: Date.UTC(2026, 0, 1, 12), delta: -0.8 };
+ * ratingShiftAt([drop], { gender: 'F', age: '25-34', occupation: 'writer' }, Date.UTC(2026, 0, 1, 13)); // -0.8
+ * ratingShiftAt([drop], { gender: 'F', age: '25-34', occupation: 'writer' }, Date.UTC(2026, 0, 1, 11)); // 0
+ * ```
+ */
+export function ratingShiftAt(scenarios: readonly Scenario[], attributes: UserAttributes, time: number): number {
+  let shift = 0;
+  for (const sc of scenarios) {
+    if (sc.kind !== 'rating-shift' || time < sc.at || (sc.group && !inGroup(attributes, sc.group))) continue;
+    shift += sc.delta * (sc.rampMs ? Math.min(1, (time - sc.at) / sc.rampMs) : 1);
+  }
+  return shift;
+}
+
+/**
+ * Who starts a session when: the cumulative activity weights of the world's
+ * users at `time`, after the user-mix and under-represented scenarios that
+ * have begun by then (`start` stands in for an absent `at`). Pick a user with
+ * `random.pick(mix(time))`. The weights are built once per period between
+ * changes, so a call costs a binary search.
+ *
+ * @example
+ * ```ts
+ * const world = createWorld({ seed: 1 });
+ * const mix = activityMix(world, [{ kind: 'under-represented', group: { gender: 'F' } }], Date.UTC(2026, 0, 1));
+ * const user = world.users[new SeededRandom(1).pick(mix(Date.UTC(2026, 0, 1, 9)))]!;
+ * ```
+ */
+export function activityMix(world: World, scenarios: readonly Scenario[], start: number): (time: number) => Float64Array {
+  const changes = scenarios.filter((s) => s.kind === 'user-mix' || s.kind === 'under-represented');
+  const times = [...new Set([start, ...changes.map((s) => Math.max(start, s.at ?? start))])].sort((a, b) => a - b);
+  const cdfs = times.map((t) =>
+    cumulative(
+      world.users.map((u) => {
+        let w = u.activity;
+        for (const s of changes) {
+          if ((s.at ?? start) > t || !inGroup(u.attributes, s.group)) continue;
+          w *= s.kind === 'user-mix' ? s.activity : (s.activity ?? 0.3);
+        }
+        return w;
+      }),
+    ),
+  );
+  return (time) => {
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (times[mid]! <= time) lo = mid + 1;
+      else hi = mid;
+    }
+    return cdfs[Math.max(0, lo - 1)]!;
+  };
 }

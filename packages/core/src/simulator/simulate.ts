@@ -4,7 +4,7 @@ import type { RateEvent, RecommendationEvent, TelemetryEvent, WatchEvent } from 
 import { MinHeap } from '../internal/min-heap.js';
 import { cumulative, SeededRandom } from '../random.js';
 import { latentFactorRecommender, type Recommender } from './recommenders.js';
-import { groundTruth, inGroup, type ExperimentScenario, type GroundTruth, type Scenario } from './scenario.js';
+import { activityMix, groundTruth, inGroup, ratingShiftAt, type ExperimentScenario, type GroundTruth, type Scenario } from './scenario.js';
 import { createWorld, type SimMovie, type SimUser, type World, type WorldOptions } from './world.js';
 
 /**
@@ -184,9 +184,8 @@ class EventGenerator implements IterableIterator<TelemetryEvent> {
   private readonly meanGap: number;
   private readonly recommender: Recommender;
   private readonly popularityCdf: Float64Array;
-  /** Activity CDFs, one per period between user-mix changes, and the times the periods start. */
-  private readonly mixTimes: number[];
-  private readonly mixCdfs: Float64Array[];
+  /** Activity CDF at a time, after the user-mix changes. */
+  private readonly mix: (time: number) => Float64Array;
   private readonly underServed: { at: number; test: (u: SimUser) => boolean; recommender: Recommender }[];
   private readonly experiments: { scenario: ExperimentScenario; recommenders: Map<string, Recommender>; variantOf: Map<string, string | undefined> }[];
   private nextArrival: number;
@@ -210,20 +209,7 @@ class EventGenerator implements IterableIterator<TelemetryEvent> {
     this.recommender = (options.recommender ?? ((w: World) => latentFactorRecommender(w, { seed: options.seed })))(world);
     this.popularityCdf = cumulative(world.movies.map((m) => m.popularity));
 
-    const mixChanges = scenarios.filter((s) => s.kind === 'user-mix' || s.kind === 'under-represented');
-    this.mixTimes = [...new Set([start, ...mixChanges.map((s) => Math.max(start, s.at ?? start))])].sort((a, b) => a - b);
-    this.mixCdfs = this.mixTimes.map((t) =>
-      cumulative(
-        world.users.map((u) => {
-          let w = u.activity;
-          for (const s of mixChanges) {
-            if ((s.at ?? start) > t || !inGroup(u.attributes, s.group)) continue;
-            w *= s.kind === 'user-mix' ? s.activity : (s.activity ?? 0.3);
-          }
-          return w;
-        }),
-      ),
-    );
+    this.mix = activityMix(world, scenarios, start);
     this.underServed = scenarios.flatMap((s) =>
       s.kind === 'under-represented'
         ? [{ at: s.at ?? start, test: (u: SimUser) => inGroup(u.attributes, s.group), recommender: latentFactorRecommender(world, { noise: s.noise ?? 1.5, seed: options.seed }) }]
@@ -265,8 +251,7 @@ class EventGenerator implements IterableIterator<TelemetryEvent> {
   /** A session starts with a recommendation request; the user may then watch and rate. */
   private startSession(time: number): RecommendationEvent {
     const random = this.random;
-    const mix = this.mixCdfs[upperBound(this.mixTimes, time) - 1]!;
-    const user = this.world.users[random.pick(mix)]!;
+    const user = this.world.users[random.pick(this.mix(time))]!;
     const instance = this.instances[random.int(this.instances.length)]!;
     let errorRate = this.baseErrorRate;
     let latencyFactor = 1;
@@ -331,24 +316,8 @@ class EventGenerator implements IterableIterator<TelemetryEvent> {
 
   private rate(s: Session): RateEvent {
     let stars = 3.2 + this.world.affinity(s.user, s.movie) + 0.85 * this.random.normal();
-    for (const sc of this.scenarios) {
-      if (sc.kind !== 'rating-shift' || s.time < sc.at || (sc.group && !inGroup(s.user.attributes, sc.group))) continue;
-      const ramp = sc.rampMs ? Math.min(1, (s.time - sc.at) / sc.rampMs) : 1;
-      stars += sc.delta * ramp;
-    }
+    stars += ratingShiftAt(this.scenarios, s.user.attributes, s.time);
     const rating = Math.min(5, Math.max(1, Math.round(stars))) as RateEvent['rating'];
     return { kind: 'rate', time: s.time, user: s.user.id, movie: s.movie.id, rating };
   }
-}
-
-/** Index of the first element greater than `x` in an ascending array. */
-function upperBound(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -5,7 +5,7 @@ import { from, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrometheusSink, findingLabels, metricsHandler } from '../../src/index.js';
 import { driftFinding, experimentFinding, fairnessFinding } from '../support/findings.js';
-import { startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
+import { startPrometheus, type RunningPrometheus } from '#test-support';
 
 const CAP = 100;
 const ONE_MB = 'x'.repeat(1_000_000);

@@ -4,7 +4,7 @@ import { createKafkaSourceStats } from '@modelwatch/core';
 import { Registry } from 'prom-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPrometheusSink } from '../../src/index.js';
-import { ensurePrometheus } from '../support/prometheus.js';
+import { ensurePrometheus } from '#test-support';
 import { dashboardPanels, dashboardQueries, monitoringDir, recordedNames, ruleFiles, ruleTestFiles } from '../support/monitoring.js';
 
 // The shipped Prometheus configuration, rules and dashboard, checked with

@@ -6,7 +6,7 @@ import { lastValueFrom, share, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrometheusSink, metricsHandler } from '../../src/index.js';
 import { dashboardQueries, ruleFiles } from '../support/monitoring.js';
-import { startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
+import { startPrometheus, type RunningPrometheus } from '#test-support';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

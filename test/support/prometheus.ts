@@ -2,7 +2,9 @@
 // `prometheus` package (server and promtool) when it is missing, then runs
 // the server binary itself on a free loopback port with a temporary data
 // directory, never relying on the package's systemd service.
-import { ensureAptPackage, freePort, which } from '#test-support';
+import { ensureAptPackage } from './apt-install.js';
+import { freePort } from './ports.js';
+import { which } from './which.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
