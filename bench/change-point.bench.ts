@@ -105,9 +105,14 @@ function main(): void {
       delay: calibrated.filter((c) => c.spec.river).map((c) => ({ label: c.spec.label, detector: c.spec.river, options: c.options, prefix: `delay-${c.spec.kind}-` })),
     };
     writeFileSync(`${DATA}/river-bench-config.json`, JSON.stringify(config));
-    console.log('Running River on the same streams...');
+    console.log('Running River on the same streams (then each detector timed alone in its own process)...');
     execFileSync(PYTHON, ['bench/river/bench_river.py', STREAMS, `${DATA}/river-bench-config.json`, `${DATA}/river-bench.json`], { stdio: 'inherit', env: { ...process.env, PYTHONPATH: 'bench/river' } });
     river = JSON.parse(readFileSync(`${DATA}/river-bench.json`, 'utf8')) as typeof river;
+    // Time per update again, one River detector per process (as ours), the loop inside a function: these figures are the ones compared.
+    for (const t of config.timing) {
+      const out = execFileSync(PYTHON, ['bench/river/time_river.py', STREAMS, t.detector!, JSON.stringify(t.options), t.stream, String(t.limit), String(t.repeats)], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: 'bench/river' } });
+      river!.timing[t.label] = (JSON.parse(out) as { ns: number }).ns;
+    }
   } else console.log(`(no ${PYTHON}: River's side skipped)`);
 
   console.log(`\n(1) Time per update, ${TIMING_LENGTH.toLocaleString()}-value streams${river ? `; River ${river.river} on Python ${river.python}` : ''}`);
@@ -117,6 +122,7 @@ function main(): void {
     const o = ours.get(spec.label)!.ns;
     console.log(`${spec.label.padEnd(15)} ${o.toFixed(1).padStart(14)}   ${r === undefined ? '      (none)' : r.toFixed(1).padStart(15)}   ${r === undefined ? '' : `${(r / o).toFixed(1)}×`}`);
   }
+  console.log(JSON.stringify({ bench: 'change-point', timingLength: TIMING_LENGTH, targetArl: TARGET_ARL, river: river ? { version: river.river, python: river.python } : null, perUpdate: Object.fromEntries(specs.map((spec) => { const r = spec.river && river ? river.timing[spec.label] : undefined; const o = ours.get(spec.label)!.ns; return [spec.label, { oursNs: o, riverNs: r ?? null, ratio: r === undefined ? null : r / o }]; })) }));
   const adwin = ours.get('adwin')!.ns;
   console.log('\nWhere ADWIN’s time goes (ns/update):');
   console.log(`  ours: inserting and merging buckets ${adwinInsertOnly.toFixed(1)}, testing every cut each 32 values ${(adwin - adwinInsertOnly).toFixed(1)} (amortised), total ${adwin.toFixed(1)}`);
