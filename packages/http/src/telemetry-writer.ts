@@ -1,4 +1,4 @@
-import { formatLogLine, toKafka, type KafkaProducerLike, type TelemetryEvent } from '@modelwatch/core';
+import { formatLogLine, toKafka, type KafkaOutgoingMessage, type KafkaProducerLike, type TelemetryEvent } from '@modelwatch/core';
 import { Subject, type Observable } from 'rxjs';
 
 /**
@@ -12,7 +12,7 @@ import { Subject, type Observable } from 'rxjs';
 export interface TelemetryWriterStats {
   /** Events handed to `write`. */
   readonly written: number;
-  /** Events written after `close`, or lost in a send the broker refused. */
+  /** Events written after `close`, lost in a send the broker refused, or with no log line (`formatLogLine` refused them: a fractional time, an id with a delimiter). */
   readonly lost: number;
 }
 
@@ -54,6 +54,17 @@ export interface MemoryTelemetry extends TelemetryWriter {
 class Counts implements TelemetryWriterStats {
   written = 0;
   lost = 0;
+
+  /** The event's log line, or undefined (counted as lost) when the format cannot hold it: `write` never throws. */
+  line(event: TelemetryEvent): string | undefined {
+    this.written++;
+    try {
+      return formatLogLine(event);
+    } catch {
+      this.lost++;
+      return undefined;
+    }
+  }
 }
 
 /**
@@ -75,9 +86,10 @@ export function memoryTelemetry(): MemoryTelemetry {
     lines: lines.asObservable(),
     stats,
     write(event) {
-      stats.written++;
+      const line = stats.line(event);
+      if (line === undefined) return;
       if (lines.closed || lines.isStopped) stats.lost++;
-      else lines.next(formatLogLine(event));
+      else lines.next(line);
     },
     async close() {
       lines.complete();
@@ -123,13 +135,13 @@ export interface KafkaTelemetryOptions {
  */
 export function kafkaTelemetry(producer: KafkaProducerLike, options: KafkaTelemetryOptions): TelemetryWriter {
   const stats = new Counts();
-  let events = new Subject<TelemetryEvent>();
+  let events = new Subject<KafkaOutgoingMessage>();
   let pending = 0;
   let closing: Promise<void> | undefined;
   let drained: () => void = () => {};
   const start = (): void => {
     const batch = events;
-    batch.pipe(toKafka(producer, { topic: options.topic, encode: (e) => ({ key: e.user, value: formatLogLine(e) }), batchSize: options.batchSize ?? 500, lingerMs: options.lingerMs ?? 20 })).subscribe({
+    batch.pipe(toKafka(producer, { topic: options.topic, encode: (message) => message, batchSize: options.batchSize ?? 500, lingerMs: options.lingerMs ?? 20 })).subscribe({
       next: (published) => (pending -= published.count),
       error: (e: unknown) => {
         stats.lost += pending;
@@ -137,7 +149,7 @@ export function kafkaTelemetry(producer: KafkaProducerLike, options: KafkaTeleme
         options.onError?.(e instanceof Error ? e : new Error(String(e)));
         if (closing) drained();
         else {
-          events = new Subject<TelemetryEvent>();
+          events = new Subject<KafkaOutgoingMessage>();
           start();
         }
       },
@@ -148,13 +160,14 @@ export function kafkaTelemetry(producer: KafkaProducerLike, options: KafkaTeleme
   return {
     stats,
     write(event) {
-      stats.written++;
+      const value = stats.line(event);
+      if (value === undefined) return;
       if (closing) {
         stats.lost++;
         return;
       }
       pending++;
-      events.next(event);
+      events.next({ key: event.user, value });
     },
     close() {
       closing ??= new Promise<void>((resolve) => {
@@ -181,9 +194,10 @@ export function streamTelemetry(stream: NodeJS.WritableStream): TelemetryWriter 
   return {
     stats,
     write(event) {
-      stats.written++;
+      const line = stats.line(event);
+      if (line === undefined) return;
       if (closed) stats.lost++;
-      else stream.write(`${formatLogLine(event)}\n`);
+      else stream.write(`${line}\n`);
     },
     close() {
       closed = true;
