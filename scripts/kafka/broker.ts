@@ -78,7 +78,8 @@ export async function provisionKafka(log: (line: string) => void = console.log):
   return libs;
 }
 
-function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1 (asked of the kernel, then released), for the broker and the servers the tests start. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -1,14 +1,2 @@
-// Ports for the servers the tests start.
-import { createServer } from 'node:net';
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+// Ports for the servers the tests start: the broker script's free-port finder.
+export { freePort } from '../../scripts/kafka/broker.js';
