@@ -1,5 +1,5 @@
 import { attributeExposures, eventTimeWindow, fanOut, telemetryEvents, type ExposureOutcome, type FairnessFinding, type RateEvent, type RecordSource, type TelemetryEvent, type WindowBounds, type WindowResult, type WindowSpec } from '@modelwatch/core';
-import { concatMap, concatWith, defer, EMPTY, filter, from, map, merge, pipe, subscribeOn, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { concatMap, concatWith, defer, EMPTY, filter, from, map, merge, pipe, subscribeOn, tap, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { checkTolerances, fairnessFindings, type FairnessTolerances } from './fairness-findings.js';
 import { fairnessReplicates, fairnessReport, type FairnessReport, type FairnessReportOptions } from './fairness-report.js';
 import type { RatingPrediction } from './rating-prediction.js';
@@ -40,7 +40,10 @@ export interface FairnessMonitorOptions<R = TelemetryEvent | RatingPrediction> e
    * them: the monitor reads them instead of attributing a second time
    * (the same results, one attribution's cost saved). Give the shared
    * attribution the source to acknowledge records; `source` is not taken
-   * here. Default false.
+   * here, so the windows keep one watermark over what they read: use it on
+   * plain events or on one partition's records, not on several partitions
+   * read as a client interleaves them (give `source` instead, and the
+   * windows follow each partition). Default false.
    */
   readonly attributed?: boolean;
   /** Cut-off of hit rate, precision@k, recall@k and NDCG@k. Default 10. */
@@ -174,13 +177,20 @@ export function fairnessSummaries<R = TelemetryEvent | RatingPrediction>(options
   // The metric frames' bootstrap replicates are tallied as observations arrive.
   const replicates = fairnessReplicates(options);
   const { source: _source, attributed: _attributed, ...spec } = options;
+  // With partitioned records (Kafka), the window follows each partition's progress as the records' other windows do:
+  // one partition read ahead of another must not make the other's ratings and outcomes late. An observation belongs to
+  // the partition of the record being delivered when it reaches the window (a rating is that record's; an outcome is
+  // released by it and dated a horizon or more before it, so it never moves that partition on).
+  const partitionOf = !options.attributed && source.partition;
   return (records) => {
+    let delivering: string | number = 0;
+    const timing = partitionOf ? { partition: () => delivering, ...(source.partitions && { partitions: source.partitions }) } : {};
     const observations: Observable<FairnessObservation> = options.attributed
       ? (records as unknown as Observable<AttributedInput>).pipe(
           filter((r) => isOutcome(r) || isRatingInput(r)),
           map((r) => (isOutcome(r) ? exposureObservation(r) : (r as RateEvent | RatingPrediction))),
         )
-      : records.pipe(
+      : (partitionOf ? records.pipe(tap((r) => (delivering = partitionOf(r)))) : records).pipe(
           fanOut((shared) =>
             merge(
               // Subscribed first, so an outcome reaches the window before the event that released it.
@@ -196,6 +206,7 @@ export function fairnessSummaries<R = TelemetryEvent | RatingPrediction>(options
     return observations.pipe(
       eventTimeWindow<FairnessObservation, UserSummaries, UserSummaries>({
         ...spec,
+        ...timing,
         outOfOrderness: options.horizon + outOfOrderness,
         create: () => new UserSummaries({ k, replicates }),
         add: (summaries, o) => summaries.add(o),
