@@ -179,9 +179,14 @@ export function kafkaTelemetry(producer: KafkaProducerLike, options: KafkaTeleme
   };
 }
 
+/** Lines a {@link streamTelemetry} gathers before one write, in characters. */
+const STREAM_BATCH = 65_536;
+
 /**
  * Writes the telemetry as log lines to a byte stream (standard output, a
- * file), for a container whose log collector ships them on.
+ * file), for a container whose log collector ships them on. The lines of
+ * one turn of the event loop go out in one write (standard output to a file
+ * is a system call per write), at most 64 KiB each.
  *
  * @example
  * ```ts
@@ -191,16 +196,33 @@ export function kafkaTelemetry(producer: KafkaProducerLike, options: KafkaTeleme
 export function streamTelemetry(stream: NodeJS.WritableStream): TelemetryWriter {
   const stats = new Counts();
   let closed = false;
+  let pending = '';
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    stream.write(pending);
+    pending = '';
+  };
   return {
     stats,
     write(event) {
       const line = stats.line(event);
       if (line === undefined) return;
-      if (closed) stats.lost++;
-      else stream.write(`${line}\n`);
+      if (closed) {
+        stats.lost++;
+        return;
+      }
+      pending += `${line}\n`;
+      if (pending.length >= STREAM_BATCH) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
     },
     close() {
       closed = true;
+      flush();
       return new Promise<void>((resolve) => stream.write('', () => resolve()));
     },
   };
