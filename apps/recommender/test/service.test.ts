@@ -63,6 +63,28 @@ describe('GET /recommend/:userId', () => {
     for (const line of lines) expect(parseLogLine(line)).toMatchObject({ kind: 'recommendation', instance: 'rec-1:8082', status: 200 });
   });
 
+  it('a kept item-kNN answer is the computed one (no cache, a cache of one user that evicts at every new user, the default), sent with a Content-Length in one piece', async () => {
+    const users = Object.keys(models.history).slice(0, 30);
+    const answersOf = async (answerCache?: number): Promise<string[]> => {
+      const { url } = await start({ serve: 'personal', ...(answerCache === undefined ? {} : { answerCache }) });
+      const bodies: string[] = [];
+      for (const user of [...users, ...users.slice(0, 10).reverse(), ...users]) {
+        const r = await fetch(`${url}/recommend/${user}`);
+        expect(r.headers.get('transfer-encoding')).toBeNull();
+        const body = await r.text();
+        expect(Number(r.headers.get('content-length'))).toBe(Buffer.byteLength(body));
+        bodies.push(body);
+      }
+      return bodies;
+    };
+    const computed = await answersOf(0);
+    const knn = itemKnnModel(models);
+    expect(computed.slice(0, users.length)).toEqual(users.map((u) => (knn(u, 20, new AbortController().signal) as readonly string[]).join(',')));
+    expect(await answersOf(1)).toEqual(computed);
+    expect(await answersOf()).toEqual(computed);
+    await expect(start({ answerCache: -1 })).rejects.toThrow('answerCache must be a whole number of users');
+  });
+
   it('a malformed id gets a 400 that says what an id is; an unknown user the popular list', async () => {
     const { url, service } = await start({ serve: 'personal' });
     const bad = await fetch(`${url}/recommend/${encodeURIComponent('8 2,1')}`);
