@@ -32,7 +32,7 @@ export const isWorker = (): boolean => cluster.isWorker;
  * too, so it reads as the number of ready workers), forks a new worker when one
  * dies, and on SIGTERM or SIGINT passes SIGTERM to every worker, each of which
  * drains. Resolves with the exit code once every worker has exited: 0 when all
- * exited 0, 1 when one failed or a worker died before it listened (a port in
+ * the drained ones exited 0, 1 when one of them failed or a worker died before it listened (a port in
  * use, a bad model file: forking again would fail again).
  */
 export function runWorkers(count: number, log: (line: string) => void): Promise<number> {
@@ -58,14 +58,15 @@ export function runWorkers(count: number, log: (line: string) => void): Promise<
   return new Promise<number>((resolve) => {
     cluster.on('exit', (worker, code, signal) => {
       const started = listened.delete(worker);
-      if (code !== 0) failed = true;
       if (!stopping && started) {
         log(`worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); forking another`);
         fork();
         return;
       }
+      if (stopping && code !== 0) failed = true;
       if (!stopping) {
         log(`worker ${worker.process.pid} exited (${signal ?? `code ${code}`}) before it listened; stopping the others`);
+        failed = true;
         stop();
       }
       if (Object.keys(cluster.workers ?? {}).length === 0) resolve(failed ? 1 : 0);

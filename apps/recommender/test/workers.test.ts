@@ -1,7 +1,8 @@
 // `serve --workers=N` as a real process: N workers share the port, /metrics
 // answers every worker's counts summed whichever worker is scraped, each worker
 // logs its own telemetry (whole lines on one shared pipe), and SIGTERM drains
-// every worker, answering the request in flight, before the primary exits 0.
+// every worker, answering the request in flight, before the primary exits 0;
+// a worker that dies is replaced.
 import { freePort } from '#test-support';
 import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -51,6 +52,20 @@ describe('serve --workers=2', () => {
     const lines = p.stdout().trim().split('\n');
     const logged = lines.map((l) => parseLogLine(l)).filter((e) => e.kind === 'recommendation').map((e) => e.user);
     expect(logged.sort()).toEqual([...users, '41'].sort());
+  }, 90_000);
+
+  it('forks a new worker when one dies, keeps answering, and still exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const p = startProcess([`--port=${port}`, '--host=127.0.0.1', `--model-file=${models}`, '--workers=2', '--telemetry=none']);
+    await p.ready(port);
+    const workers = (): number[] => [...p.stderr().matchAll(/worker (\d+) listening/g)].map((m) => Number(m[1]));
+    await expect.poll(() => workers().length, { timeout: 30_000 }).toBe(2);
+    process.kill(workers()[0]!, 'SIGKILL');
+    await expect.poll(() => workers().length, { timeout: 30_000 }).toBe(3);
+    expect(p.stderr()).toMatch(/worker \d+ exited \(SIGKILL\); forking another/);
+    await expect.poll(async () => metric(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), 'recommender_ready'), { timeout: 30_000 }).toBe(2);
+    expect((await fetch(`http://127.0.0.1:${port}/recommend/7`)).status).toBe(200);
+    expect(await p.stop()).toBe(0);
   }, 90_000);
 
   it('a worker that cannot listen stops the others and the primary exits 1; a bad count is a usage error', async () => {
