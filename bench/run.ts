@@ -31,6 +31,7 @@ const benches: Bench[] = [
   { name: 'soak', row: '5. memory, whole pipeline with bad records (soak, as it is)', args: [...tsx, 'bench/soak.bench.ts', '2000000'], summary: /heap|events\/s|FAIL/, seeds: 'simulation 7, bad records 11', goal: 'heap flat, every check ok' },
   { name: 'kafka', row: '6. fromKafka + decode vs raw client loop', args: [...tsx, 'bench/kafka.bench.ts', '300000', '2'], summary: /^best|skipped/, seeds: 'simulation 5', goal: '≥ 0.90 of raw' },
   { name: 'serving', row: '7. /recommend vs Flask + gunicorn', args: [...tsx, 'bench/serving.bench.ts', '8', '3', '64'], summary: /^median|^node \/ flask/, seeds: 'models: train seed 1; users 1..2200', goal: '≥ 5× Flask, lower p99' },
+  { name: 'serving-monitor', row: '7b. the monitor\'s events/s on the serving stream', args: [...tsx, 'bench/serving-monitor.bench.ts', '6', '3'], pinned: true, summary: /^monitor:|lines, /, seeds: 'simulation 1 (world of `monitor run`)', goal: '—' },
   { name: 'report', row: '8. report: month vs day', args: [...tsx, 'bench/report.bench.ts', '2000000', '300000'], summary: /^report|^day|^month|^goal/, seeds: 'simulation 1, 2, 3', goal: 'month ≤ 2 MB, loaded < 2 s' },
   { name: 'parse', row: 'parse vs JSON.parse', args: [...tsx, 'bench/parse-log-line.bench.ts', '1000000', '5'], summary: /ratio|best|lines\/s/i, seeds: 'simulation 1', goal: 'faster than JSON.parse' },
   { name: 'window-operators', row: 'window operator shapes', args: [...tsx, 'bench/window-operators.bench.ts', '2'], summary: /.+/, seeds: 'fixed pool', goal: 'see the bench' },

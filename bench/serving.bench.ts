@@ -1,11 +1,12 @@
 // Serving: GET /recommend/<id> requests per second with p50 and p99 at a fixed
-// concurrency, the Node service (apps/recommender, one process) against the
+// concurrency, the Node service (apps/recommender, as many processes as gunicorn has workers) against the
 // student team's stack (the same two models from the same model file, Flask
 // under gunicorn, bench/serving/flask_app.py), on the same machine in the same
 // run. Load: Debian's wrk on 127.0.0.1 (bench/serving/users.lua walks 2,200
 // user ids). Rounds alternate between the two; medians and spreads are printed,
 // and a last line of JSON for bench/run.ts.
-//   node --import tsx bench/serving.bench.ts [seconds=8] [rounds=3] [connections=64]
+// Both keep each user's item-kNN answer, up to answer-cache users (0: both compute every answer).
+//   node --import tsx bench/serving.bench.ts [seconds=8] [rounds=3] [connections=64] [answer-cache=10000]
 // Needs `npm run build` (apps/recommender/dist) and bench/.venv with flask and gunicorn (bench/run.ts makes it).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { resolve } from 'node:path';
 const seconds = Number(process.argv[2] ?? 8);
 const rounds = Number(process.argv[3] ?? 3);
 const connections = Number(process.argv[4] ?? 64);
+const answerCache = Number(process.argv[5] ?? 10_000);
 const models = resolve('bench/.data/models.json');
 const workers = availableParallelism();
 mkdirSync('bench/.data', { recursive: true });
@@ -29,10 +31,10 @@ async function ready(url: string): Promise<void> {
 }
 
 const stacks: { name: string; port: number; start: () => ChildProcess }[] = [
-  // Telemetry on stdout (the default: one recommendation line per answer), sent to /dev/null; one process.
-  { name: 'node', port: 8191, start: () => spawn(process.execPath, ['apps/recommender/dist/main.js', `--model-file=${models}`, '--port=8191', '--host=127.0.0.1'], { stdio: 'ignore' }) },
+  // Telemetry on stdout (the default: one recommendation line per answer), sent to /dev/null; as many worker processes as gunicorn's.
+  { name: 'node', port: 8191, start: () => spawn(process.execPath, ['apps/recommender/dist/main.js', `--model-file=${models}`, '--port=8191', '--host=127.0.0.1', `--workers=${workers}`, `--answer-cache=${answerCache}`], { stdio: 'ignore' }) },
   // gunicorn: one worker per core, gthread with 8 threads each so connections are kept alive; the same line logged per answer.
-  { name: 'flask', port: 8192, start: () => spawn('bench/.venv/bin/gunicorn', ['-w', String(workers), '-k', 'gthread', '--threads', '8', '-b', '127.0.0.1:8192', '--chdir', 'bench/serving', 'flask_app:app'], { stdio: 'ignore', env: { ...process.env, MODEL_FILE: models } }) },
+  { name: 'flask', port: 8192, start: () => spawn('bench/.venv/bin/gunicorn', ['-w', String(workers), '-k', 'gthread', '--threads', '8', '-b', '127.0.0.1:8192', '--chdir', 'bench/serving', 'flask_app:app'], { stdio: 'ignore', env: { ...process.env, MODEL_FILE: models, ANSWER_CACHE: String(answerCache) } }) },
 ];
 
 interface Sample { rps: number; p50: number; p99: number; errors: number }
@@ -68,7 +70,7 @@ try {
   const f = summary.flask!;
   console.log(`median: node ${n.rps.toFixed(0)} requests/s (p50 ${n.p50.toFixed(1)} ms, p99 ${n.p99.toFixed(1)} ms), flask ${f.rps.toFixed(0)} requests/s (p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms)`);
   console.log(`node / flask throughput ${median(ratios).toFixed(2)}x (rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}); goal ≥ 5x with a lower p99: ${median(ratios) >= 5 && n.p99 < f.p99 ? 'met' : 'missed'}`);
-  console.log(JSON.stringify({ bench: 'serving', connections, seconds, rounds, gunicorn: { workers, workerClass: 'gthread', threads: 8 }, node: { processes: 1 }, summary, ratio: { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) } }));
+  console.log(JSON.stringify({ bench: 'serving', connections, seconds, rounds, answerCache, gunicorn: { workers, workerClass: 'gthread', threads: 8 }, node: { workers }, summary, ratio: { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) } }));
 } finally {
   stop();
 }

@@ -3,7 +3,9 @@ two models from the same model file (`recommender train --out models.json`),
 users split by SHA-256 as @modelwatch/core's assignVariant does (salt
 `recommender-v1`, half each), the classic contract (20 ids, comma-separated),
 and every answer logged as a `recommendation` line on stdout, as the Node
-service does. The kNN is numpy, the fastest plain way to write it in Python.
+service does. The kNN is numpy, the fastest plain way to write it in Python;
+its answers are kept per user with the same bound as the Node service's
+(ANSWER_CACHE, default 10,000 users; 0 keeps none), the models being fixed.
 
     MODEL_FILE=models.json bench/.venv/bin/gunicorn -w 2 -k gthread --threads 8 -b 127.0.0.1:8090 --chdir bench/serving flask_app:app
 """
@@ -13,6 +15,7 @@ import os
 import re
 import sys
 import time
+from functools import lru_cache
 from datetime import datetime, timezone
 
 import numpy as np
@@ -41,6 +44,7 @@ def variant(user: str) -> str:
     return "popular" if bucket < 5_000 else "personal"
 
 
+@lru_cache(maxsize=int(os.environ.get("ANSWER_CACHE", "10000")))
 def item_knn(user: str):
     seen = history.get(user)
     if seen is None:

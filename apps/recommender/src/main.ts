@@ -3,6 +3,7 @@
 // `users` and `healthcheck`. Every flag also comes from an environment
 // variable (RECOMMENDER_<FLAG>), for containers.
 import { hostname } from 'node:os';
+import { Registry } from 'prom-client';
 import { createSimulation } from '@modelwatch/core';
 import { kafkaTelemetry, streamTelemetry, type TelemetryWriter } from '@modelwatch/http';
 import { startBalancer } from './balancer.js';
@@ -11,6 +12,7 @@ import { fraction, integer, oneOf, readFlags, usage, UsageError, type Flag } fro
 import { startService } from './service.js';
 import { realClock } from './simulated-clock.js';
 import { runSimulatedUsers } from './simulated-users.js';
+import { isWorker, joinWorkers, runWorkers, workerCount } from './workers.js';
 
 const TRAIN: Flag[] = [
   { name: 'seed', help: 'seed of the simulated world the models learn from', default: '1' },
@@ -37,6 +39,8 @@ const COMMANDS: Record<string, { summary: string; flags: Flag[] }> = {
       { name: 'personal-weight', help: 'share of the experiment given the personalised model', default: '0.5' },
       { name: 'coverage', help: 'share of users in the experiment (the others get the popular list)', default: '1' },
       { name: 'budget-ms', help: 'latency budget of the personalised model; over it the popular list is answered', default: '200' },
+      { name: 'workers', help: 'processes serving the port (node:cluster; each logs its own telemetry, /metrics sums them); auto is one per core', default: '1' },
+      { name: 'answer-cache', help: 'most users whose item-kNN answer is kept (the models do not change while serving); 0 keeps none', default: '10000' },
       { name: 'drain-ms', help: 'longest a shutdown waits for requests in flight', default: '10000' },
       { name: 'unready-delay-ms', help: 'how long not-ready is answered before the server stops accepting', default: '0' },
       ...TELEMETRY,
@@ -141,6 +145,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const port = integer(values, 'port', 0, 65_535);
+  const workers = workerCount(values.get('workers')!);
+  if (workers > 1 && !isWorker()) return runWorkers(workers, (line) => console.error(`recommender: ${line}`));
+  const registry = new Registry();
+  const scrape = isWorker() ? joinWorkers(registry) : undefined;
   const file = values.get('model-file');
   const models = file ? loadModels(file) : train(values);
   const writer = await telemetry(values);
@@ -159,8 +167,11 @@ async function main(argv: string[]): Promise<number> {
     telemetry: writer,
     injectLatencyMs: integer(values, 'inject-latency-ms', 0, 600_000),
     injectErrorRate: fraction(values, 'inject-error-rate'),
+    answerCache: integer(values, 'answer-cache', 0, 10_000_000),
+    registry,
+    ...(scrape ? { scrape } : {}),
   });
-  console.error(`recommender listening on ${service.port} (${Object.keys(models.history).length} users known, ${models.popular.length} movies)`);
+  console.error(`recommender${isWorker() ? ` worker ${process.pid}` : ''} listening on ${service.port} (${Object.keys(models.history).length} users known, ${models.popular.length} movies)`);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);

@@ -120,25 +120,34 @@ export function popularModel(file: ModelFile): Model {
  */
 export function itemKnnModel(file: ModelFile, similarityWeight = 0.5): Model {
   const n = file.popular.length;
+  // The neighbour lists flattened into typed arrays: movie m's are at start[m] .. start[m + 1].
+  const start = new Int32Array(n + 1);
+  for (let m = 0; m < n; m++) start[m + 1] = start[m]! + (file.neighbours[m]?.length ?? 0);
+  const neighbour = new Int32Array(start[n]!);
+  const similarity = new Float64Array(start[n]!);
+  for (let m = 0; m < n; m++) (file.neighbours[m] ?? []).forEach(([j, s], i) => ((neighbour[start[m]! + i] = j), (similarity[start[m]! + i] = s)));
   const scores = new Float64Array(n);
   const total = new Float64Array(n);
+  const watched = new Uint8Array(n);
   const quality = Float64Array.from(file.quality);
   const touched: number[] = [];
   return (user, k) => {
     const seen = Object.hasOwn(file.history, user) ? file.history[user] : undefined;
     if (!seen) return undefined;
-    const watched = new Set(seen);
+    for (const m of seen) watched[m] = 1;
     let top = 0;
     for (const m of seen)
-      for (const [j, s] of file.neighbours[m] ?? []) {
-        if (watched.has(j)) continue;
+      for (let i = start[m]!, end = start[m + 1]!; i < end; i++) {
+        const j = neighbour[i]!;
+        if (watched[j] === 1) continue;
         if (scores[j] === 0) touched.push(j);
-        top = Math.max(top, (scores[j]! += s));
+        top = Math.max(top, (scores[j]! += similarity[i]!));
       }
     // Similarity to the history (scaled to 0..1) plus the movie's quality in stars; every unwatched movie competes.
     const scale = top > 0 ? similarityWeight / top : 0;
-    for (let j = 0; j < n; j++) total[j] = watched.has(j) ? -Infinity : scores[j]! * scale + quality[j]!;
+    for (let j = 0; j < n; j++) total[j] = watched[j] === 1 ? -Infinity : scores[j]! * scale + quality[j]!;
     for (const j of touched) scores[j] = 0;
+    for (const m of seen) watched[m] = 0;
     touched.length = 0;
     return topIndices(total, k).map((j) => file.popular[j]!);
   };

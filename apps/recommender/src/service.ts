@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { assignVariant, SeededRandom, type Experiment } from '@modelwatch/core';
-import { createHttpMetrics, exposureRecorder, withTelemetry, type TelemetryWriter } from '@modelwatch/http';
+import { createHttpMetrics, exposureRecorder, serveMetrics, withTelemetry, type TelemetryWriter } from '@modelwatch/http';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { itemKnnModel, popularModel, type Model, type ModelFile } from './models.js';
 
@@ -33,6 +33,12 @@ export interface ServiceConfig {
   readonly injectErrorRate: number;
   /** Clock of the exposures' event times, epoch ms (an accelerated clock in the demo). Default `Date.now`. */
   readonly now?: () => number;
+  /** Most users whose in-process item-kNN answer is kept (the models do not change while the service runs, so a kept answer is the answer); the oldest goes first. Default 10,000; 0 keeps none. */
+  readonly answerCache?: number;
+  /** Where the service's metrics are registered. Default a new registry. */
+  readonly registry?: Registry;
+  /** What `/metrics` answers in place of this process's registry: a worker of `--workers=N` answers every worker's metrics, summed by the primary. */
+  readonly scrape?: () => Promise<string>;
 }
 
 /** Faults to inject from now on, as `injectLatencyMs` and `injectErrorRate` set them at start. */
@@ -54,6 +60,9 @@ export interface RunningService {
 /** A user id the service accepts: 1 to 64 letters, digits, `_` or `-`. */
 const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const K = 20;
+const PLAIN = 'text/plain; charset=utf-8';
+/** The signal an in-process model is called with: it runs to the end synchronously, so nothing aborts it. */
+const NEVER = new AbortController().signal;
 
 function remoteModel(base: string): Model {
   return async (user, k, signal) => {
@@ -76,7 +85,7 @@ function delayed(model: Model, faults: Required<Faults>): Model {
 
 /** Starts the service and resolves once it listens. */
 export async function startService(config: ServiceConfig): Promise<RunningService> {
-  const registry = new Registry();
+  const registry = config.registry ?? new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'recommender_' });
   const metrics = createHttpMetrics({ registry, prefix: 'recommender_' });
   const fallbacks = new Counter({ name: 'recommender_fallbacks_total', help: 'Answers that fell back to the popular list, by reason.', labelNames: ['reason'], registers: [registry] });
@@ -85,11 +94,12 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
   for (const reason of ['budget', 'unknown-user', 'error']) fallbacks.inc({ reason }, 0);
 
   const popular = config.upstreams.popular ? remoteModel(config.upstreams.popular) : popularModel(config.models);
-  const local = popularModel(config.models);
+  const popularAnswer = (popularModel(config.models)('', K, NEVER) as readonly string[]).join(',');
+  const knn = config.upstreams.personal ? undefined : itemKnnModel(config.models);
   const faults = { latencyMs: config.injectLatencyMs, errorRate: config.injectErrorRate };
   const models: Record<Variant, Model> = {
     popular,
-    personal: delayed(config.upstreams.personal ? remoteModel(config.upstreams.personal) : itemKnnModel(config.models), faults),
+    personal: delayed(knn ?? remoteModel(config.upstreams.personal!), faults),
   };
   const faultDraws = new SeededRandom(config.port);
   let ready = true;
@@ -97,9 +107,8 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
   let inFlight = 0;
   let drained: (() => void) | undefined;
 
-  const recommend = async (user: string): Promise<string> => {
-    const variant: Variant = config.serve === 'both' ? ((assignVariant(user, config.experiment) as Variant | undefined) ?? 'popular') : config.serve;
-    answers.inc({ variant });
+  // The budget needs a timer and an abort: only a model that answers later (another service, an injected latency) is raced against it.
+  const overBudget = async (variant: Variant, user: string): Promise<string> => {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const overrun = new Promise<'budget'>((resolve) => (timer = setTimeout(() => resolve('budget'), config.budgetMs)));
@@ -115,11 +124,34 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     } finally {
       clearTimeout(timer);
     }
-    return (local(user, K, controller.signal) as readonly string[]).join(',');
+    return popularAnswer;
+  };
+  const kept = new Map<string, string>();
+  const keep = config.answerCache ?? 10_000;
+  if (!(Number.isInteger(keep) && keep >= 0)) throw new RangeError(`answerCache must be a whole number of users, 0 or more; got ${keep}`);
+  const recommend = (user: string): string | Promise<string> => {
+    const variant: Variant = config.serve === 'both' ? ((assignVariant(user, config.experiment) as Variant | undefined) ?? 'popular') : config.serve;
+    answers.inc({ variant });
+    if (variant === 'popular' && !config.upstreams.popular) return popularAnswer;
+    if (variant === 'popular' || !knn || faults.latencyMs > 0) return overBudget(variant, user);
+    let answer = kept.get(user);
+    if (answer !== undefined) return answer;
+    const list = knn(user, K, NEVER) as readonly string[] | undefined;
+    if (list === undefined) {
+      fallbacks.inc({ reason: 'unknown-user' });
+      return popularAnswer;
+    }
+    answer = list.join(',');
+    if (keep > 0) {
+      if (kept.size >= keep) kept.delete(kept.keys().next().value!);
+      kept.set(user, answer);
+    }
+    return answer;
   };
 
   const text = (res: ServerResponse, status: number, body: string): void => {
-    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...(ready ? {} : { Connection: 'close' }) });
+    // A Content-Length (not chunked): the answer goes out in one write.
+    res.writeHead(status, ready ? { 'Content-Type': PLAIN, 'Content-Length': Buffer.byteLength(body) } : { 'Content-Type': PLAIN, 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
     res.end(body);
   };
 
@@ -135,18 +167,21 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
       return text(res, 405, 'use GET\n');
     }
     if (path === '/health') return text(res, 200, 'ok\n');
+    if (path === '/metrics' && config.scrape) return serveMetrics({ metrics: config.scrape, contentType: registry.contentType }, res, req.method === 'HEAD');
     if (path === '/ready') return ready ? text(res, 200, 'ready\n') : text(res, 503, 'shutting down\n');
     if (!path.startsWith('/recommend/')) return text(res, 404, 'not found: ask GET /recommend/<userId>\n');
     const user = path.slice('/recommend/'.length);
     if (!USER_ID.test(user)) return text(res, 400, 'the user id must be 1 to 64 letters, digits, _ or -, as in /recommend/8212\n');
     if (faults.errorRate > 0 && faultDraws.chance(faults.errorRate)) return text(res, 503, 'Service Unavailable (injected fault)\n');
-    recommend(user).then(
+    const answer = recommend(user);
+    if (typeof answer === 'string') return text(res, 200, answer);
+    answer.then(
       (body) => text(res, 200, body),
       () => text(res, 500, 'recommending failed\n'),
     );
   };
 
-  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 10_000, headersTimeout: 5_000 }, withTelemetry(handler, { metrics, exposures: exposureRecorder({ telemetry: config.telemetry, instance: config.instance, ...(config.now ? { now: config.now } : {}) }) }));
+  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 10_000, headersTimeout: 5_000 }, withTelemetry(handler, { metrics, ...(config.scrape ? { metricsPath: null } : {}), exposures: exposureRecorder({ telemetry: config.telemetry, instance: config.instance, ...(config.now ? { now: config.now } : {}) }) }));
   // A malformed request gets the 400 Node writes; it never reaches the handler and never throws.
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');

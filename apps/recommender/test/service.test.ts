@@ -44,6 +44,19 @@ describe('the models', () => {
     expect(list).not.toEqual(popularModel(models)(user, 20, new AbortController().signal));
     expect(knn('no-such-user', 20, new AbortController().signal)).toBeUndefined();
   });
+  it('item-kNN answers what a plain reading of its definition gives, for every user at k = 1, 20 and 100', () => {
+    const knn = itemKnnModel(models);
+    const plain = (user: string, k: number): string[] => {
+      const watched = new Set(models.history[user]);
+      const scores = new Map<number, number>();
+      for (const m of models.history[user]!) for (const [j, s] of models.neighbours[m]!) if (!watched.has(j)) scores.set(j, (scores.get(j) ?? 0) + s);
+      const top = Math.max(0, ...scores.values());
+      const scale = top > 0 ? 0.5 / top : 0;
+      const total = (j: number): number => (scores.get(j) ?? 0) * scale + models.quality[j]!;
+      return models.popular.map((_, j) => j).filter((j) => !watched.has(j)).sort((a, b) => total(b) - total(a) || a - b).slice(0, k).map((j) => models.popular[j]!);
+    };
+    for (const user of Object.keys(models.history)) for (const k of [1, 20, 100]) expect(knn(user, k, new AbortController().signal), user).toEqual(plain(user, k));
+  });
 });
 
 describe('GET /recommend/:userId', () => {
@@ -61,6 +74,28 @@ describe('GET /recommend/:userId', () => {
     }
     expect(lines).toHaveLength(40);
     for (const line of lines) expect(parseLogLine(line)).toMatchObject({ kind: 'recommendation', instance: 'rec-1:8082', status: 200 });
+  });
+
+  it('a kept item-kNN answer is the computed one (no cache, a cache of one user that evicts at every new user, the default), sent with a Content-Length in one piece', async () => {
+    const users = Object.keys(models.history).slice(0, 30);
+    const answersOf = async (answerCache?: number): Promise<string[]> => {
+      const { url } = await start({ serve: 'personal', ...(answerCache === undefined ? {} : { answerCache }) });
+      const bodies: string[] = [];
+      for (const user of [...users, ...users.slice(0, 10).reverse(), ...users]) {
+        const r = await fetch(`${url}/recommend/${user}`);
+        expect(r.headers.get('transfer-encoding')).toBeNull();
+        const body = await r.text();
+        expect(Number(r.headers.get('content-length'))).toBe(Buffer.byteLength(body));
+        bodies.push(body);
+      }
+      return bodies;
+    };
+    const computed = await answersOf(0);
+    const knn = itemKnnModel(models);
+    expect(computed.slice(0, users.length)).toEqual(users.map((u) => (knn(u, 20, new AbortController().signal) as readonly string[]).join(',')));
+    expect(await answersOf(1)).toEqual(computed);
+    expect(await answersOf()).toEqual(computed);
+    await expect(start({ answerCache: -1 })).rejects.toThrow('answerCache must be a whole number of users');
   });
 
   it('a malformed id gets a 400 that says what an id is; an unknown user the popular list', async () => {

@@ -2,7 +2,9 @@
 // images from scratch), deploy deploy/swarm/stack.yml, drive steady load at
 // the balancer on 127.0.0.1 with wrk, roll the service to a new version and
 // then to a broken one (rolled back automatically), and count every failed
-// request. Installs Docker Engine, wrk, Prometheus and node exporter when
+// request. The monitor's image runs next to the service (on a recorded log,
+// as the stack has no Kafka broker): healthy by its HEALTHCHECK, serving
+// /metrics, scraped by the stack's Prometheus. Installs Docker Engine, wrk, Prometheus and node exporter when
 // missing; starts dockerd when none runs; cleans up what it made.
 import { freePort } from '#test-support';
 import { execFile, execFileSync } from 'node:child_process';
@@ -10,6 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createSimulation, formatLogLine } from '@modelwatch/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDocker, ensurePackages, startLoad, waitFor, type DockerEngine, type LoadResult } from './support/system.js';
 
@@ -17,7 +20,7 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const stack = `mwroll${process.pid}`;
 const service = `${stack}_recommender`;
 // Children before their bases: the broken image is built FROM v2.
-const IMAGES = ['modelwatch/recommender:broken', 'modelwatch/recommender:v1', 'modelwatch/recommender:v2', 'modelwatch/node-base:20', 'modelwatch/prometheus:local', 'modelwatch/node-exporter:local'];
+const IMAGES = ['modelwatch/recommender:broken', 'modelwatch/recommender:v1', 'modelwatch/recommender:v2', 'modelwatch/monitor:v1', 'modelwatch/monitor:v2', 'modelwatch/node-base:20', 'modelwatch/prometheus:local', 'modelwatch/node-exporter:local'];
 
 let engine: DockerEngine;
 let swarmStarted = false;
@@ -28,6 +31,45 @@ const updateState = (): string => engine.run(['service', 'inspect', service, '--
 const tasks = (): string => engine.run(['service', 'ps', service, '--no-trunc', '--format', '{{.Name}} {{.Image}} {{.DesiredState}} {{.CurrentState}} {{.Error}}']);
 /** How many replicas the balancer sees ready. */
 const ready = async (): Promise<number> => Number(/^(\d+) of/.exec(await fetch(`http://127.0.0.1:${port}/balancer/ready`).then((r) => r.text(), () => ''))?.[1] ?? 0);
+
+/** Log lines the monitor reads (a Swarm config holds at most 500 KB). */
+const REPLAYED = 3_000;
+/**
+ * The monitor next to the service: deploy/swarm/monitor.yml's member reads
+ * Kafka, which this stack does not run, so here it reads a recorded log (a
+ * Swarm config), then serves /metrics until it is stopped.
+ */
+function monitorOnRecordedLog(dir: string): string {
+  const lines: string[] = [];
+  for (const e of createSimulation({ seed: 1, duration: 3_600_000, sessionsPerMinute: 20 }).generate()) if (lines.push(formatLogLine(e)) >= REPLAYED) break;
+  writeFileSync(join(dir, 'movielog.log'), `${lines.join('\n')}\n`);
+  const file = join(dir, 'monitor-replay.yml'); // its paths absolute: a stack's files resolve them from the first file's folder
+  writeFileSync(
+    file,
+    `version: "3.8"
+services:
+  monitor:
+    image: modelwatch/monitor:v1
+    command: ["run", "--input=/data/movielog.log", "--max-future-skew-ms=Infinity"]
+    networks: [backend]
+    configs: [{ source: movielog, target: /data/movielog.log, mode: 0444 }]
+    deploy: { replicas: 1, endpoint_mode: dnsrr }
+configs:
+  movielog:
+    file: ${join(dir, 'movielog.log')}
+`,
+  );
+  return file;
+}
+/** Runs `node -e <code>` in the monitor's container (the image has no shell, no curl) and returns what it printed. */
+const inMonitor = (code: string): string => {
+  const id = engine.run(['ps', '-q', '--filter', `label=com.docker.swarm.service.name=${stack}_monitor`]).trim().split('\n')[0]!;
+  return engine.run(['exec', id, '/usr/local/bin/node', '-e', code], { timeout: 30_000 });
+};
+const monitorHealth = (): string => {
+  const id = engine.run(['ps', '-q', '--filter', `label=com.docker.swarm.service.name=${stack}_monitor`]).trim().split('\n')[0];
+  return id ? engine.run(['inspect', '--format', '{{if .State.Health}}{{.State.Health.Status}}{{end}}', id]).trim() : '';
+};
 
 /** Runs `docker service update` under load and returns what the load saw. */
 async function rollUnderLoad(to: string): Promise<{ load: LoadResult; seconds: number; output: string }> {
@@ -76,21 +118,26 @@ describe('rolling the service on Docker Swarm', () => {
 
   it('rolls to a new version and back from a broken one without failing a request', async () => {
     const t0 = Date.now();
-    execFileSync(join(root, 'deploy/docker/build-images.sh'), ['--monitoring', 'v1', 'v2'], { stdio: 'inherit', timeout: 180_000, env: { ...process.env, DOCKER: engine.docker } });
+    execFileSync(join(root, 'deploy/docker/build-images.sh'), ['--monitoring', '--with-monitor', 'v1', 'v2'], { stdio: 'inherit', timeout: 180_000, env: { ...process.env, DOCKER: engine.docker } });
     // The deliberately broken release: it cannot load its model, so every task it starts exits at once.
     const dir = mkdtempSync(join(tmpdir(), 'modelwatch-broken-'));
     writeFileSync(join(dir, 'Dockerfile'), 'FROM modelwatch/recommender:v2\nENV RECOMMENDER_MODEL_FILE=/app/missing.json\n');
     engine.run(['build', '-q', '-t', 'modelwatch/recommender:broken', dir], { env: { DOCKER_BUILDKIT: '0' } });
-    rmSync(dir, { recursive: true, force: true });
 
     port = await freePort();
-    engine.run(['stack', 'deploy', '-c', join(root, 'deploy/swarm/stack.yml'), stack], { env: { RECOMMENDER_IMAGE: 'modelwatch/recommender:v1', BALANCER_PORT: String(port) } });
+    engine.run(['stack', 'deploy', '-c', join(root, 'deploy/swarm/stack.yml'), '-c', monitorOnRecordedLog(dir), stack], { env: { RECOMMENDER_IMAGE: 'modelwatch/recommender:v1', BALANCER_PORT: String(port) } });
     await waitFor('both replicas ready behind the balancer', async () => (await ready()) >= 2, 90_000, tasks);
     const first = await fetch(`http://127.0.0.1:${port}/recommend/42`).then((r) => r.text());
     expect(first.split(',')).toHaveLength(20);
     // The whole stack runs: Prometheus and node exporter too.
-    for (const s of ['prometheus', 'node-exporter', 'balancer'])
+    for (const s of ['prometheus', 'node-exporter', 'balancer', 'monitor'])
       await waitFor(`${stack}_${s} running`, () => engine.run(['service', 'ps', `${stack}_${s}`, '--format', '{{.CurrentState}}']).split('\n').some((l) => l.startsWith('Running')), 60_000);
+    rmSync(dir, { recursive: true, force: true });
+    // The monitor: healthy by its image's HEALTHCHECK, every recorded line read, its /metrics scraped by Prometheus.
+    await waitFor(`${stack}_monitor healthy`, () => monitorHealth() === 'healthy', 90_000, () => `${engine.run(['service', 'ps', `${stack}_monitor`, '--no-trunc'])}\n${monitorHealth()}`);
+    await waitFor(`the monitor to read the ${REPLAYED} recorded lines`, () => /^modelwatch_decoded_lines_total (\d+)$/m.exec(inMonitor("fetch('http://127.0.0.1:9465/metrics').then((r) => r.text()).then(console.log)"))?.[1] === String(REPLAYED), 60_000);
+    const scraped = (): string => inMonitor("fetch('http://prometheus:9090/api/v1/targets?state=active').then((r) => r.json()).then((j) => console.log(j.data.activeTargets.filter((t) => t.labels.job === 'monitor').map((t) => t.health).join(',')))").trim();
+    await waitFor("Prometheus's monitor target up", () => scraped() === 'up', 60_000, scraped);
     const deployed = (Date.now() - t0) / 1000;
 
     const roll = await rollUnderLoad('modelwatch/recommender:v2');

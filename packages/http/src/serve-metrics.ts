@@ -4,14 +4,15 @@ import type { ServerResponse } from 'node:http';
 /**
  * Answers a scrape of `registry` on a node:http response (also Fastify's
  * `reply.raw`, Express's `res`): the text exposition, or a 500 with the
- * reason when a collector fails.
+ * reason when a collector fails. Anything with `metrics()` and `contentType`
+ * serves: a registry, or the sum of a cluster's workers.
  *
  * @example
  * ```ts
  * createServer((req, res) => (req.url === '/metrics' ? serveMetrics(registry, res) : handler(req, res)));
  * ```
  */
-export function serveMetrics(registry: Registry, res: ServerResponse, head = false): void {
+export function serveMetrics(registry: Pick<Registry, 'metrics' | 'contentType'>, res: ServerResponse, head = false): void {
   registry.metrics().then(
     (text) => {
       res.writeHead(200, { 'Content-Type': registry.contentType });

@@ -179,9 +179,16 @@ export function kafkaTelemetry(producer: KafkaProducerLike, options: KafkaTeleme
   };
 }
 
+/** Most bytes of lines in one write of a {@link streamTelemetry}: PIPE_BUF, so the writes of several processes on one pipe never split a line. */
+const STREAM_BATCH = 4_096;
+
 /**
  * Writes the telemetry as log lines to a byte stream (standard output, a
- * file), for a container whose log collector ships them on.
+ * file), for a container whose log collector ships them on. The lines of
+ * one turn of the event loop go out together (standard output to a file or a
+ * pipe is a system call per write), whole lines of at most 4,096 bytes a
+ * write, so processes sharing one pipe (`--workers`) never interleave inside
+ * a line.
  *
  * @example
  * ```ts
@@ -191,16 +198,37 @@ export function kafkaTelemetry(producer: KafkaProducerLike, options: KafkaTeleme
 export function streamTelemetry(stream: NodeJS.WritableStream): TelemetryWriter {
   const stats = new Counts();
   let closed = false;
+  let pending = '';
+  let bytes = 0;
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (bytes === 0) return;
+    stream.write(pending);
+    pending = '';
+    bytes = 0;
+  };
   return {
     stats,
     write(event) {
       const line = stats.line(event);
       if (line === undefined) return;
-      if (closed) stats.lost++;
-      else stream.write(`${line}\n`);
+      if (closed) {
+        stats.lost++;
+        return;
+      }
+      const size = Buffer.byteLength(line) + 1;
+      if (bytes + size > STREAM_BATCH) flush();
+      pending += `${line}\n`;
+      bytes += size;
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
     },
     close() {
       closed = true;
+      flush();
       return new Promise<void>((resolve) => stream.write('', () => resolve()));
     },
   };

@@ -35,4 +35,22 @@ describe('telemetry writers', () => {
     expect(chunks.join('')).toBe('2026-01-01T00:00:00,7,GET /rate/up+2009=4\n');
     expect(telemetry.stats).toMatchObject({ written: 4, lost: 3 });
   });
+
+  it('streamTelemetry writes a turn\'s lines together, in whole lines of at most 4,096 bytes a write, all in order', async () => {
+    const out = new PassThrough();
+    const chunks: string[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c.toString()));
+    const telemetry = streamTelemetry(out);
+    const events = Array.from({ length: 200 }, (_, i): TelemetryEvent => ({ ...good, user: `user-${i}` }));
+    for (const e of events.slice(0, 100)) telemetry.write(e);
+    await new Promise((r) => setImmediate(r));
+    for (const e of events.slice(100)) telemetry.write(e);
+    await telemetry.close();
+    expect(chunks.length).toBeLessThan(events.length / 10);
+    for (const c of chunks) {
+      expect(Buffer.byteLength(c)).toBeLessThanOrEqual(4_096);
+      expect(c.endsWith('\n')).toBe(true);
+    }
+    expect(chunks.join('').trim().split('\n')).toEqual(events.map((e) => `2026-01-01T00:00:00,${e.user},GET /rate/up+2009=4`));
+  });
 });
