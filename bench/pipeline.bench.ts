@@ -9,6 +9,7 @@
 // (above what the formatted lines hold) after 1M events and at the end, and
 // the time the pipeline takes to flush when the stream completes.
 //   taskset -c 0 node --expose-gc --import tsx bench/pipeline.bench.ts [events] [--stage=<name>]
+//   From 2M lines on it also prints the cost per event over the first and the last million lines (flatness).
 // Stages: parse, prometheus, ratings, drift, serving, attribution, experiment, fairness, all-but-fairness, all.
 import {
   attributeExposures,
@@ -43,6 +44,9 @@ if (stageArg !== undefined && !(STAGES as readonly string[]).includes(stageArg))
 if (!(Number.isInteger(total) && total > 0)) throw new RangeError(`event count ${args[0]}: give a positive whole number`);
 
 const HOUR = 3_600_000;
+const MILLION = 1_000_000;
+/** Lines fed between two readings of the CPU clock. */
+const CHUNK = 250_000;
 const start = Date.UTC(2026, 10, 1);
 const experiment: Experiment = { key: 'ranker-v2', variants: [{ name: 'control', weight: 1 }, { name: 'treatment', weight: 1 }] };
 const sim = createSimulation({
@@ -120,7 +124,8 @@ const cpuSeconds = (): number => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1e6;
 };
-interface Run { stage: Stage; seconds: number; flushSeconds: number; heapAt1M: number; heapEnd: number }
+/** `first` and `last`: CPU seconds over the first and the last million lines (the flatness of the cost per event, from 2M lines on). */
+interface Run { stage: Stage; seconds: number; first: number; last: number; flushSeconds: number; heapAt1M: number; heapEnd: number }
 const heapMB = (): number => {
   globalThis.gc?.();
   return process.memoryUsage().heapUsed / 2 ** 20;
@@ -132,20 +137,24 @@ async function run(stage: Stage): Promise<Run> {
   const input = new Subject<string>();
   const done = lastValueFrom(input.pipe(decode(parseLogLine, { deadLetter: () => undefined }), fanOut((shared) => (stage === 'parse' ? shared.pipe(ignoreElements()) : pipeline(stage, shared)))), { defaultValue: undefined });
   let seconds = 0;
+  let first = 0;
+  let last = 0;
   let heapAt1M = Number.NaN;
-  const CHUNK = 250_000;
   for (let i = 0; i < lines.length; i += CHUNK) {
     const end = Math.min(lines.length, i + CHUNK);
     const t0 = cpuSeconds();
     for (let j = i; j < end; j++) input.next(lines[j]!);
-    seconds += cpuSeconds() - t0;
-    if (Number.isNaN(heapAt1M) && end >= 1_000_000) heapAt1M = heapMB() - base;
+    const chunk = cpuSeconds() - t0;
+    seconds += chunk;
+    if (end <= MILLION) first += chunk;
+    if (i >= lines.length - MILLION) last += chunk;
+    if (Number.isNaN(heapAt1M) && end >= MILLION) heapAt1M = heapMB() - base;
   }
   const heapEnd = heapMB() - base;
   const t0 = cpuSeconds();
   input.complete();
   await done;
-  return { stage, seconds, flushSeconds: cpuSeconds() - t0, heapAt1M, heapEnd };
+  return { stage, seconds, first, last, flushSeconds: cpuSeconds() - t0, heapAt1M, heapEnd };
 }
 
 const first = lines[0]!.slice(0, 19);
@@ -163,6 +172,10 @@ for (const s of stages) {
   const ns = (seconds: number): number => (1e9 * seconds) / lines.length;
   console.log(
     `${s.padEnd(17)} ${(rate / 1e6).toFixed(3).padStart(7)} M events/s ${ns(r.seconds).toFixed(0).padStart(6)} ns/event (${ns(r.seconds - runs[0]!.seconds).toFixed(0).padStart(5)} beyond parse)  ${ratio.toFixed(2)}x parse's rate  ` +
-      `heap +${Number.isNaN(r.heapAt1M) ? '-' : r.heapAt1M.toFixed(0)} MB at 1M, +${r.heapEnd.toFixed(0)} MB at end; flush at the end ${r.flushSeconds.toFixed(2)} s`,
+      `heap +${Number.isNaN(r.heapAt1M) ? '-' : r.heapAt1M.toFixed(0)} MB at 1M, +${r.heapEnd.toFixed(0)} MB at end; flush at the end ${r.flushSeconds.toFixed(2)} s` +
+      // From 2M lines on: the cost per event of the last million against the first (flat: within 10%).
+      (lines.length >= 2 * MILLION && lines.length % CHUNK === 0
+        ? `; first 1M ${(r.first * 1e3).toFixed(0)} ns/event, last 1M ${(r.last * 1e3).toFixed(0)} ns/event (${(r.last / r.first).toFixed(2)}x)`
+        : ''),
   );
 }

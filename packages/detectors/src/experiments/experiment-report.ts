@@ -1,5 +1,6 @@
 import { assignVariant, findingSubject, type ExperimentFinding, type WindowBounds, type WindowResult } from '@modelwatch/core';
 import { defer, filter, map, type OperatorFunction } from 'rxjs';
+import { ArmMoments } from './arm-moments.js';
 import { summariseArm, type ArmSummary } from './arm-summary.js';
 import { compareArms, type CompareArmsOptions, type MetricComparison } from './compare-arms.js';
 import { checkAlpha } from './lift.js';
@@ -103,8 +104,8 @@ export interface ExperimentReport {
  *
  * Windows follow the exposure time of outcomes, which alone close them;
  * exposure events, which run a horizon ahead of their outcomes, wait until
- * their window closes. Memory: one tally per user; each report reads every
- * user once. It is {@link experimentTallies} followed by
+ * their window closes. Memory: one tally per user; each report costs the users
+ * of its window (per-arm sums kept as users change), not every user seen. It is {@link experimentTallies} followed by
  * {@link experimentReportFromTallies}: run them apart to scale out over a
  * Kafka consumer group.
  *
@@ -164,6 +165,10 @@ class ReportState {
   private readonly total = new ExperimentTallies();
   private readonly runningP = new Map<string, number>();
   private readonly declared = new Map<string, number>();
+  /** Per arm, the moments of its users, kept as windows come (while `exact`). */
+  private readonly moments: Map<string, ArmMoments>;
+  /** Whether every tally so far is whole numbers held exactly by the moments; once not, each report recounts every user. */
+  private exact = true;
   private srmFlagged = false;
   private since = Number.POSITIVE_INFINITY;
   private readonly alpha: number;
@@ -174,24 +179,17 @@ class ReportState {
     private readonly start: number,
   ) {
     this.alpha = options.alpha ?? 0.05;
+    this.moments = new Map(options.experiment.variants.map((v) => [v.name, new ArmMoments(options.cuped ?? false)]));
   }
 
   next({ window, value }: WindowResult<unknown, ExperimentTallies>): ExperimentReport | undefined {
-    this.total.merge(value);
+    this.add(value);
     if (value.post.size > 0) this.since = Math.min(this.since, Math.max(window.start, this.start));
     if (this.total.post.size === 0) return undefined;
     const { experiment } = this.options;
-    const byArm = new Map<string, string[]>(experiment.variants.map((v) => [v.name, []]));
-    for (const user of this.total.post.keys()) {
-      const arm = this.armOf(user);
-      if (arm !== undefined) byArm.get(arm)!.push(user);
-    }
-    const arms = experiment.variants.map(({ name }): ArmReport => {
-      const users = byArm.get(name)!;
-      if (users.length < 2) return { arm: name, users: users.length };
-      const pre = this.options.cuped ? users.map((u) => this.total.pre.get(u) ?? emptyTally()) : undefined;
-      return { arm: name, users: users.length, summary: summariseArm(name, users.map((u) => this.total.post.get(u)!), pre) };
-    });
+    const arms = this.exact ? experiment.variants.map(({ name }): ArmReport => this.fromMoments(name)) : this.recount();
+    // Users outside every arm (served by none) only: nothing to report yet.
+    if (arms.every((a) => a.users === 0)) return undefined;
     const sampleRatio = sampleRatioMismatch(
       Object.fromEntries(arms.map((a) => [a.arm, a.users])),
       Object.fromEntries(experiment.variants.map((v) => [v.name, v.weight])),
@@ -200,6 +198,59 @@ class ReportState {
     const comparisons = this.decide(arms, window.end);
     const findings = this.findings(sampleRatio, comparisons, window);
     return { experiment: experiment.key, window, since: this.since, arms, sampleRatio, comparisons, findings };
+  }
+
+  /**
+   * Adds a window into the total, and each user it changes into its arm's
+   * moments: out with its tallies and arm before, in with them after. The
+   * cost is the window's users, not every user seen.
+   */
+  private add(value: ExperimentTallies): void {
+    if (!this.exact) {
+      this.total.merge(value);
+      return;
+    }
+    const changed = new Set<string>(value.post.keys());
+    for (const user of value.pre.keys()) changed.add(user);
+    for (const user of value.served.keys()) if (!this.total.served.has(user)) changed.add(user);
+    for (const user of changed) this.move(user, -1);
+    this.total.merge(value);
+    for (const user of changed) this.move(user, 1);
+  }
+
+  /** Takes a user out of (−1) or into (1) its arm's moments, as the total has it now. */
+  private move(user: string, sign: 1 | -1): void {
+    const post = this.total.post.get(user);
+    if (!post) return;
+    const moments = this.moments.get(this.armOf(user) as string);
+    if (!moments) return;
+    const pre = this.options.cuped ? this.total.pre.get(user) : undefined;
+    // A user's tallies taken in were whole numbers; one that no longer is ends the moments (they are not read again).
+    if (!(ArmMoments.holds(post) && (!pre || ArmMoments.holds(pre)))) {
+      this.exact = false;
+      return;
+    }
+    moments.update(post, pre, sign);
+    if (!moments.exact) this.exact = false;
+  }
+
+  private fromMoments(arm: string): ArmReport {
+    const moments = this.moments.get(arm)!;
+    const summary = moments.summary(arm);
+    return summary ? { arm, users: moments.users, summary } : { arm, users: moments.users };
+  }
+
+  /** The arms from every user's tallies, once a tally is not whole numbers (a fractional latency): O(users) per window. */
+  private recount(): ArmReport[] {
+    const { experiment } = this.options;
+    const byArm = new Map<string, string[]>(experiment.variants.map((v) => [v.name, []]));
+    for (const user of this.total.post.keys()) byArm.get(this.armOf(user) as string)?.push(user);
+    return experiment.variants.map(({ name }): ArmReport => {
+      const users = byArm.get(name)!;
+      if (users.length < 2) return { arm: name, users: users.length };
+      const pre = this.options.cuped ? users.map((u) => this.total.pre.get(u) ?? emptyTally()) : undefined;
+      return { arm: name, users: users.length, summary: summariseArm(name, users.map((u) => this.total.post.get(u)!), pre) };
+    });
   }
 
   private armOf(user: string): string | undefined {
