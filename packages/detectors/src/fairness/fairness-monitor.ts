@@ -125,12 +125,12 @@ function exposureObservation(outcome: ExposureOutcome): FairnessObservation {
  * tolerance in `evidence`; take them out with `mergeMap((r) => r.findings)`.
  * Beside an experiment report, share one attribution between them with
  * `attributed: true` (see {@link AttributedInput}).
- * The metric frames' Poisson-bootstrap replicates are updated as
- * observations arrive (O(replicates) per observation) and merged into the
- * cumulative report by addition; the rest of a report (exposure parity's
- * bootstrap, entropy, Jaccard) runs when a window closes, on the stream's
- * thread unless a `scheduler` is given; keep `bootstrap.replicates` modest
- * for many users.
+ * The metric frames' and exposure parity's Poisson-bootstrap replicates
+ * are updated as observations arrive (O(replicates) per observation) and
+ * merged into the cumulative report by addition, so no report resamples
+ * its users; the rest of a report (point estimates, entropy draws, Jaccard)
+ * runs when a window closes, on the stream's thread unless a `scheduler`
+ * is given.
  *
  * @throws RangeError for bad options, at subscription or when a window closes.
  * @example

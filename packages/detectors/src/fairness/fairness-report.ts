@@ -1,15 +1,16 @@
 import { groupKey, type UserLookup } from '@modelwatch/core';
-import { bootstrapSettings, simultaneousConfidence, stratifiedBootstrap, type BootstrapOptions, type BootstrapInterval } from './bootstrap.js';
+import { bootstrapSettings, simultaneousConfidence, type BootstrapOptions, type BootstrapInterval } from './bootstrap.js';
 import { exposureParity, type GroupExposure } from './exposure-parity.js';
 import { itemConcentration, type ItemConcentration } from './item-concentration.js';
 import type { PairwiseJaccard } from './jaccard.js';
-import { bootstrapMetricFrame, DEFAULT_MIN_GROUP_SIZE, rowsByGroup, type BootstrappedMetricFrame, type RatioMetric } from './metric-frame.js';
+import { bootstrapGroupedFrame, DEFAULT_MIN_GROUP_SIZE, rowsByGroup, type BootstrappedMetricFrame, type RatioMetric } from './metric-frame.js';
 import { averagePopularity } from './popularity-bias.js';
 import { entropyOfDraws } from './entropy-draws.js';
 import { MovieNumbers, sortedJaccard, type NumberedItems } from './numbered-items.js';
 import { meanPairwise } from './pairwise-mean.js';
 import { compareRatingDistributions, type RatingDistributionComparison } from './rating-distributions.js';
-import type { RatioReplicates } from './poisson-bootstrap.js';
+import { RATIO_TALLIES, type RatioReplicates } from './poisson-bootstrap.js';
+import { ratioAcceleration, ratioInterval, tallyRows, type StreamedRatioReplicates } from './ratio-frame-replicates.js';
 import type { UserReplicatesOptions, UserSummary } from './user-summaries.js';
 
 /**
@@ -197,11 +198,16 @@ export interface FairnessReport {
 
 const DEFAULT_GROUPINGS: readonly (readonly string[])[] = [['gender'], ['age'], ['gender', 'age']];
 
+/** Each user's position-weighted exposure, tallied after the metrics for exposure parity's replicates: with n = d = exposure, Σw·e and Σw·e² are all a group's share of exposure needs. */
+const EXPOSURE: RatioMetric<UserSummary> = { numerator: (u) => u.exposure, denominator: (u) => u.exposure };
+const EXPOSURE_STATISTIC = Object.keys(DEFINITIONS).length;
+
 /**
  * The options that make {@link UserSummaries} keep the Poisson-bootstrap
- * tallies {@link fairnessReport} reads for its metric frames as
- * observations arrive: the report's seed and replicates, each user's cell
- * (its group by every attribute of every grouping) and the metrics.
+ * tallies {@link fairnessReport} reads for its metric frames and exposure
+ * parity as observations arrive: the report's seed and replicates, each
+ * user's cell (its group by every attribute of every grouping), the metrics
+ * and, last, the users' exposure.
  *
  * @example
  * ```ts
@@ -217,7 +223,7 @@ export function fairnessReplicates(options: FairnessReportOptions): UserReplicat
     seed: options.bootstrap.seed,
     replicates: bootstrapSettings(options.bootstrap).replicates,
     cell: (user) => key({ user }),
-    metrics: Object.values(DEFINITIONS).map((d) => d.metric),
+    metrics: [...Object.values(DEFINITIONS).map((d) => d.metric), EXPOSURE],
   };
 }
 
@@ -252,8 +258,8 @@ function interactionShare(users: readonly UserSummary[]): (movie: string) => num
  * and observed and predicted rating distributions compared by KS and
  * Wasserstein. Groups below `minGroupSize` users are reported, flagged, and
  * left out of gaps and comparisons. Users the lookup does not know form the
- * group `unknown`. The metric frames' replicates are Poisson-bootstrap
- * tallies: `replicates` kept as observations arrived (see
+ * group `unknown`. The metric frames' and exposure parity's replicates are
+ * Poisson-bootstrap tallies: `replicates` kept as observations arrived (see
  * {@link fairnessReplicates}), else tallied here from the users.
  *
  * @throws RangeError for bad options (catalogue size, group size, bootstrap settings).
@@ -280,6 +286,18 @@ export function fairnessReport(summaries: ReadonlyMap<string, UserSummary>, opti
   };
   const groupings = (options.groupings ?? DEFAULT_GROUPINGS).map((attributes): GroupingReport => {
     const key = groupKey(options.lookup, attributes);
+    // Each user's group found once, for every metric's frame, the served users and the ratings.
+    const keys = users.map((u) => key(u));
+    const groupsOf = (has: (u: UserSummary) => boolean): { rows: UserSummary[]; groups: Map<string, UserSummary[]> } => {
+      const rows: UserSummary[] = [];
+      const rowKeys: string[] = [];
+      for (let i = 0; i < users.length; i++)
+        if (has(users[i]!)) {
+          rows.push(users[i]!);
+          rowKeys.push(keys[i]!);
+        }
+      return { rows, groups: rowsByGroup(rows, (_, i) => rowKeys[i]!) };
+    };
     const cellsOf = new Map<string, string[]>();
     if (replicates) {
       for (const [cell, user] of replicates.cellUnits()) {
@@ -289,41 +307,82 @@ export function fairnessReport(summaries: ReadonlyMap<string, UserSummary>, opti
         cells.push(cell);
       }
     }
+    const cells = (group: string): readonly string[] => cellsOf.get(group) ?? [];
     const metrics = {} as Record<FairnessMetric, BootstrappedMetricFrame>;
     (Object.entries(DEFINITIONS) as [FairnessMetric, MetricDefinition][]).forEach(([name, definition], statistic) => {
-      const streamed = replicates && { tallies: replicates, statistic, cells: (group: string) => cellsOf.get(group) ?? [] };
-      metrics[name] = bootstrapMetricFrame({ rows: users.filter(definition.has), group: key, metric: definition.metric, minGroupSize, unit: (u) => u.user }, options.bootstrap, streamed);
+      const streamed = replicates && { tallies: replicates, statistic, cells };
+      const { rows, groups } = groupsOf(definition.has);
+      metrics[name] = bootstrapGroupedFrame({ rows, group: key, metric: definition.metric, minGroupSize, unit: (u) => u.user }, groups, options.bootstrap, streamed);
     });
-    const served = rowsByGroup(
-      users.filter((u) => u.exposures > 0),
-      key,
-    );
+    const served = groupsOf((u) => u.exposures > 0).groups;
+    // Without tallies kept as observations arrived, the served users are tallied here, each group its own cell.
+    const exposureTallies: StreamedRatioReplicates = replicates
+      ? { tallies: replicates, statistic: EXPOSURE_STATISTIC, cells }
+      : { tallies: tallyRows(served, EXPOSURE, options.bootstrap.seed, bootstrapSettings(options.bootstrap).replicates, (u) => u.user), statistic: 0, cells: (group) => [group] };
     return {
       attributes,
       metrics,
-      exposure: exposureIntervals(served, rowsByGroup(options.population ?? users.map((u) => u.user), (user) => key({ user })), minGroupSize, options.bootstrap),
+      exposure: exposureIntervals(served, rowsByGroup(options.population ?? users.map((u) => u.user), (user) => key({ user })), minGroupSize, options.bootstrap, exposureTallies),
       ...recommendationsByGroup(served, minGroupSize, popularity, options, numbers, numberedItems),
-      ...ratingsByGroup(rowsByGroup(users, key), minGroupSize),
+      ...ratingsByGroup(rowsByGroup(users, (_, i) => keys[i]!), minGroupSize),
     };
   });
   return { users: users.length, catalogueSize: options.catalogueSize, groupings };
 }
 
-function exposureIntervals(served: ReadonlyMap<string, UserSummary[]>, population: ReadonlyMap<string, string[]>, minGroupSize: number, bootstrap: BootstrapOptions): GroupExposureInterval[] {
+/**
+ * Exposure parity per group with intervals from Poisson-bootstrap tallies of
+ * the users' exposure e: a group's share of exposure is the ratio Σ_g e / Σ e
+ * (numerator e in the group, 0 outside; denominator e), whose delta-method
+ * standard error needs only Σe and Σe² per group, and parity is that share
+ * over the group's fixed population share.
+ */
+function exposureIntervals(
+  served: ReadonlyMap<string, UserSummary[]>,
+  population: ReadonlyMap<string, string[]>,
+  minGroupSize: number,
+  bootstrap: BootstrapOptions,
+  tallied: StreamedRatioReplicates,
+): GroupExposureInterval[] {
   if (served.size === 0) return [];
+  const { replicates, confidence: level, method } = bootstrapSettings(bootstrap, served.size);
   const sizes = new Map([...population].map(([group, ids]) => [group, ids.length]));
-  const exposureOf = (groups: ReadonlyMap<string, readonly UserSummary[]>): Map<string, number> =>
-    new Map([...groups].map(([group, rows]) => [group, rows.reduce((s, u) => s + u.exposure, 0)]));
-  const replicates = stratifiedBootstrap(
-    served,
-    (resample) => Object.fromEntries(exposureParity(exposureOf(resample), sizes).map((g) => [g.group, g.parity ?? Number.NaN])),
-    bootstrap,
-  );
+  const lines = exposureParity(new Map([...served].map(([group, rows]) => [group, rows.reduce((s, u) => s + u.exposure, 0)])), sizes);
+  // Σe, Σe², Σe³ per served group and over all, on the data.
+  const powers = new Map<string, [number, number, number]>();
+  const all: [number, number, number] = [0, 0, 0];
+  for (const [group, rows] of served) {
+    const p: [number, number, number] = [0, 0, 0];
+    for (const u of rows) {
+      p[0] += u.exposure;
+      p[1] += u.exposure ** 2;
+      p[2] += u.exposure ** 3;
+    }
+    powers.set(group, p);
+    for (let k = 0; k < 3; k++) all[k]! += p[k]!;
+  }
+  const sums = (groups: Iterable<string>): Float64Array => tallied.tallies.sums([...groups].flatMap(tallied.cells), tallied.statistic);
+  const total = sums(served.keys());
   const counted = [...served.values()].filter((rows) => rows.length >= minGroupSize).length;
-  const confidence = simultaneousConfidence(replicates.confidence, counted);
-  return exposureParity(exposureOf(served), sizes).map((g) => {
+  const confidence = simultaneousConfidence(level, counted);
+  return lines.map((g) => {
     const n = served.get(g.group)?.length ?? 0;
-    return { ...g, users: n, small: n < minGroupSize, ci: g.parity === null ? null : replicates.interval(g.group, confidence), confidence };
+    if (g.parity === null) return { ...g, users: n, small: n < minGroupSize, ci: null, confidence };
+    // The share's residuals are e (1 − R) in the group and −e R outside: Σ of their squares is S_g − 2R S_g + R² S.
+    const spread = (share: number, inGroup: number, overall: number): number => Math.sqrt(Math.max(0, inGroup - 2 * share * inGroup + share * share * overall));
+    const mine = sums([g.group]);
+    const drawn = { ratios: new Float64Array(replicates), errors: new Float64Array(replicates) };
+    for (let b = 0; b < replicates; b++) {
+      const o = b * RATIO_TALLIES;
+      const share = mine[o]! / total[o]!;
+      drawn.ratios[b] = share / g.populationShare;
+      drawn.errors[b] = spread(share, mine[o + 2]!, total[o + 2]!) / Math.abs(total[o]!) / g.populationShare;
+    }
+    const [, squares, cubes] = powers.get(g.group) ?? [0, 0, 0];
+    const r = g.share;
+    const se = spread(r, squares, all[1]) / all[0] / g.populationShare;
+    const acceleration = ratioAcceleration((1 - r) ** 2 * squares + r * r * (all[1] - squares), (1 - r) ** 3 * cubes - r ** 3 * (all[2] - cubes));
+    return { ...g, users: n, small: n < minGroupSize, ci: ratioInterval(drawn, g.parity, se, acceleration, method, confidence), confidence };
   });
 }
 

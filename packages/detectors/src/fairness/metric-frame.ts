@@ -139,11 +139,12 @@ export interface MetricFrameResult {
   readonly ratio: number | null;
 }
 
-/** Rows split by group, in group-name order. */
-export function rowsByGroup<R>(rows: readonly R[], group: (row: R) => string): Map<string, R[]> {
+/** Rows split by group, in group-name order; `group` also gets the row's index. */
+export function rowsByGroup<R>(rows: readonly R[], group: (row: R, index: number) => string): Map<string, R[]> {
   const byGroup = new Map<string, R[]>();
-  for (const row of rows) {
-    const name = group(row);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const name = group(row, i);
     let list = byGroup.get(name);
     if (!list) byGroup.set(name, (list = []));
     list.push(row);
@@ -267,7 +268,21 @@ export interface BootstrappedMetricFrame extends Omit<MetricFrameResult, 'byGrou
  * ```
  */
 export function bootstrapMetricFrame<R>(options: MetricFrameOptions<R>, bootstrap: BootstrapOptions, streamed?: StreamedRatioReplicates): BootstrappedMetricFrame {
-  const groups = rowsByGroup(options.rows, options.group);
+  return bootstrapGroupedFrame(options, rowsByGroup(options.rows, options.group), bootstrap, streamed);
+}
+
+/**
+ * {@link bootstrapMetricFrame} of rows already split by group, as
+ * {@link rowsByGroup} splits `options.rows` by `options.group`, for a
+ * caller that has found every row's group once for several metrics.
+ *
+ * @example
+ * ```ts
+ * const groups = rowsByGroup(users, (_, i) => groupOfUser[i]!);
+ * bootstrapGroupedFrame({ rows: users, group, metric: hitRate }, groups, { seed: 1 });
+ * ```
+ */
+export function bootstrapGroupedFrame<R>(options: MetricFrameOptions<R>, groups: ReadonlyMap<string, readonly R[]>, bootstrap: BootstrapOptions, streamed?: StreamedRatioReplicates): BootstrappedMetricFrame {
   bootstrapSettings(bootstrap, groups.size + 3); // each group, overall, difference and ratio keep a value per replicate
   const point = frameOf(options, groups);
   const pair = point.pair;

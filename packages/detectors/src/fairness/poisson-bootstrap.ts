@@ -174,12 +174,11 @@ export class RatioReplicates {
   }
 
   /**
-   * Writes, per replicate, the ratio Σw·n / Σw·d of `statistic` over the
-   * named cells into `ratios` and its standard error √Σw(n − R d)² / Σw·d
-   * into `errors` (both `replicates` long). A replicate without weight on
-   * the denominator gets NaN.
+   * The five tallies of `statistic` summed over the named cells, per
+   * replicate: Σw·n, Σw·d, Σw·n², Σw·n·d, Σw·d² of replicate b at
+   * b × {@link RATIO_TALLIES}.
    */
-  read(cells: Iterable<string>, statistic: number, ratios: Float64Array, errors: Float64Array): void {
+  sums(cells: Iterable<string>, statistic: number): Float64Array {
     const sums = new Float64Array(this.replicates * RATIO_TALLIES);
     const stride = this.statistics * RATIO_TALLIES;
     for (const cell of cells) {
@@ -190,6 +189,17 @@ export class RatioReplicates {
         for (let k = 0; k < RATIO_TALLIES; k++) sums[b * RATIO_TALLIES + k]! += tallies[from + k]!;
       }
     }
+    return sums;
+  }
+
+  /**
+   * Writes, per replicate, the ratio Σw·n / Σw·d of `statistic` over the
+   * named cells into `ratios` and its standard error √Σw(n − R d)² / Σw·d
+   * into `errors` (both `replicates` long). A replicate without weight on
+   * the denominator gets NaN.
+   */
+  read(cells: Iterable<string>, statistic: number, ratios: Float64Array, errors: Float64Array): void {
+    const sums = this.sums(cells, statistic);
     for (let b = 0; b < this.replicates; b++) {
       const o = b * RATIO_TALLIES;
       const n = sums[o]!;

@@ -49,14 +49,32 @@ function onData<R>(rows: readonly R[], metric: RatioMetric<R>): RatioOnData {
   return { ratio, se: Math.sqrt(squares) / Math.abs(d), denominator: d, squares, cubes };
 }
 
-/** Σψ³ / (6 (Σψ²)^(3/2)), the BCa acceleration from influence values; 0 when not finite. */
-function acceleration(squares: number, cubes: number): number {
+/**
+ * Σψ³ / (6 (Σψ²)^(3/2)), the BCa acceleration from the sums of squares and
+ * cubes of influence values; 0 when not finite.
+ *
+ * @example
+ * ```ts
+ * ratioAcceleration(4, 1); // 1 / 48
+ * ```
+ */
+export function ratioAcceleration(squares: number, cubes: number): number {
   const a = cubes / (6 * squares ** 1.5);
   return Number.isFinite(a) ? a : 0;
 }
 
-/** Tallies of each row, in the cell of its group, weighted by the hash of its unit id (its position by default). */
-function tallyRows<R>(groups: ReadonlyMap<string, readonly R[]>, metric: RatioMetric<R>, seed: number, replicates: number, unit?: (row: R) => string): RatioReplicates {
+/**
+ * Poisson-bootstrap tallies of a ratio metric over rows already split into
+ * groups, one statistic, each group its own cell, each row weighted by the
+ * hash of its unit id (its position in group order by default): what
+ * tallies kept as the rows' observations arrived would hold.
+ *
+ * @example
+ * ```ts
+ * const tallies = tallyRows(new Map([['gender=F', users]]), { numerator: (u) => u.hits, denominator: (u) => u.exposures }, 1, 500, (u) => u.user);
+ * ```
+ */
+export function tallyRows<R>(groups: ReadonlyMap<string, readonly R[]>, metric: RatioMetric<R>, seed: number, replicates: number, unit?: (row: R) => string): RatioReplicates {
   const tallies = new RatioReplicates({ seed, replicates, statistics: 1 });
   const change = new Float64Array(RATIO_TALLIES);
   let index = 0;
@@ -112,7 +130,7 @@ export function ratioFrameReplicates<R>(
     draws.set(`group:${group}`, read(cellsOf(group)));
   }
   const accelerations = new Map<string, number>();
-  for (const [name, d] of data) accelerations.set(name, acceleration(d.squares, d.cubes));
+  for (const [name, d] of data) accelerations.set(name, ratioAcceleration(d.squares, d.cubes));
   if (point.pair) {
     const max = data.get(`group:${point.pair.max}`)!;
     const min = data.get(`group:${point.pair.min}`)!;
@@ -135,12 +153,11 @@ export function ratioFrameReplicates<R>(
     data.set('difference', { ratio: max.ratio - min.ratio, se: Math.hypot(max.se, min.se), denominator: 1, squares: 0, cubes: 0 });
     data.set('ratio', { ratio: r, se: Math.abs(r) * Math.hypot(min.se / min.ratio, max.se / max.ratio), denominator: 1, squares: 0, cubes: 0 });
     // Influence values: ψ = e / D in the max group and −e / D in the min group; for the ratio, of its logarithm.
-    accelerations.set('difference', acceleration(max.squares / max.denominator ** 2 + min.squares / min.denominator ** 2, max.cubes / max.denominator ** 3 - min.cubes / min.denominator ** 3));
+    accelerations.set('difference', ratioAcceleration(max.squares / max.denominator ** 2 + min.squares / min.denominator ** 2, max.cubes / max.denominator ** 3 - min.cubes / min.denominator ** 3));
     const mScale = max.denominator * max.ratio;
     const nScale = min.denominator * min.ratio;
-    accelerations.set('ratio', acceleration(max.squares / mScale ** 2 + min.squares / nScale ** 2, min.cubes / nScale ** 3 - max.cubes / mScale ** 3));
+    accelerations.set('ratio', ratioAcceleration(max.squares / mScale ** 2 + min.squares / nScale ** 2, min.cubes / nScale ** 3 - max.cubes / mScale ** 3));
   }
-  const sortedFinite = (values: Float64Array): Float64Array => values.filter(Number.isFinite).sort();
   return {
     replicates,
     confidence,
@@ -149,17 +166,47 @@ export function ratioFrameReplicates<R>(
       const drawn = draws.get(name);
       const d = data.get(name);
       if (!drawn || !d) return null;
-      const checked = bootstrapSettings({ seed: 0, confidence: level }).confidence;
-      const values = sortedFinite(drawn.ratios);
-      if (values.length === 0) return null;
-      if (!Number.isFinite(d.ratio)) return percentileInterval(values, checked);
-      if (method === 'auto' && d.se > 0 && Number.isFinite(d.se)) {
-        // A replicate without spread (no hits, say) has se 0 and no t (±∞ or 0/0): it is left out.
-        const ts = drawn.ratios.map((v, b) => (Number.isFinite(v) ? (v - d.ratio) / drawn.errors[b]! : Number.NaN)).filter(Number.isFinite).sort();
-        if (ts.length > 0) return studentizedInterval(ts, d.ratio, d.se, checked);
-      }
-      if (method === 'percentile') return percentileInterval(values, checked);
-      return bcaInterval(values, d.ratio, accelerations.get(name) ?? 0, checked);
+      return ratioInterval(drawn, d.ratio, d.se, accelerations.get(name) ?? 0, method, bootstrapSettings({ seed: 0, confidence: level }).confidence);
     },
   };
+}
+
+/**
+ * A ratio's Poisson-bootstrap replicates: per replicate its value and its
+ * delta-method standard error.
+ *
+ * @example
+ * ```ts
+ * const drawn: RatioDraws = { ratios: Float64Array.of(0.31, 0.29), errors: Float64Array.of(0.02, 0.02) };
+ * ```
+ */
+export interface RatioDraws {
+  readonly ratios: Float64Array;
+  readonly errors: Float64Array;
+}
+
+/**
+ * The interval of a ratio from its {@link RatioDraws}, its estimate and
+ * standard error on the data and its BCa acceleration, by `method` as
+ * {@link ratioFrameReplicates} reads it: studentized for `'auto'` (a
+ * replicate without spread has no t and is left out), percentiles, or BCa
+ * (also when the estimate has no spread); percentiles for a non-finite
+ * estimate; `null` without a finite replicate.
+ *
+ * @example
+ * ```ts
+ * ratioInterval({ ratios, errors }, 0.3, 0.02, 0, 'auto', 0.95); // { low, high }
+ * ```
+ */
+export function ratioInterval(drawn: RatioDraws, estimate: number, se: number, acceleration: number, method: BootstrapReplicates['method'], confidence: number): BootstrapInterval | null {
+  const values = drawn.ratios.filter(Number.isFinite).sort();
+  if (values.length === 0) return null;
+  if (!Number.isFinite(estimate)) return percentileInterval(values, confidence);
+  if (method === 'auto' && se > 0 && Number.isFinite(se)) {
+    // A replicate without spread (no hits, say) has se 0 and no t (±∞ or 0/0): it is left out.
+    const ts = drawn.ratios.map((v, b) => (Number.isFinite(v) ? (v - estimate) / drawn.errors[b]! : Number.NaN)).filter(Number.isFinite).sort();
+    if (ts.length > 0) return studentizedInterval(ts, estimate, se, confidence);
+  }
+  if (method === 'percentile') return percentileInterval(values, confidence);
+  return bcaInterval(values, estimate, acceleration, confidence);
 }

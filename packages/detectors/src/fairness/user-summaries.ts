@@ -162,8 +162,13 @@ function fail(field: string, rule: string): never {
 export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyMap<string, UserSummary>, UserSummariesJSON> {
   /** Cut-off of precision@k, recall@k, NDCG@k and hits. */
   readonly k: number;
-  /** The Poisson-bootstrap tallies, when `replicates` options were given. */
-  readonly replicates: RatioReplicates | undefined;
+  private readonly tallies: RatioReplicates | undefined;
+  /**
+   * True until the tallies are first read: until then they hold nothing and
+   * each row is tallied once, from nothing to its totals, when they are;
+   * after that every observation updates them as it arrives.
+   */
+  private deferred = true;
   private readonly users = new Map<string, Mutable>();
   private readonly tallied: UserReplicatesOptions | undefined;
   /** Each user's cell and weight key, found once. */
@@ -178,9 +183,31 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
     this.k = k;
     const tallied = options.replicates;
     this.tallied = tallied;
-    this.replicates = tallied && new RatioReplicates({ seed: tallied.seed, replicates: tallied.replicates, statistics: tallied.metrics.length });
+    this.tallies = tallied && new RatioReplicates({ seed: tallied.seed, replicates: tallied.replicates, statistics: tallied.metrics.length });
     this.before = new Float64Array(2 * (tallied?.metrics.length ?? 0));
     this.change = new Float64Array(RATIO_TALLIES * (tallied?.metrics.length ?? 0));
+  }
+
+  /**
+   * The Poisson-bootstrap tallies, when `replicates` options were given, up
+   * to date with every observation added. A window's summaries are tallied
+   * when first read: each user once, from its totals (O(replicates) per
+   * user instead of per observation: the tallies are sums over users of
+   * functions of their totals); observations added after that update them
+   * as they arrive.
+   */
+  get replicates(): RatioReplicates | undefined {
+    const tallies = this.tallies;
+    if (!this.deferred || !tallies) return tallies;
+    this.deferred = false;
+    const metrics = this.tallied!.metrics;
+    const change = this.change;
+    for (const [user, row] of this.users) {
+      for (let i = 0; i < metrics.length; i++) ratioChange(change, i, 0, 0, metrics[i]!.numerator(row), metrics[i]!.denominator(row));
+      const { cell, key } = this.unit(user);
+      tallies.addUnit(cell, user, key, change);
+    }
+    return tallies;
   }
 
   private unit(user: string): { readonly cell: string; readonly key: number } {
@@ -204,7 +231,7 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
     }
     const row = this.row(value.user);
     const tallied = this.tallied;
-    if (!tallied) return this.fold(row, value);
+    if (!tallied || this.deferred) return this.fold(row, value);
     const { before, change } = this;
     const metrics = tallied.metrics;
     for (let i = 0; i < metrics.length; i++) {
@@ -214,7 +241,7 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
     this.fold(row, value);
     for (let i = 0; i < metrics.length; i++) ratioChange(change, i, before[2 * i]!, before[2 * i + 1]!, metrics[i]!.numerator(row), metrics[i]!.denominator(row));
     const { cell, key } = this.unit(value.user);
-    this.replicates!.addUnit(cell, value.user, key, change);
+    this.tallies!.addUnit(cell, value.user, key, change);
   }
 
   private fold(row: Mutable, value: FairnessObservation): void {
@@ -262,8 +289,11 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
    */
   merge(other: UserSummaries): void {
     if (other.k !== this.k) throw new RangeError(`cannot merge summaries at k = ${other.k} into k = ${this.k}; use one k for every window`);
-    if (!this.replicates !== !other.replicates) throw new RangeError('cannot merge summaries with bootstrap tallies and without; give every window the same replicates options');
+    if (!this.tallies !== !other.tallies) throw new RangeError('cannot merge summaries with bootstrap tallies and without; give every window the same replicates options');
     const tallied = this.tallied;
+    // Both sides' tallies up to date: the cross terms below add to them.
+    const tallies = this.replicates;
+    const otherTallies = other.replicates;
     for (const [user, from] of other.users) {
       const known = this.users.get(user);
       if (tallied && known) {
@@ -282,7 +312,7 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
           change[o + 4] = 2 * ad * bd;
         }
         const { cell, key } = this.unit(user);
-        this.replicates!.addUnit(cell, user, key, change);
+        tallies!.addUnit(cell, user, key, change);
       }
       const into = known ?? this.row(user);
       for (const field of SUMS) into[field] += from[field];
@@ -300,7 +330,7 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
         for (const p of from.predicted) predicted.push(p);
       }
     }
-    if (other.replicates) this.replicates!.merge(other.replicates);
+    if (otherTallies) tallies!.merge(otherTallies);
   }
 
   /** Per-user totals, by user id (live views: read them before adding more). */
@@ -341,7 +371,9 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
       if (restored.seed !== options.replicates!.seed || restored.replicates !== options.replicates!.replicates || restored.statistics !== options.replicates!.metrics.length) {
         fail('replicates', `kept with the same seed, replicates and metrics as the options (seed ${options.replicates!.seed}, ${options.replicates!.replicates} replicates, ${options.replicates!.metrics.length} metrics)`);
       }
-      summaries.replicates!.merge(restored);
+      // Restored tallies are those of the restored rows: not tallied again.
+      summaries.deferred = false;
+      summaries.tallies!.merge(restored);
     }
     const signed = new Set(['predicted', 'signedError']);
     const finite = (xs: unknown, n: number | undefined, field: string, names?: readonly string[]): number[] => {
