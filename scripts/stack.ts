@@ -18,6 +18,7 @@ import { SMTPServer } from 'smtp-server';
 import { ensureAptPackage } from '../test/support/apt-install.js';
 import { freePort } from '../test/support/ports.js';
 import { startPrometheus, type RunningPrometheus } from '../test/support/prometheus.js';
+import { summariesTopicConfig } from '../apps/monitor/src/summaries-topic.js';
 import { startKafka, type KafkaBroker } from './kafka/broker.js';
 
 const usage = `usage: npm run stack -- [flags]   (or node --import tsx scripts/stack.ts [flags])
@@ -164,7 +165,7 @@ try {
   const kafka = new Kafka({ clientId: 'modelwatch-stack', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 4 }, { topic: SUMMARIES, numPartitions: 1 }], waitForLeaders: true });
+  await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 4 }, { topic: SUMMARIES, numPartitions: 1, configEntries: [...summariesTopicConfig] }], waitForLeaders: true });
   await admin.disconnect();
   const brokers = `--brokers=${broker.bootstrap}`;
 

@@ -13,3 +13,4 @@ export * from './monitor-derived-options.js';
 export * from './summary-messages.js';
 export * from './monitor-member.js';
 export * from './monitor-reducer.js';
+export * from './summaries-topic.js';

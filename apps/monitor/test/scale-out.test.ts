@@ -7,7 +7,7 @@ import { Registry } from 'prom-client';
 import { Subject, type Subscription } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKafka, type KafkaBroker } from '#test-support';
-import { createMonitor, monitorMember, monitorReducer, type Monitor } from '../src/index.js';
+import { createMonitor, monitorMember, monitorReducer, summariesTopicConfig, type Monitor } from '../src/index.js';
 import { comparableResults } from './comparable-results.js';
 
 const HOUR = 3_600_000;
@@ -48,7 +48,7 @@ beforeAll(async () => {
   await producer.connect();
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'movielog', numPartitions: 2 }, { topic: 'movielog.summaries', numPartitions: 1 }] });
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'movielog', numPartitions: 2 }, { topic: 'movielog.summaries', numPartitions: 1, configEntries: [...summariesTopicConfig] }] });
   await admin.disconnect();
 }, 180_000);
 afterAll(async () => {
