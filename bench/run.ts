@@ -26,7 +26,7 @@ interface Bench {
 const tsx = ['--expose-gc', '--import', 'tsx'];
 const benches: Bench[] = [
   { name: 'pipeline', row: '1. whole pipeline, events/s by stage vs parse', args: [...tsx, 'bench/pipeline.bench.ts', '1000000'], pinned: true, summary: /^(parse|prometheus|ratings|drift|serving|attribution|experiment|fairness|all-but-fairness|all) /, seeds: 'simulation 3', goal: '≥ 1,000,000 events/s (all)' },
-  { name: 'change-point', row: '2–3. detectors: ns/update and delay vs River', args: [...tsx, 'bench/change-point.bench.ts'], summary: /^(adwin|page-hinkley|kswin|cusum|ewma|bocpd|ddm|hddm-a) |^\(1\)|^\(2\)|^detector/, seeds: 'streams 101, 102, 1000+r, 2000+r; calibration 1, check 77', goal: '≥ 10× River; delay no worse; ARL ±20%' },
+  { name: 'change-point', row: '2–3. detectors: ns/update and delay vs River', args: [...tsx, 'bench/change-point.bench.ts'], summary: /^(adwin|page-hinkley|kswin|cusum|ewma|bocpd|ddm|hddm-a) |^\(1\)|^\(2|^\(calibration|^detector/, seeds: 'streams 101, 102, 1000+r, 2000+r, 3000+r, 4000+r; calibration 1, check 77', goal: '≥ 10× River; delay no worse; ARL ±20%' },
   { name: 'windows', row: '5. memory after 1M and 10M events (100k users)', args: [...tsx, 'bench/windows.bench.ts', '10000000'], summary: /heap|events\/s/i, seeds: 'simulation 3', goal: 'heap flat' },
   { name: 'soak', row: '5. memory, whole pipeline with bad records (soak, as it is)', args: [...tsx, 'bench/soak.bench.ts', '2000000'], summary: /heap|events\/s|FAIL/, seeds: 'simulation 7, bad records 11', goal: 'heap flat, every check ok' },
   { name: 'kafka', row: '6. fromKafka + decode vs raw client loop', args: [...tsx, 'bench/kafka.bench.ts', '300000', '2'], summary: /^best|skipped/, seeds: 'simulation 5', goal: '≥ 0.90 of raw' },

@@ -55,9 +55,9 @@ export interface CalibrateOptions {
   readonly maxRunLength?: number;
   /** Stop when the simulated run length is within this relative distance of the target. Default 0.05. */
   readonly tolerance?: number;
-  /** Bisection steps at most. Default 40. */
+  /** Candidates simulated at most (the bracket's ends included). Default 40. */
   readonly maxIterations?: number;
-  /** Seed of the simulation; each candidate sees the same in-control values (common random numbers). Default 0. */
+  /** Seed of the simulation; run `i` sees the same in-control values at every candidate (common random numbers). Default 0. */
   readonly seed?: number;
 }
 
@@ -155,44 +155,107 @@ function requireRuns(runs: number, caller: string): void {
   }
 }
 
+/** Values of in-control streams that {@link calibrate} keeps to replay to each candidate (8 bytes each; 64 MB). */
+const CACHED_VALUES = 2 ** 23;
+
+/** Seed of run `run`'s own generator: each run sees the same values whatever the other runs' lengths. */
+function runSeed(seed: number, run: number): number {
+  return (Math.imul(Math.trunc(seed) | 0, 0x9e3779b1) + Math.imul(run, 0x85ebca6b)) | 0;
+}
+
 /**
- * Run lengths to the first false alarm of the detectors `create()` makes,
- * on in-control values from `sample`, over `runs` runs (censored at
- * `maxRunLength`): their mean (the ARL) with its standard error, median
- * and quantiles, the share censored and whether the mean is estimable.
- *
- * @throws RangeError if `runs` is not a whole number from 2 to {@link MAX_SIMULATED_RUNS}.
- * @example
- * ```ts
- * const { arl, median, meanEstimable } = averageRunLength(() => new PageHinkley(), (r) => r.normal(), { runs: 100, seed: 1 });
- * ```
+ * The in-control streams of the simulated runs, one per run with its own
+ * seed, so that a run sees the same values at every candidate threshold
+ * (common random numbers). Values drawn are kept, up to `budget` in all, and
+ * replayed to later candidates instead of drawn again.
  */
-export function averageRunLength(
-  create: () => ChangeDetector,
-  sample: (random: SeededRandom) => number,
-  options: { readonly runs: number; readonly seed: number; readonly maxRunLength?: number },
-): RunLengths {
-  const { runs } = options;
-  requireRuns(runs, 'averageRunLength');
-  const max = options.maxRunLength ?? Number.POSITIVE_INFINITY;
-  const random = new SeededRandom(options.seed);
+class InControlRuns {
+  private readonly kept: Float64Array[] = [];
+  private readonly randoms: SeededRandom[] = [];
+  private left: number;
+  /** Whether the last {@link length} ended with an alarm (else it was censored at `max`). */
+  alarmed = false;
+
+  constructor(private readonly sample: (random: SeededRandom) => number, private readonly seed: number, budget: number) {
+    this.left = budget;
+  }
+
+  /** Values from the start of run `run` until `detector` alarms, at most `max`. */
+  length(run: number, detector: ChangeDetector, max: number): number {
+    let values = this.kept[run];
+    let random = this.randoms[run];
+    if (values === undefined || random === undefined) {
+      values = new Float64Array(0);
+      random = new SeededRandom(runSeed(this.seed, run));
+    }
+    let length = 0;
+    let kept = values.length;
+    for (;;) {
+      while (length < kept && length < max) {
+        length += 1;
+        if (detector.update(values[length - 1]!)) return this.done(run, values, random, length, true);
+      }
+      if (length >= max) return this.done(run, values, random, length, false);
+      // Keep more of this run: twice as many values (at least 256, at most what is left of the budget and of max).
+      const grown = Math.min(max, Math.max(256, 2 * kept), kept + this.left);
+      if (grown <= kept) break;
+      const next = new Float64Array(grown);
+      next.set(values);
+      for (let i = kept; i < grown; i++) next[i] = this.sample(random);
+      this.left -= grown - kept;
+      values = next;
+      kept = grown;
+    }
+    // The budget is spent: draw the rest of this run afresh (the same generator, replayed past what is kept).
+    const fresh = new SeededRandom(runSeed(this.seed, run));
+    for (let i = 0; i < kept; i++) this.sample(fresh);
+    while (length < max) {
+      length += 1;
+      if (detector.update(this.sample(fresh))) return this.done(run, values, random, length, true);
+    }
+    return this.done(run, values, random, length, false);
+  }
+
+  private done(run: number, values: Float64Array, random: SeededRandom, length: number, alarmed: boolean): number {
+    if (values.length > 0) {
+      this.kept[run] = values;
+      this.randoms[run] = random;
+    }
+    this.alarmed = alarmed;
+    return length;
+  }
+}
+
+/** Run lengths of `runs` simulated runs, or of the first ones when their sum reached `stopAt` (the rest are not needed). */
+interface Simulated {
+  readonly lengths: Float64Array;
+  /** Runs simulated: `runs`, or fewer when stopped at `stopAt`. */
+  readonly done: number;
+  readonly sum: number;
+  readonly squares: number;
+  readonly censored: number;
+}
+
+function simulate(create: () => ChangeDetector, source: InControlRuns, runs: number, max: number, stopAt: number): Simulated {
   const lengths = new Float64Array(runs);
   let sum = 0;
   let squares = 0;
   let censored = 0;
-  for (let run = 0; run < runs; run++) {
-    const detector = create();
-    let length = 0;
-    let alarm = false;
-    while (!alarm && length < max) {
-      length += 1;
-      alarm = detector.update(sample(random));
-    }
-    if (!alarm) censored += 1;
-    lengths[run] = length;
+  let done = 0;
+  while (done < runs && sum < stopAt) {
+    const length = source.length(done, create(), max);
+    if (!source.alarmed) censored += 1;
+    lengths[done] = length;
     sum += length;
     squares += length * length;
+    done += 1;
   }
+  return { lengths, done, sum, squares, censored };
+}
+
+/** The distribution of all `runs` simulated run lengths (sorts `lengths`). */
+function runLengthsOf({ lengths, sum, squares, censored }: Simulated, max: number): RunLengths {
+  const runs = lengths.length;
   const arl = sum / runs;
   const variance = Math.max(0, (squares - runs * arl * arl) / (runs - 1));
   lengths.sort();
@@ -221,12 +284,46 @@ export function averageRunLength(
 }
 
 /**
+ * Run lengths to the first false alarm of the detectors `create()` makes,
+ * on in-control values from `sample`, over `runs` runs (censored at
+ * `maxRunLength`): their mean (the ARL) with its standard error, median
+ * and quantiles, the share censored and whether the mean is estimable.
+ * Each run draws from its own generator, seeded from `seed` and the run's
+ * number, as {@link calibrate}'s runs do.
+ *
+ * @throws RangeError if `runs` is not a whole number from 2 to {@link MAX_SIMULATED_RUNS}.
+ * @example
+ * ```ts
+ * const { arl, median, meanEstimable } = averageRunLength(() => new PageHinkley(), (r) => r.normal(), { runs: 100, seed: 1 });
+ * ```
+ */
+export function averageRunLength(
+  create: () => ChangeDetector,
+  sample: (random: SeededRandom) => number,
+  options: { readonly runs: number; readonly seed: number; readonly maxRunLength?: number },
+): RunLengths {
+  const { runs } = options;
+  requireRuns(runs, 'averageRunLength');
+  const max = options.maxRunLength ?? Number.POSITIVE_INFINITY;
+  return runLengthsOf(simulate(create, new InControlRuns(sample, options.seed, 0), runs, max, Number.POSITIVE_INFINITY), max);
+}
+
+/**
  * Finds by simulation the threshold at which a detector raises false alarms
  * on in-control data once every `targetArl` values (mean run length, or
- * median with `criterion: 'median'`), by bisection (geometric when the
- * bracket is positive) with common random numbers, and reports the run
- * length achieved with a 95% interval and the distribution of run lengths.
- * Seeded: the same options give the same answer.
+ * median with `criterion: 'median'`), and reports the run length achieved
+ * with a 95% interval and the distribution of run lengths. Seeded: the same
+ * options give the same answer.
+ *
+ * The search is regula falsi (Illinois) on the log of the run length
+ * against the threshold (its log when the bracket is positive), with common
+ * random numbers: run `i` sees the same in-control values at every
+ * candidate (each run has its own generator; the values are drawn once and
+ * replayed, up to 64 MB of them). A candidate is simulated only until it is
+ * certain to be above the tolerance (the lengths so far add up to more
+ * than (1 + tolerance) · target · runs; for the median, each run stops at
+ * (1 + tolerance) · target), so a candidate costs at most about
+ * (1 + tolerance) · target · runs updates, however long its runs are.
  *
  * It tells when the answer cannot be trusted as asked, in `warning`: when
  * no threshold gets within the tolerance (a detector whose statistic moves
@@ -236,8 +333,9 @@ export function averageRunLength(
  * false`: calibrate the median instead, or raise `maxRunLength`); when the
  * interval is wider than the tolerance (raise `runs`).
  *
- * Cost: about `runs` × target × candidates detector updates (2,000 runs ×
- * 500 × about 10 candidates is 10 million).
+ * Cost: at most about `runs` × target × (1 + tolerance) detector updates
+ * per candidate, and typically four to seven candidates (2,000 runs × 500 ×
+ * 6 is 6 million updates).
  *
  * @throws RangeError if the options are out of range or the bracket does not contain the target.
  * @example
@@ -265,31 +363,72 @@ export function calibrate(options: CalibrateOptions): Calibration {
   requireRuns(runs, 'calibrate');
   if (!(tolerance > 0 && tolerance < 1)) throw new RangeError(`calibrate: tolerance must lie in (0, 1), such as 0.05; got ${tolerance}`);
   const geometric = lower > 0;
-  const measure = (threshold: number): { threshold: number; lengths: RunLengths; gap: number } => {
-    const lengths = averageRunLength(() => create(threshold), sample, { runs, seed, maxRunLength });
-    iterations += 1;
-    const value = criterion === 'mean' ? lengths.arl : lengths.median;
-    return { threshold, lengths, gap: (value - targetArl) / targetArl };
-  };
-  let iterations = 0;
-  // "lo" is the end of the bracket with the shorter run length.
-  let lo = increasing ? lower : upper;
-  let hi = increasing ? upper : lower;
-  const atLo = measure(lo);
-  const atHi = measure(hi);
-  const name = criterion === 'mean' ? 'ARL' : 'median run length';
-  if (atLo.gap > tolerance) throw new RangeError(`calibrate: even at threshold ${lo} the ${name} is ${(targetArl * (1 + atLo.gap)).toFixed(1)}, above the target ${targetArl}; widen the bracket`);
-  if (atHi.gap < -tolerance) throw new RangeError(`calibrate: even at threshold ${hi} the ${name} is ${(targetArl * (1 + atHi.gap)).toFixed(1)}, below the target ${targetArl}; widen the bracket or raise maxRunLength`);
-  let best = Math.abs(atLo.gap) < Math.abs(atHi.gap) ? atLo : atHi;
-  // Stop too when the bracket has shrunk to nothing: a stepwise statistic never gets within tolerance.
-  while (Math.abs(best.gap) > tolerance && iterations < maxIterations && Math.abs(hi - lo) > 1e-3 * Math.max(Math.abs(hi), Math.abs(lo))) {
-    const mid = geometric ? Math.sqrt(lo * hi) : (lo + hi) / 2;
-    const m = measure(mid);
-    if (Math.abs(m.gap) < Math.abs(best.gap)) best = m;
-    if (m.gap < 0) lo = mid;
-    else hi = mid;
+  const source = new InControlRuns(sample, seed, CACHED_VALUES);
+  // A candidate is simulated only as far as it must be to tell whether it is within tolerance: for the mean, until the
+  // runs' lengths add up to (1 + tolerance) · target · runs (the mean is then above tolerance whatever the rest);
+  // for the median, each run until (1 + tolerance) · target (longer runs are above it, however long).
+  const above = (1 + tolerance) * targetArl;
+  const stopAt = criterion === 'mean' ? above * runs : Number.POSITIVE_INFINITY;
+  const searchMax = criterion === 'mean' ? maxRunLength : Math.min(maxRunLength, Math.floor(above) + 1);
+  interface Candidate {
+    readonly threshold: number;
+    /** The run lengths, when every run was simulated to `maxRunLength`. */
+    readonly lengths?: RunLengths;
+    /** Relative distance of the run length from the target (a lower bound when the candidate was stopped early, which happens only above the tolerance). */
+    readonly gap: number;
+    /** Equal for two candidates whose runs had the same lengths (a statistic that moves in steps). */
+    readonly signature: string;
   }
-  const lengths = best.lengths;
+  let iterations = 0;
+  const measure = (threshold: number, max = searchMax, stop = stopAt): Candidate => {
+    const simulated = simulate(() => create(threshold), source, runs, max, stop);
+    iterations += 1;
+    const signature = `${simulated.done}:${simulated.sum}`;
+    if (simulated.done < runs) return { threshold, gap: simulated.sum / simulated.done / targetArl - 1, signature };
+    const lengths = runLengthsOf(simulated, max);
+    const value = criterion === 'mean' ? lengths.arl : lengths.median;
+    return { threshold, ...(max === maxRunLength ? { lengths } : {}), gap: (value - targetArl) / targetArl, signature };
+  };
+  // "lo" is the end of the bracket with the shorter run length.
+  let lo = measure(increasing ? lower : upper);
+  let hi = measure(increasing ? upper : lower);
+  const name = criterion === 'mean' ? 'ARL' : 'median run length';
+  if (lo.gap > tolerance) throw new RangeError(`calibrate: even at threshold ${lo.threshold} the ${name} is ${(targetArl * (1 + lo.gap)).toFixed(1)}, above the target ${targetArl}; widen the bracket`);
+  if (hi.gap < -tolerance) throw new RangeError(`calibrate: even at threshold ${hi.threshold} the ${name} is ${(targetArl * (1 + hi.gap)).toFixed(1)}, below the target ${targetArl}; widen the bracket or raise maxRunLength`);
+  let best = Math.abs(lo.gap) < Math.abs(hi.gap) ? lo : hi;
+  // Regula falsi (Illinois) on log(run length / target) against the threshold (its log when the bracket is positive):
+  // run lengths grow about exponentially in a threshold and as a power of a significance level, so this is nearly a
+  // straight line and a few candidates suffice where bisection needs ten or more.
+  const x = (threshold: number): number => (geometric ? Math.log(threshold) : threshold);
+  const y = (c: Candidate): number => Math.log1p(Math.max(c.gap, -1 + 1e-12));
+  let yLo = y(lo);
+  let yHi = y(hi);
+  let side = 0;
+  let flat = 0;
+  // Stop too when the bracket has shrunk to nothing or three candidates in a row repeated an end's run lengths: a stepwise statistic never gets within tolerance.
+  while (Math.abs(best.gap) > tolerance && iterations < maxIterations && flat < 3 && Math.abs(hi.threshold - lo.threshold) > 1e-3 * Math.max(Math.abs(hi.threshold), Math.abs(lo.threshold))) {
+    const [xLo, xHi] = [x(lo.threshold), x(hi.threshold)];
+    // Never closer to an end than 1% of the bracket, so that the bracket shrinks at every step.
+    const share = Math.min(0.99, Math.max(0.01, Number.isFinite(yHi - yLo) && yHi > yLo ? -yLo / (yHi - yLo) : 0.5));
+    const at = xLo + share * (xHi - xLo);
+    const m = measure(geometric ? Math.exp(at) : at);
+    flat = m.signature === lo.signature || m.signature === hi.signature ? flat + 1 : 0;
+    if (Math.abs(m.gap) < Math.abs(best.gap)) best = m;
+    if (m.gap < 0) {
+      if (side < 0) yHi /= 2;
+      lo = m;
+      yLo = y(m);
+      side = -1;
+    } else {
+      if (side > 0) yLo /= 2;
+      hi = m;
+      yHi = y(m);
+      side = 1;
+    }
+  }
+  // The answer's full distribution of run lengths (a candidate stopped early, or whose runs were cut at the median's bound, is simulated again in full).
+  if (best.lengths === undefined) best = measure(best.threshold, maxRunLength, Number.POSITIVE_INFINITY);
+  const lengths = best.lengths!;
   const achieved = criterion === 'mean' ? lengths.arl : lengths.median;
   const interval = criterion === 'mean' ? { low: lengths.arl - 1.96 * lengths.standardError, high: lengths.arl + 1.96 * lengths.standardError } : lengths.medianInterval;
   const withinTolerance = Math.abs(best.gap) <= tolerance;

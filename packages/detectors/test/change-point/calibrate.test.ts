@@ -19,7 +19,8 @@ const factories: Record<string, { create: (h: number) => ChangeDetector; lower: 
 const TARGET = 400;
 
 describe.each(Object.entries(factories))('calibrate %s', (_, f) => {
-  const result = calibrate({ create: f.create, sample, targetArl: TARGET, lower: f.lower, upper: f.upper, runs: 150, seed: 1 });
+  // 1,000 runs: the calibrated ARL's 95% interval is about ±6%, and the check's about as wide, well inside ±20% together.
+  const result = calibrate({ create: f.create, sample, targetArl: TARGET, lower: f.lower, upper: f.upper, runs: 1000, seed: 1 });
 
   it('reports a run length near the target', () => {
     expect(Math.abs(result.arl - TARGET) / TARGET).toBeLessThanOrEqual(0.05 + 1e-9);
@@ -27,7 +28,7 @@ describe.each(Object.entries(factories))('calibrate %s', (_, f) => {
   });
 
   it('gives an ARL within ±20% of the target on fresh in-control data', () => {
-    const check = averageRunLength(() => f.create(result.threshold), sample, { runs: 300, seed: 99 });
+    const check = averageRunLength(() => f.create(result.threshold), sample, { runs: 1000, seed: 99 });
     expect(Math.abs(check.arl - TARGET) / TARGET).toBeLessThan(0.2);
   });
 
@@ -73,6 +74,39 @@ describe('calibrate', () => {
     expect([10, 11]).toContain(r.achieved);
     expect([r.runLengths.median, r.runLengths.censoredShare, r.runLengths.meanEstimable, r.standardError]).toEqual([r.achieved, 0, true, 0]);
     expect(r.iterations).toBeLessThan(40);
+  });
+  // A test at level a on uniform p-values: ARL 1/a, so log ARL is a straight line in log a.
+  const level = (a: number): ChangeDetector => ({ name: 'level', driftDetected: false, count: 0, statistic: 0, threshold: a, evidence: () => ({}), reset: () => undefined, update: (p) => p < a });
+  const uniform = (random: SeededRandom): number => random.next();
+  it('needs few candidates where the run length is near a straight line in the threshold (regula falsi, not bisection)', () => {
+    const r = calibrate({ create: level, sample: uniform, targetArl: 500, lower: 1e-6, upper: 0.5, increasing: false, runs: 400, seed: 4 });
+    expect(r.withinTolerance).toBe(true);
+    expect(r.iterations).toBeLessThanOrEqual(6); // bisection over this 5·10⁵-fold bracket needs 9 (2 ends, 7 halvings to within 5%)
+  });
+  it('simulates a candidate only until it is certain to be above the tolerance', () => {
+    let updates = 0;
+    const counted = (a: number): ChangeDetector => {
+      const d = level(a);
+      return { ...d, update: (p) => (updates++, d.update(p)) };
+    };
+    // At a = 1e-6 the runs would go on to maxRunLength (10,000): 4 million updates for that end alone.
+    const r = calibrate({ create: counted, sample: uniform, targetArl: 500, lower: 1e-6, upper: 0.5, increasing: false, runs: 400, seed: 4 });
+    expect(updates).toBeLessThanOrEqual(r.iterations * (1.05 * 500 * 400 + 10_000));
+  });
+  it('gives each run its own in-control values, the same at every threshold (common random numbers): run lengths never shorten as the threshold rises', () => {
+    const arls = [5, 5.5, 6, 6.5, 7, 7.5, 8].map((h) => averageRunLength(() => factories.Cusum!.create(h), sample, { runs: 40, seed: 2, maxRunLength: 5_000 }).arl);
+    for (let i = 1; i < arls.length; i++) expect(arls[i]).toBeGreaterThanOrEqual(arls[i - 1]!);
+  });
+  it('reports the run lengths that a fresh simulation of the threshold found gives, also where more values are drawn than it keeps (64 MB)', () => {
+    // 20,000 × 500 × (1 + tolerance) values: more than the 2²³ kept, so the last runs are drawn afresh.
+    const r = calibrate({ create: level, sample: uniform, targetArl: 20_000, lower: 1e-7, upper: 0.01, increasing: false, runs: 500, seed: 5 });
+    expect(r.runLengths).toEqual(averageRunLength(() => level(r.threshold), uniform, { runs: 500, seed: 5, maxRunLength: 20 * 20_000 }));
+  });
+  it('reports the full distribution when it calibrates the median (its search stops runs at the tolerance)', () => {
+    const r = calibrate({ create: factories.Cusum!.create, sample, targetArl: 200, lower: 1, upper: 30, criterion: 'median', runs: 400, seed: 6 });
+    expect(r.withinTolerance).toBe(true);
+    expect(r.runLengths.quantiles.q90).toBeGreaterThan(1.05 * 200);
+    expect(r.runLengths).toEqual(averageRunLength(() => factories.Cusum!.create(r.threshold), sample, { runs: 400, seed: 6, maxRunLength: 20 * 200 }));
   });
   it('refuses an empty reference', () => {
     expect(() => bootstrapSampler([])).toThrow(/at least one in-control value/);
