@@ -1,5 +1,6 @@
 import { compensatedSum } from './internal/compensated-sum.js';
-import { distinctCounts, requireFinite } from './internal/distinct-counts.js';
+import { distinctCounts, requireAllFinite } from './internal/distinct-counts.js';
+import { sortedCopy } from './internal/sort-float64.js';
 
 /**
  * Raw observations, in any order.
@@ -81,8 +82,8 @@ export interface SampleMoments {
  * ```
  */
 export function sortedSample(sample: RawSample): SortedSample {
-  sample.forEach((value, i) => requireFinite(value, 'sample', i));
-  return { sorted: Float64Array.from(sample).sort() };
+  requireAllFinite(sample, 'sample');
+  return { sorted: sortedCopy(sample) };
 }
 
 /**

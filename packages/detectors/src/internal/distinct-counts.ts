@@ -1,5 +1,6 @@
 import type { Histogram, Sample, SortedSample } from '../summaries.js';
 import { sumOf } from './compensated-sum.js';
+import { sortedCopy } from './sort-float64.js';
 
 /** A sample reduced to its distinct values (strictly ascending) and their counts. */
 export interface DistinctCounts {
@@ -30,25 +31,32 @@ export function requireFinite(value: number, name: string, index: number): void 
 
 /** Run-length encodes ascending values. */
 function runLengths(sorted: Float64Array | readonly number[]): DistinctCounts {
-  const values: number[] = [];
-  const counts: number[] = [];
-  sorted.forEach((value) => {
-    if (values.length > 0 && values[values.length - 1] === value) counts[counts.length - 1]! += 1;
+  const n = sorted.length;
+  const values = new Float64Array(n);
+  const counts = new Float64Array(n);
+  let distinct = 0;
+  for (let i = 0; i < n; i++) {
+    const value = sorted[i]!;
+    if (distinct > 0 && values[distinct - 1] === value) counts[distinct - 1]! += 1;
     else {
-      values.push(value);
-      counts.push(1);
+      values[distinct] = value;
+      counts[distinct++] = 1;
     }
-  });
-  return { values: Float64Array.from(values), counts: Float64Array.from(counts), total: sorted.length };
+  }
+  return { values: values.slice(0, distinct), counts: counts.slice(0, distinct), total: n };
+}
+
+/** Throws a RangeError naming the first value of `values` that is not finite. */
+export function requireAllFinite(values: Float64Array | readonly number[], name: string): void {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) requireFinite(values[i]!, name, i);
 }
 
 function fromSorted(sorted: Float64Array | readonly number[], name: string): DistinctCounts {
-  sorted.forEach((value, i) => {
-    requireFinite(value, `${name}.sorted`, i);
-    if (i > 0 && value < sorted[i - 1]!) {
-      throw new RangeError(`${name}.sorted is not ascending at index ${i}; build it with sortedSample()`);
-    }
-  });
+  for (let i = 0; i < sorted.length; i++) {
+    const value = sorted[i]!;
+    if (!Number.isFinite(value)) requireFinite(value, `${name}.sorted`, i);
+    if (i > 0 && value < sorted[i - 1]!) throw new RangeError(`${name}.sorted is not ascending at index ${i}; build it with sortedSample()`);
+  }
   return runLengths(sorted);
 }
 
@@ -85,8 +93,8 @@ function fromHistogram({ values, counts }: Histogram, name: string): DistinctCou
  */
 export function distinctCounts(sample: Sample, name: string): DistinctCounts {
   if (isArrayOfNumbers(sample)) {
-    sample.forEach((value, i) => requireFinite(value, name, i));
-    return runLengths(Float64Array.from(sample).sort());
+    requireAllFinite(sample, name);
+    return runLengths(sortedCopy(sample));
   }
   return isSortedSample(sample) ? fromSorted(sample.sorted, name) : fromHistogram(sample, name);
 }
