@@ -11,14 +11,11 @@
 import { attributeExposures, createSimulation, popularityRecommender, tumbling, type Experiment, type TelemetryEvent } from '@modelwatch/core';
 import { fairnessMonitor, fairnessSummaries, type FairnessMonitorOptions } from '@modelwatch/detectors';
 import { ignoreElements, lastValueFrom, mergeMap, Subject, type Observable } from 'rxjs';
+import { stageArgs } from './stage-args.js';
 
 const STAGES = ['attribution', 'summaries', 'monitor'] as const;
 type Stage = (typeof STAGES)[number];
-const args = process.argv.slice(2);
-const total = Number(args.find((a) => !a.startsWith('--')) ?? 2_000_000);
-const stageArg = args.find((a) => a.startsWith('--stage='))?.slice('--stage='.length);
-if (stageArg !== undefined && !(STAGES as readonly string[]).includes(stageArg)) throw new RangeError(`--stage=${stageArg}: give one of ${STAGES.join(', ')}`);
-if (!(Number.isInteger(total) && total > 0)) throw new RangeError(`event count ${args[0]}: give a positive whole number`);
+const { total, stage: stageArg } = stageArgs(STAGES, 2_000_000);
 
 const HOUR = 3_600_000;
 const start = Date.UTC(2026, 10, 1);
@@ -102,4 +99,4 @@ async function run(stage: Stage): Promise<void> {
 }
 
 console.log(`${total.toLocaleString('en-US')} simulator events, 100,000 users, daily windows; node ${process.version}${globalThis.gc ? '' : ' (run node with --expose-gc for exact heap figures)'}`);
-for (const s of stageArg ? [stageArg as Stage] : STAGES) await run(s);
+for (const s of stageArg ? [stageArg] : STAGES) await run(s);

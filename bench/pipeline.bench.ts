@@ -34,14 +34,11 @@ import { driftFindings, experimentReport, fairnessMonitor, ReferenceProfile, typ
 import { createPrometheusSink } from '@modelwatch/sinks';
 import { Registry } from 'prom-client';
 import { filter, ignoreElements, lastValueFrom, merge, mergeMap, Subject, type Observable } from 'rxjs';
+import { stageArgs } from './stage-args.js';
 
 const STAGES = ['parse', 'prometheus', 'ratings', 'drift', 'serving', 'attribution', 'experiment', 'fairness', 'all-but-fairness', 'all'] as const;
 type Stage = (typeof STAGES)[number];
-const args = process.argv.slice(2);
-const total = Number(args.find((a) => !a.startsWith('--')) ?? 2_000_000);
-const stageArg = args.find((a) => a.startsWith('--stage='))?.slice('--stage='.length);
-if (stageArg !== undefined && !(STAGES as readonly string[]).includes(stageArg)) throw new RangeError(`--stage=${stageArg}: give one of ${STAGES.join(', ')}`);
-if (!(Number.isInteger(total) && total > 0)) throw new RangeError(`event count ${args[0]}: give a positive whole number`);
+const { total, stage: stageArg } = stageArgs(STAGES, 2_000_000);
 
 const HOUR = 3_600_000;
 const MILLION = 1_000_000;
@@ -160,7 +157,7 @@ async function run(stage: Stage): Promise<Run> {
 const first = lines[0]!.slice(0, 19);
 const last = lines.at(-1)!.slice(0, 19);
 console.log(`${lines.length.toLocaleString('en-US')} lines (${first} to ${last}), 100,000 users; node ${process.version}${globalThis.gc ? '' : ' (run node with --expose-gc for exact heap figures)'}`);
-const stages: Stage[] = stageArg ? ['parse', ...(stageArg === 'parse' ? [] : [stageArg as Stage])] : [...STAGES];
+const stages: Stage[] = stageArg ? ['parse', ...(stageArg === 'parse' ? [] : [stageArg])] : [...STAGES];
 // A pass of parse alone first, untimed, so the JIT's warm-up is not charged to the baseline.
 await run('parse');
 const runs: Run[] = [];
