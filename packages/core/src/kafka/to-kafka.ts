@@ -96,8 +96,7 @@ export function toKafka<T>(producer: KafkaProducerLike, options: ToKafkaOptions<
       try {
         await producer.send(options.acks === undefined ? { topic, messages: batch } : { topic, messages: batch, acks: options.acks });
       } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
-        subscriber.error(new Error(`publishing ${batch.length} messages to Kafka topic "${topic}" failed: ${reason}. Check that the brokers are reachable and the topic exists`, { cause: err }));
+        subscriber.error(new Error(`publishing ${batch.length} messages to Kafka topic "${topic}" failed: ${sendFailure(err, topic)}`, { cause: err }));
         return;
       }
       for (const ack of done) ack();
@@ -145,4 +144,29 @@ export function toKafka<T>(producer: KafkaProducerLike, options: ToKafkaOptions<
       }),
     );
   });
+}
+
+/** The errors a client's error carries, itself first (@platformatic/kafka nests the broker's answer in `errors` and `cause`). */
+function errorChain(err: unknown, depth = 0): { readonly message: string; readonly kafkaCode: unknown }[] {
+  if (typeof err !== 'object' || err === null || depth > 5) return err === undefined || err === null ? [] : [{ message: String(err), kafkaCode: undefined }];
+  const e = err as { readonly message?: unknown; readonly code?: unknown; readonly apiCode?: unknown; readonly type?: unknown; readonly errors?: unknown; readonly cause?: unknown };
+  // kafkajs: `type` and the protocol's numeric `code`; @platformatic/kafka: `apiCode`.
+  const kafkaCode = e.type === 'MESSAGE_TOO_LARGE' ? 10 : typeof e.apiCode === 'number' ? e.apiCode : typeof e.code === 'number' ? e.code : undefined;
+  const nested = [...(Array.isArray(e.errors) ? e.errors : []), ...(e.cause === undefined ? [] : [e.cause])];
+  return [{ message: String(e.message ?? err), kafkaCode }, ...nested.flatMap((n) => errorChain(n, depth + 1))];
+}
+
+/**
+ * Why a send failed, with what to do: the client's message and the broker's
+ * reason beneath it, and for a message too large for the topic (Kafka error
+ * 10, `MESSAGE_TOO_LARGE`) the limit to raise.
+ */
+function sendFailure(err: unknown, topic: string): string {
+  const chain = errorChain(err);
+  const messages = [...new Set(chain.map((c) => c.message.replace(/\.+$/, '')))];
+  const reason = messages.length > 1 ? `${messages[0]} (${messages[messages.length - 1]})` : (messages[0] ?? String(err));
+  const advice = chain.some((c) => c.kafkaCode === 10)
+    ? `A message is larger than the topic's max.message.bytes (1 MB by default): raise it (kafka-configs.sh --alter --entity-type topics --entity-name ${topic} --add-config max.message.bytes=...) or send smaller messages`
+    : 'Check that the brokers are reachable and the topic exists';
+  return `${reason}. ${advice}`;
 }

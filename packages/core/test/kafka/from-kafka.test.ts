@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Subject, take, takeUntil, tap, type Observable, type Subscription } from 'rxjs';
+import { from, lastValueFrom, Subject, take, takeUntil, tap, type Observable, type Subscription } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IntegerHistogram } from '../../src/accumulators/integer-histogram.js';
 import type { TelemetryEvent } from '../../src/events.js';
@@ -161,6 +161,13 @@ function realBrokerTests(client: TestClient): void {
     const consumer: KafkaConsumerLike = fromPlatformaticConsumer(platformatic);
     expect(typeof consumer.run).toBe('function');
     await consumer.disconnect();
+  });
+
+  it('says to raise the topic\'s max.message.bytes when the broker refuses a message as too large', async () => {
+    const topic = named('small-messages');
+    await k.admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '1000' }] }] });
+    const error = await lastValueFrom(from(['x'.repeat(5000)]).pipe(toKafka(k.producerOf(client), { topic, encode: (v) => v }))).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(new RegExp(`publishing 1 messages to Kafka topic "${topic}" failed: .*larger than the topic's max\\.message\\.bytes`));
   });
 
   it('takes 100,000 movie-log records through parse → window, every one accounted for', async () => {
