@@ -27,10 +27,16 @@ export function acceleratedClock(options: { readonly start: number; readonly spe
   return {
     speed,
     now,
-    until: (time) => {
-      const wait = (time - now()) / speed;
-      return wait <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
-    },
+    until: (time) =>
+      new Promise((resolve) => {
+        // A timer can fire a little before performance.now() says its delay has passed: look again, wait again.
+        const check = (): void => {
+          const wait = (time - now()) / speed;
+          if (wait <= 0) resolve();
+          else setTimeout(check, Math.ceil(wait));
+        };
+        check();
+      }),
   };
 }
 
