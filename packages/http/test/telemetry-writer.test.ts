@@ -5,6 +5,14 @@ import { describe, expect, it } from 'vitest';
 import type { TelemetryEvent } from '@modelwatch/core';
 import { memoryTelemetry, streamTelemetry } from '../src/index.js';
 
+/** A stream that keeps every chunk written to it, as text. */
+function collected(): { readonly out: PassThrough; readonly chunks: string[] } {
+  const out = new PassThrough();
+  const chunks: string[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c.toString()));
+  return { out, chunks };
+}
+
 const good: TelemetryEvent = { kind: 'rate', time: Date.UTC(2026, 0, 1), user: '7', movie: 'up+2009', rating: 4 };
 const unformattable: TelemetryEvent[] = [
   { ...good, time: Date.UTC(2026, 0, 1) + 0.5 },
@@ -25,9 +33,7 @@ describe('telemetry writers', () => {
   });
 
   it('streamTelemetry does the same', async () => {
-    const out = new PassThrough();
-    const chunks: string[] = [];
-    out.on('data', (c: Buffer) => chunks.push(c.toString()));
+    const { out, chunks } = collected();
     const telemetry = streamTelemetry(out);
     for (const e of unformattable) expect(() => telemetry.write(e)).not.toThrow();
     telemetry.write(good);
@@ -37,9 +43,7 @@ describe('telemetry writers', () => {
   });
 
   it('streamTelemetry writes a turn\'s lines together, in whole lines of at most 4,096 bytes a write, all in order', async () => {
-    const out = new PassThrough();
-    const chunks: string[] = [];
-    out.on('data', (c: Buffer) => chunks.push(c.toString()));
+    const { out, chunks } = collected();
     const telemetry = streamTelemetry(out);
     const events = Array.from({ length: 200 }, (_, i): TelemetryEvent => ({ ...good, user: `user-${i}` }));
     for (const e of events.slice(0, 100)) telemetry.write(e);
