@@ -1,5 +1,5 @@
-import { compensatedSum } from './internal/compensated-sum.js';
-import { distinctCounts, requireAllFinite } from './internal/distinct-counts.js';
+import { compensatedSum, sumOf } from './internal/compensated-sum.js';
+import { distinctCounts, isArrayOfNumbers, requireAllFinite } from './internal/distinct-counts.js';
 import { sortedCopy } from './internal/sort-float64.js';
 
 /**
@@ -30,7 +30,8 @@ export interface SortedSample {
  * A weighted histogram of distinct values: `counts[i]` observations equal
  * to `values[i]`. This is how discrete data such as 1–5 star ratings are
  * summarised; every test gives the same result on a histogram as on the
- * raw observations it stands for. Build one with {@link histogram}; the
+ * raw observations it stands for (the t-tests to the last bit or two: see
+ * {@link sampleMoments}). Build one with {@link histogram}; the
  * `result()` of the core `IntegerHistogram` accumulator also fits.
  *
  * @example
@@ -102,7 +103,10 @@ export function histogram(sample: Sample): Histogram {
 
 /**
  * Count, mean and sample variance (ddof = 1) of a sample, with compensated
- * sums. The variance of a single value is 0.
+ * sums. The variance of a single value is 0. A raw sample is summed in its
+ * own order in two passes, O(n) with nothing sorted; a sorted sample or a
+ * histogram over its distinct values. The two agree to the last bit or
+ * two (both sums are compensated), not always bit for bit.
  *
  * @throws RangeError if the sample is empty or has a NaN or infinite value.
  * @example
@@ -111,9 +115,19 @@ export function histogram(sample: Sample): Histogram {
  * ```
  */
 export function sampleMoments(sample: Sample): SampleMoments {
+  if (isArrayOfNumbers(sample)) {
+    const mean = sumOf(sample) / sample.length;
+    // A NaN or infinite value makes the sum so; only then is the sample searched for it (a third pass saved).
+    if (!Number.isFinite(mean)) requireAllFinite(sample, 'sample');
+    return moments(sample.length, mean, compensatedSum(sample.length, (i) => (sample[i]! - mean) ** 2));
+  }
   const { values, counts, total } = distinctCounts(sample, 'sample');
-  if (total === 0) throw new RangeError('moments of an empty sample are undefined; pass at least one value');
   const mean = compensatedSum(values.length, (i) => values[i]! * counts[i]!) / total;
-  const squares = compensatedSum(values.length, (i) => counts[i]! * (values[i]! - mean) ** 2);
-  return { count: total, mean, variance: total > 1 ? squares / (total - 1) : 0 };
+  return moments(total, mean, compensatedSum(values.length, (i) => counts[i]! * (values[i]! - mean) ** 2));
+}
+
+/** The moments of `count` observations from their mean and Σ(x − mean)². */
+function moments(count: number, mean: number, squares: number): SampleMoments {
+  if (count === 0) throw new RangeError('moments of an empty sample are undefined; pass at least one value');
+  return { count, mean, variance: count > 1 ? squares / (count - 1) : 0 };
 }

@@ -105,6 +105,20 @@ describe('summaries give the raw-data result', () => {
       config,
     );
   });
+  it("a raw sample's moments, summed in its order, agree with its histogram's to the last bits", () => {
+    const close = (x: number, y: number, scale: number): boolean => Math.abs(x - y) <= 8 * Number.EPSILON * scale;
+    fc.assert(
+      fc.property(sample(1), (a) => {
+        const raw = sampleMoments(a);
+        const summed = sampleMoments(histogram(a));
+        expect(raw.count).toBe(summed.count);
+        const magnitude = Math.max(...a.map(Math.abs));
+        expect(close(raw.mean, summed.mean, magnitude), `mean ${raw.mean} against ${summed.mean}`).toBe(true);
+        expect(close(raw.variance, summed.variance, magnitude ** 2), `variance ${raw.variance} against ${summed.variance}`).toBe(true);
+      }),
+      config,
+    );
+  });
   it('histograms align on their values for the distances', () => {
     expect(jensenShannon({ values: [1, 2], counts: [1, 1] }, { values: [2, 3], counts: [1, 1] })).toBe(jensenShannon([1, 1, 0], [0, 1, 1]));
     expect(psi({ values: [1, 2], counts: [3, 1] }, { values: [2, 3], counts: [1, 1] })).toBe(psi([3, 1, 0], [0, 1, 1]));
@@ -118,6 +132,8 @@ describe('degenerate input gives a defined result or a RangeError', () => {
     expect(() => ks2Sample([1], [])).toThrow(RangeError);
     expect(() => wasserstein1d([], [])).toThrow(RangeError);
     expect(() => welchTTest([1], [1, 2])).toThrow(/at least 2 observations/);
+    expect(() => welchTTest([1, 2, NaN], [1, 2])).toThrow(/sample\[2\] is NaN; remove or impute/);
+    expect(() => sampleMoments(Float64Array.of(1, -Infinity, Infinity))).toThrow(/sample\[1\] is -Infinity/);
     expect(() => studentTTest([1], [2])).toThrow(/at least 3 observations/);
     expect(() => mannWhitneyU([1, NaN], [1])).toThrow(/a\[1\] is NaN; remove or impute/);
     expect(() => ks2Sample([1], [Infinity])).toThrow(/finite/);
