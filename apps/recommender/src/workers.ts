@@ -25,13 +25,22 @@ export function workerCount(value: string): number {
 /** Whether this process is a worker forked by {@link runWorkers}. */
 export const isWorker = (): boolean => cluster.isWorker;
 
+/** A worker that exits sooner than this after it was forked counts as crashing, ms. */
+const QUICK_EXIT_MS = 10_000;
+/** Delays before forking again after the 2nd, 3rd, … quick exit in a row: 250 ms doubling, at most 10 s. */
+const FIRST_DELAY_MS = 250;
+const MAX_DELAY_MS = 10_000;
+
 /**
  * The primary: forks `count` workers of this same command, answers their
  * scrapes with every worker's metrics summed (prom-client's
  * AggregatorRegistry: counters and histograms add up, `recommender_ready`
  * too, so it reads as the number of ready workers), forks a new worker when one
  * dies, and on SIGTERM or SIGINT passes SIGTERM to every worker, each of which
- * drains. Resolves with the exit code once every worker has exited: 0 when all
+ * drains. A worker that dies within 10 s of its fork, after another did, is
+ * replaced after a delay (250 ms, doubling to 10 s, until a worker lives
+ * longer), so a request that crashes workers cannot keep the primary forking
+ * in a loop. Resolves with the exit code once every worker has exited: 0 when all
  * the drained ones exited 0, 1 when one of them failed or a worker died before it listened (a port in
  * use, a bad model file: forking again would fail again).
  */
@@ -40,7 +49,12 @@ export function runWorkers(count: number, log: (line: string) => void): Promise<
   let stopping = false;
   let failed = false;
   const listened = new Set<Worker>();
-  const fork = (): void => void cluster.fork();
+  const forkedAt = new Map<Worker, number>();
+  const pending = new Set<NodeJS.Timeout>();
+  let quickExits = 0;
+  let finish: (() => void) | undefined;
+  const fork = (): void => void forkedAt.set(cluster.fork(), Date.now());
+  const alive = (): number => Object.keys(cluster.workers ?? {}).length;
   cluster.on('listening', (worker) => listened.add(worker));
   cluster.on('message', (worker, message: ScrapeRequest) => {
     if (message?.type !== SCRAPE) return;
@@ -51,16 +65,31 @@ export function runWorkers(count: number, log: (line: string) => void): Promise<
   });
   const stop = (): void => {
     stopping = true;
+    for (const timer of pending) clearTimeout(timer);
+    pending.clear();
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    if (alive() === 0) finish?.();
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   return new Promise<number>((resolve) => {
+    finish = () => resolve(failed ? 1 : 0);
     cluster.on('exit', (worker, code, signal) => {
       const started = listened.delete(worker);
+      const lived = Date.now() - (forkedAt.get(worker) ?? 0);
+      forkedAt.delete(worker);
       if (!stopping && started) {
-        log(`worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); forking another`);
-        fork();
+        quickExits = lived < QUICK_EXIT_MS ? quickExits + 1 : 0;
+        const delay = quickExits < 2 ? 0 : Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** (quickExits - 2));
+        log(`worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); forking another${delay > 0 ? ` in ${delay} ms (${quickExits} workers in a row exited within ${QUICK_EXIT_MS / 1000} s)` : ''}`);
+        if (delay === 0) fork();
+        else {
+          const timer = setTimeout(() => {
+            pending.delete(timer);
+            fork();
+          }, delay);
+          pending.add(timer);
+        }
         return;
       }
       if (stopping && code !== 0) failed = true;
@@ -69,7 +98,7 @@ export function runWorkers(count: number, log: (line: string) => void): Promise<
         failed = true;
         stop();
       }
-      if (Object.keys(cluster.workers ?? {}).length === 0) resolve(failed ? 1 : 0);
+      if (alive() === 0) finish?.();
     });
     for (let i = 0; i < count; i++) fork();
   });

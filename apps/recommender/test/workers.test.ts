@@ -54,7 +54,7 @@ describe('serve --workers=2', () => {
     expect(logged.sort()).toEqual([...users, '41'].sort());
   }, 90_000);
 
-  it('forks a new worker when one dies, keeps answering, and still exits 0 on SIGTERM', async () => {
+  it('forks a new worker when one dies, waits before forking again when workers keep dying, keeps answering, and still exits 0 on SIGTERM', async () => {
     const port = await freePort();
     const p = startProcess([`--port=${port}`, '--host=127.0.0.1', `--model-file=${models}`, '--workers=2', '--telemetry=none']);
     await p.ready(port);
@@ -62,7 +62,11 @@ describe('serve --workers=2', () => {
     await expect.poll(() => workers().length, { timeout: 30_000 }).toBe(2);
     process.kill(workers()[0]!, 'SIGKILL');
     await expect.poll(() => workers().length, { timeout: 30_000 }).toBe(3);
-    expect(p.stderr()).toMatch(/worker \d+ exited \(SIGKILL\); forking another/);
+    expect(p.stderr()).toMatch(/worker \d+ exited \(SIGKILL\); forking another\n/);
+    // A second worker dying within 10 s of its fork, right after the first: the next fork waits.
+    process.kill(workers()[2]!, 'SIGKILL');
+    await expect.poll(() => workers().length, { timeout: 30_000 }).toBe(4);
+    expect(p.stderr()).toMatch(/worker \d+ exited \(SIGKILL\); forking another in 250 ms \(2 workers in a row exited within 10 s\)/);
     await expect.poll(async () => metric(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), 'recommender_ready'), { timeout: 30_000 }).toBe(2);
     expect((await fetch(`http://127.0.0.1:${port}/recommend/7`)).status).toBe(200);
     expect(await p.stop()).toBe(0);
