@@ -1,6 +1,6 @@
 import { SeededRandom } from '@modelwatch/core';
 import { normalSf } from '../distributions/tails.js';
-import { normalQuantile } from '../experiments/quantiles.js';
+import { normalQuantile, studentTQuantile } from '../experiments/quantiles.js';
 
 /**
  * A two-sided confidence interval, `[low, high]`.
@@ -198,6 +198,46 @@ export function studentizedInterval(sortedT: ArrayLike<number>, estimate: number
   if (sortedT.length === 0) return null;
   const tail = (1 - confidence) / 2;
   return { low: estimate - quantile(sortedT, 1 - tail) * standardError, high: estimate - quantile(sortedT, tail) * standardError };
+}
+
+/**
+ * The confidence at which a studentized interval reads its t* quantiles so
+ * that it keeps its coverage in small or heavy-tailed samples: Hesterberg's
+ * expanded level ("What teachers should know about the bootstrap", 2015,
+ * §4.1), 1 − 2Φ̄(√divisor · t_df(1 − (1 − confidence)/2)), where `divisor`
+ * is n/(n − 1) (the plug-in variance's bias) and `df` the degrees of
+ * freedom of the variance estimate: n − 1 for normal data, and for others
+ * Box's kurtosis-adjusted 2(n − 1)/(b₂ − 1) ("Non-normality and tests on
+ * variances", Biometrika 1953), b₂ the sample kurtosis
+ * (see {@link kurtosisDegreesOfFreedom}). `confidence` itself when
+ * divisor is 1 and df infinite.
+ *
+ * @example
+ * ```ts
+ * expandedConfidence(0.95, 40 / 39, 39); // 0.9595: normal data, n = 40
+ * expandedConfidence(0.95, 40 / 39, kurtosisDegreesOfFreedom(40, 12)); // 0.974: heavy-tailed
+ * ```
+ */
+export function expandedConfidence(confidence: number, divisor: number, df: number): number {
+  if (!(df > 0)) return 1;
+  const z = Math.sqrt(divisor) * studentTQuantile(1 - (1 - confidence) / 2, df);
+  return Number.isFinite(z) ? 1 - 2 * normalSf(z) : 1;
+}
+
+/**
+ * Box's (1953) degrees of freedom of a variance estimated from `n`
+ * observations of sample kurtosis `kurtosis` (b₂ = n Σe⁴ / (Σe²)²):
+ * 2(n − 1)/(b₂ − 1), which is n − 1 for normal data (b₂ = 3), fewer for
+ * heavy tails; infinite when b₂ ≤ 1 or is not a number (no spread).
+ *
+ * @example
+ * ```ts
+ * kurtosisDegreesOfFreedom(40, 3); // 39
+ * kurtosisDegreesOfFreedom(40, 12); // 7.09
+ * ```
+ */
+export function kurtosisDegreesOfFreedom(n: number, kurtosis: number): number {
+  return kurtosis > 1 ? (2 * (n - 1)) / (kurtosis - 1) : Number.POSITIVE_INFINITY;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { bcaInterval, bootstrapSettings, percentileInterval, studentizedInterval, type BootstrapInterval, type BootstrapOptions, type BootstrapReplicates } from './bootstrap.js';
+import { bcaInterval, bootstrapSettings, expandedConfidence, kurtosisDegreesOfFreedom, percentileInterval, studentizedInterval, type BootstrapInterval, type BootstrapOptions, type BootstrapReplicates } from './bootstrap.js';
 import type { MetricFrameResult, RatioMetric } from './metric-frame.js';
 import { poissonUnit, ratioChange, RatioReplicates, RATIO_TALLIES } from './poisson-bootstrap.js';
 
@@ -21,15 +21,47 @@ export interface StreamedRatioReplicates {
   readonly cells: (group: string) => readonly string[];
 }
 
-/** A ratio's estimate on the data and what its intervals need: its standard error, and Σψ², Σψ³ of its influence values with the denominator's sum. */
+/**
+ * What a studentized interval's expanded level needs of a statistic's
+ * variance v = se² on the data: the plug-in bias n/(n − 1) and the
+ * degrees of freedom (see {@link expandedConfidence}).
+ */
+interface VarianceEstimate {
+  readonly variance: number;
+  readonly divisor: number;
+  readonly df: number;
+}
+
+/** A ratio's estimate on the data and what its intervals need: its standard error and variance estimate, and Σψ², Σψ³ of its influence values with the denominator's sum. */
 interface RatioOnData {
   readonly ratio: number;
   readonly se: number;
+  readonly spread: VarianceEstimate;
   readonly denominator: number;
   /** Σe², Σe³ of the residuals e = n − ratio · d. */
   readonly squares: number;
   readonly cubes: number;
 }
+
+/**
+ * The variance estimate of a sum or difference of independent statistics
+ * (the groups' units are disjoint): variances add, the divisor is their
+ * variance-weighted mean and the degrees of freedom Welch–Satterthwaite's,
+ * each variance counted with its divisor.
+ */
+function combined(a: VarianceEstimate, b: VarianceEstimate): VarianceEstimate {
+  const [x, y] = [a.variance > 0 ? a.divisor * a.variance : 0, b.variance > 0 ? b.divisor * b.variance : 0];
+  const variance = a.variance + b.variance;
+  const df = (x + y) ** 2 / ((x > 0 ? x ** 2 / a.df : 0) + (y > 0 ? y ** 2 / b.df : 0));
+  return { variance, divisor: variance > 0 ? (x + y) / variance : 1, df: Number.isNaN(df) ? Number.POSITIVE_INFINITY : df };
+}
+
+/**
+ * Fewer units than this get the plain bootstrap-t: with a handful the expanded level reads the outermost t*, where a
+ * replicate with almost no spread gives a t that rounding alone moves by orders of magnitude (the frames' smallest
+ * reported group, `DEFAULT_MIN_GROUP_SIZE`, is the same 30).
+ */
+const MIN_UNITS_TO_EXPAND = 30;
 
 function onData<R>(rows: readonly R[], metric: RatioMetric<R>): RatioOnData {
   let n = 0;
@@ -41,12 +73,18 @@ function onData<R>(rows: readonly R[], metric: RatioMetric<R>): RatioOnData {
   const ratio = n / d;
   let squares = 0;
   let cubes = 0;
+  let fourths = 0;
   for (const row of rows) {
     const e = metric.numerator(row) - ratio * metric.denominator(row);
     squares += e * e;
     cubes += e * e * e;
+    fourths += e * e * e * e;
   }
-  return { ratio, se: Math.sqrt(squares) / Math.abs(d), denominator: d, squares, cubes };
+  const se = Math.sqrt(squares) / Math.abs(d);
+  const units = rows.length;
+  const expand = units >= MIN_UNITS_TO_EXPAND;
+  const spread = { variance: se * se, divisor: expand ? units / (units - 1) : 1, df: expand ? kurtosisDegreesOfFreedom(units, (units * fourths) / (squares * squares)) : Number.POSITIVE_INFINITY };
+  return { ratio, se, spread, denominator: d, squares, cubes };
 }
 
 /**
@@ -98,7 +136,13 @@ export function tallyRows<R>(groups: ReadonlyMap<string, readonly R[]>, metric: 
  * studentized intervals (the t of each replicate from its own delta-method
  * standard error), `'bca'` BCa with the acceleration from the influence
  * values on the data, `'percentile'` percentiles. A statistic without
- * spread on the data (standard error 0: one user, say) gets BCa.
+ * spread on the data (standard error 0: one user, say) gets BCa. The
+ * studentized interval reads its t* quantiles at Hesterberg's expanded
+ * level with Box's kurtosis-adjusted degrees of freedom (see
+ * {@link expandedConfidence}; for a gap between groups, Welch–Satterthwaite's
+ * of the two), from one more pass over the rows at report time: the
+ * bootstrap-t alone covers a lognormal (σ = 1) mean at n = 40 about 91–92%
+ * of the time for a nominal 95%, this about 94–95%.
  */
 export function ratioFrameReplicates<R>(
   groups: ReadonlyMap<string, readonly R[]>,
@@ -150,8 +194,10 @@ export function ratioFrameReplicates<R>(
     draws.set('difference', difference);
     draws.set('ratio', ratio);
     const r = min.ratio / max.ratio;
-    data.set('difference', { ratio: max.ratio - min.ratio, se: Math.hypot(max.se, min.se), denominator: 1, squares: 0, cubes: 0 });
-    data.set('ratio', { ratio: r, se: Math.abs(r) * Math.hypot(min.se / min.ratio, max.se / max.ratio), denominator: 1, squares: 0, cubes: 0 });
+    data.set('difference', { ratio: max.ratio - min.ratio, se: Math.hypot(max.se, min.se), spread: combined(max.spread, min.spread), denominator: 1, squares: 0, cubes: 0 });
+    // The ratio's variance by the delta method is that of log min − log max: the groups' relative variances.
+    const relative = (g: RatioOnData): VarianceEstimate => ({ ...g.spread, variance: g.spread.variance / g.ratio ** 2 });
+    data.set('ratio', { ratio: r, se: Math.abs(r) * Math.hypot(min.se / min.ratio, max.se / max.ratio), spread: combined(relative(max), relative(min)), denominator: 1, squares: 0, cubes: 0 });
     // Influence values: ψ = e / D in the max group and −e / D in the min group; for the ratio, of its logarithm.
     accelerations.set('difference', ratioAcceleration(max.squares / max.denominator ** 2 + min.squares / min.denominator ** 2, max.cubes / max.denominator ** 3 - min.cubes / min.denominator ** 3));
     const mScale = max.denominator * max.ratio;
@@ -166,7 +212,8 @@ export function ratioFrameReplicates<R>(
       const drawn = draws.get(name);
       const d = data.get(name);
       if (!drawn || !d) return null;
-      return ratioInterval(drawn, d.ratio, d.se, accelerations.get(name) ?? 0, method, bootstrapSettings({ seed: 0, confidence: level }).confidence);
+      const checked = bootstrapSettings({ seed: 0, confidence: level }).confidence;
+      return ratioInterval(drawn, d.ratio, d.se, accelerations.get(name) ?? 0, method, checked, expandedConfidence(checked, d.spread.divisor, d.spread.df));
     },
   };
 }
@@ -188,24 +235,35 @@ export interface RatioDraws {
 /**
  * The interval of a ratio from its {@link RatioDraws}, its estimate and
  * standard error on the data and its BCa acceleration, by `method` as
- * {@link ratioFrameReplicates} reads it: studentized for `'auto'` (a
- * replicate without spread has no t and is left out), percentiles, or BCa
+ * {@link ratioFrameReplicates} reads it: studentized for `'auto'`, its t*
+ * quantiles read at `studentizedConfidence` (default `confidence`; a higher
+ * one, {@link expandedConfidence}, widens it for small or heavy-tailed
+ * samples; a replicate without spread has no t and is left out), percentiles, or BCa
  * (also when the estimate has no spread); percentiles for a non-finite
  * estimate; `null` without a finite replicate.
  *
  * @example
  * ```ts
  * ratioInterval({ ratios, errors }, 0.3, 0.02, 0, 'auto', 0.95); // { low, high }
+ * ratioInterval({ ratios, errors }, 0.3, 0.02, 0, 'auto', 0.95, expandedConfidence(0.95, 40 / 39, 39)); // a little wider
  * ```
  */
-export function ratioInterval(drawn: RatioDraws, estimate: number, se: number, acceleration: number, method: BootstrapReplicates['method'], confidence: number): BootstrapInterval | null {
+export function ratioInterval(
+  drawn: RatioDraws,
+  estimate: number,
+  se: number,
+  acceleration: number,
+  method: BootstrapReplicates['method'],
+  confidence: number,
+  studentizedConfidence = confidence,
+): BootstrapInterval | null {
   const values = drawn.ratios.filter(Number.isFinite).sort();
   if (values.length === 0) return null;
   if (!Number.isFinite(estimate)) return percentileInterval(values, confidence);
   if (method === 'auto' && se > 0 && Number.isFinite(se)) {
     // A replicate without spread (no hits, say) has se 0 and no t (±∞ or 0/0): it is left out.
     const ts = drawn.ratios.map((v, b) => (Number.isFinite(v) ? (v - estimate) / drawn.errors[b]! : Number.NaN)).filter(Number.isFinite).sort();
-    if (ts.length > 0) return studentizedInterval(ts, estimate, se, confidence);
+    if (ts.length > 0) return studentizedInterval(ts, estimate, se, studentizedConfidence);
   }
   if (method === 'percentile') return percentileInterval(values, confidence);
   return bcaInterval(values, estimate, acceleration, confidence);

@@ -8,19 +8,16 @@ import { bootstrapMetricFrame, type RatioMetric } from '../../src/index.js';
 // √(0.95 · 0.05 / 1000) = 0.69 points, so the band 93–97% is ±2.9 standard
 // errors: a method that truly covers 95% fails it about 1 time in 270, one
 // covering 91% (the percentile interval's 88–93% for a skewed mean) almost
-// never passes. Not met yet: the skewed mean (lognormal, σ = 1) at n = 40
-// covers 91.6% here (92.3% with the default 1,000 replicates, 92.7% over
-// 2,000 data sets; 2,000 replicates add 0.1), so that case is held to 91%
-// until a better interval is found. Tried in scratch simulations on these
-// data sets, none reaching 93% at a cost per event a monitor can pay: BCa,
-// a symmetric t, Hall's transformation alone (91.0%) and bootstrapped with
-// each replicate's own skewness (91.9% at 1,000 replicates; and 90.7% for
-// the proportion at n = 40), a log-scale t (92.5%), the fast double
-// bootstrap (90.5% against the t's 92.2% at 300 replicates); the full
-// double bootstrap, 60 second-level resamples per replicate, calibrates the
-// t to 93.0% (t 92.2%), at 60 times the tallies per event. At n = 40 the
-// sample rarely holds the tail that carries a tenth of the mean, and no
-// interval built from the sample alone can see it.
+// never passes. The bootstrap-t alone covers the skewed mean (lognormal,
+// σ = 1) at n = 40 only 91.6% here (92.3% and 90.4% on two other sets of
+// seeds), and so do BCa, Hall's transformation, a log-scale t, the fast and
+// the full double bootstrap (93.0% at 60 times the tallies) and Hesterberg's
+// expansion with n − 1 degrees of freedom (93.2%, 93.5%, 92.2%; the
+// proportion at 40 to 97.0%). Reading the t* quantiles at Hesterberg's
+// expanded level with Box's kurtosis-adjusted degrees of freedom
+// 2(n − 1)/(b₂ − 1) (see expandedConfidence) covers it 94.2% here, 95.1% on
+// 2,000 data sets of other seeds and 94.1% with 1,000 replicates on a third
+// set, leaving the other cases within 94.2–96.7%.
 interface Row {
   readonly n: number;
   readonly d: number;
@@ -46,7 +43,7 @@ const cases: Record<string, { draw: (random: SeededRandom) => Row; truth: number
 const metric: RatioMetric<Row> = { numerator: (row) => row.n, denominator: (row) => row.d };
 
 describe('bootstrap interval coverage by simulation', { timeout: 120_000 }, () => {
-  it.each(Object.keys(cases).flatMap((name) => [40, 150, 600].map((n) => [name, n] as const)))('%s, n = %i: within 93–97% (skewed mean at 40: at least 91%)', (name, size) => {
+  it.each(Object.keys(cases).flatMap((name) => [40, 150, 600].map((n) => [name, n] as const)))('%s, n = %i: within 93–97%', (name, size) => {
     const { draw, truth } = cases[name]!;
     const random = new SeededRandom(size * 31 + name.length);
     let covered = 0;
@@ -56,7 +53,7 @@ describe('bootstrap interval coverage by simulation', { timeout: 120_000 }, () =
       if (ci.low <= truth && truth <= ci.high) covered += 1;
     }
     console.log(`bootstrap 95% coverage, ${name}, n = ${size}: ${(100 * covered / TRIALS).toFixed(1)}%`);
-    expect(covered / TRIALS).toBeGreaterThanOrEqual(name === 'skewed mean' && size === 40 ? 0.91 : 0.93);
+    expect(covered / TRIALS).toBeGreaterThanOrEqual(0.93);
     expect(covered / TRIALS).toBeLessThanOrEqual(0.97);
   });
 });
