@@ -1,5 +1,5 @@
 import { SeededRandom } from '@modelwatch/core';
-import { entropy } from '../two-sample/entropy.js';
+import { compensatedSum } from '../internal/compensated-sum.js';
 import type { NumberedItems } from './numbered-items.js';
 import type { SubsampledEntropyOptions } from './recommendation-entropy.js';
 
@@ -29,15 +29,17 @@ export function entropyOfDraws(rows: readonly NumberedItems[], movies: number, o
   const pooled = new Float64Array(movies);
   const drawOf = new Int32Array(movies).fill(-1);
   const touched: number[] = [];
-  const values: number[] = [];
+  const norm = Math.log2(catalogueSize);
   let sum = 0;
   let counted = 0;
   for (let d = 0; d < draws; d++) {
     touched.length = 0;
     for (let i = 0; i < subsampleSize; i++) {
       const j = i + random.int(order.length - i);
-      [order[i], order[j]] = [order[j]!, order[i]!];
-      const { movies, counts } = rows[order[i]!]!;
+      const drawn = order[j]!;
+      order[j] = order[i]!;
+      order[i] = drawn;
+      const { movies, counts } = rows[drawn]!;
       for (let k = 0; k < movies.length; k++) {
         const m = movies[k]!;
         if (drawOf[m] !== d) {
@@ -49,10 +51,23 @@ export function entropyOfDraws(rows: readonly NumberedItems[], movies: number, o
       }
     }
     if (touched.length === 0) continue;
-    values.length = 0;
-    for (const m of touched) values.push(pooled[m]!);
-    sum += entropy(values) / Math.log2(catalogueSize);
+    sum += countsEntropy(pooled, touched) / norm;
     counted++;
   }
   return counted === 0 ? null : sum / counted;
+}
+
+/**
+ * `entropy` (bits) of the counts at `movies`, in that order, to the last bit
+ * (the same compensated total, the same terms in the same order), without
+ * copying the counts or making an array of proportions.
+ */
+function countsEntropy(pooled: Float64Array, movies: readonly number[]): number {
+  const total = compensatedSum(movies.length, (i) => pooled[movies[i]!]!);
+  let sum = 0;
+  for (const m of movies) {
+    const p = pooled[m]! / total;
+    if (p !== 0) sum -= p * Math.log(p);
+  }
+  return sum / Math.LN2;
 }

@@ -248,6 +248,8 @@ export function fairnessFromSummaries(options: Omit<FairnessMonitorOptions<never
   const create = (): UserSummaries => new UserSummaries({ k, replicates });
   const evaluate = (summaries: UserSummaries, window: WindowBounds, scope: FairnessResult['scope']): FairnessResult => {
     const report = fairnessReport(summaries.result(), options, summaries.replicates);
+    // The total is tallied afresh from its rows at each cumulative report, so merging a window into it adds rows only.
+    if (scope === 'cumulative') summaries.forgetTallies();
     return { scope, window, report, findings: fairnessFindings(report, options.tolerances, { window, scope }) };
   };
   const run = (jobs: readonly (readonly [UserSummaries, WindowBounds, FairnessResult['scope']])[]): Observable<FairnessResult> => {
