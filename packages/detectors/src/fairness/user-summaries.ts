@@ -124,6 +124,21 @@ function empty(user: string): Mutable {
   return { user, exposures: 0, exposure: 0, hits: 0, precision: 0, recall: 0, recallCount: 0, ndcg: 0, ndcgCount: 0, items: new Map(), interacted: NO_INTERACTIONS, ratings: NO_RATINGS, predictions: 0, signedError: 0, absoluteError: 0, predicted: NO_PREDICTIONS };
 }
 
+/** Adds the {@link SUMS} of `from` into `into`, field by field (a loop over the names reads them by key, several times slower). */
+function addSums(into: Mutable, from: UserSummary): void {
+  into.exposures += from.exposures;
+  into.exposure += from.exposure;
+  into.hits += from.hits;
+  into.precision += from.precision;
+  into.recall += from.recall;
+  into.recallCount += from.recallCount;
+  into.ndcg += from.ndcg;
+  into.ndcgCount += from.ndcgCount;
+  into.predictions += from.predictions;
+  into.signedError += from.signedError;
+  into.absoluteError += from.absoluteError;
+}
+
 function interactedOf(row: Mutable): Set<string> {
   return row.interacted === NO_INTERACTIONS ? (row.interacted = new Set()) : row.interacted;
 }
@@ -320,7 +335,7 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
         tallies!.addUnit(cell, user, key, change);
       }
       const into = known ?? this.row(user);
-      for (const field of SUMS) into[field] += from[field];
+      addSums(into, from);
       for (const [movie, n] of from.items) into.items.set(movie, (into.items.get(movie) ?? 0) + n);
       if (from.interacted.size > 0) {
         const interacted = interactedOf(into);
