@@ -126,9 +126,9 @@ function exposureObservation(outcome: ExposureOutcome): FairnessObservation {
  * Beside an experiment report, share one attribution between them with
  * `attributed: true` (see {@link AttributedInput}).
  * The metric frames' and exposure parity's Poisson-bootstrap replicates
- * are updated as observations arrive (O(replicates) per observation) and
- * merged into the cumulative report by addition, so no report resamples
- * its users; the rest of a report (point estimates, entropy draws, Jaccard)
+ * are tallied once per user of a window when it closes (O(replicates) per
+ * user) and, for the cumulative report, from the total's rows when it is
+ * made, so no report resamples its users; the rest of a report (point estimates, entropy draws, Jaccard)
  * runs when a window closes, on the stream's thread unless a `scheduler`
  * is given.
  *
