@@ -1,21 +1,20 @@
 import { SeededRandom } from '@modelwatch/core';
-import { entropy } from '../two-sample/entropy.js';
+import { compensatedSum } from '../internal/compensated-sum.js';
 import type { NumberedItems } from './numbered-items.js';
 import type { SubsampledEntropyOptions } from './recommendation-entropy.js';
 
 /**
- * `subsampledEntropy` of users whose movies are numbered below
- * `movies` (see `MovieNumbers`), for a report that numbers every user once
- * and draws for several groups: the same figure, to the last bit.
+ * `subsampledEntropy` of the users at `rows` of `items` (see
+ * `NumberedItems`), for a report that numbers every user once and draws
+ * for several groups: the same figure, to the last bit.
  *
  * @example
  * ```ts
- * const numbers = new MovieNumbers();
- * const rows = users.map((items) => numbers.items(items));
- * entropyOfDraws(rows, numbers.ids.length, { catalogueSize: 800, subsampleSize: 2, seed: 1 });
+ * const items = new NumberedItems(users);
+ * entropyOfDraws(items, users.map((_, i) => i), { catalogueSize: 800, subsampleSize: 2, seed: 1 });
  * ```
  */
-export function entropyOfDraws(rows: readonly NumberedItems[], movies: number, options: SubsampledEntropyOptions): number | null {
+export function entropyOfDraws(items: NumberedItems, rows: readonly number[], options: SubsampledEntropyOptions): number | null {
   const { catalogueSize, subsampleSize } = options;
   const draws = options.draws ?? 20;
   if (!Number.isInteger(catalogueSize) || catalogueSize < 2) throw new RangeError(`catalogueSize must be a whole number of movies, 2 or more; got ${catalogueSize}`);
@@ -23,22 +22,25 @@ export function entropyOfDraws(rows: readonly NumberedItems[], movies: number, o
   if (!Number.isInteger(draws) || draws < 1) throw new RangeError(`draws must be a whole number, 1 or more; got ${draws}`);
   if (rows.length < subsampleSize) return null;
   const random = new SeededRandom(options.seed);
-  const order = rows.map((_, i) => i);
+  // The rows themselves are shuffled in place of their positions: the same draws.
+  const order = Int32Array.from(rows);
+  const { starts, movies, counts } = items;
   // A movie enters a draw's pool in the order its users' Maps hold it, and its counts are added in the same order,
   // so the entropy is that of the pooled Map to the last bit.
-  const pooled = new Float64Array(movies);
-  const drawOf = new Int32Array(movies).fill(-1);
+  const pooled = new Float64Array(items.ids.length);
+  const drawOf = new Int32Array(items.ids.length).fill(-1);
   const touched: number[] = [];
-  const values: number[] = [];
+  const norm = Math.log2(catalogueSize);
   let sum = 0;
   let counted = 0;
   for (let d = 0; d < draws; d++) {
     touched.length = 0;
     for (let i = 0; i < subsampleSize; i++) {
       const j = i + random.int(order.length - i);
-      [order[i], order[j]] = [order[j]!, order[i]!];
-      const { movies, counts } = rows[order[i]!]!;
-      for (let k = 0; k < movies.length; k++) {
+      const drawn = order[j]!;
+      order[j] = order[i]!;
+      order[i] = drawn;
+      for (let k = starts[drawn]!, end = starts[drawn + 1]!; k < end; k++) {
         const m = movies[k]!;
         if (drawOf[m] !== d) {
           drawOf[m] = d;
@@ -49,10 +51,23 @@ export function entropyOfDraws(rows: readonly NumberedItems[], movies: number, o
       }
     }
     if (touched.length === 0) continue;
-    values.length = 0;
-    for (const m of touched) values.push(pooled[m]!);
-    sum += entropy(values) / Math.log2(catalogueSize);
+    sum += countsEntropy(pooled, touched) / norm;
     counted++;
   }
   return counted === 0 ? null : sum / counted;
+}
+
+/**
+ * `entropy` (bits) of the counts at `movies`, in that order, to the last bit
+ * (the same compensated total, the same terms in the same order), without
+ * copying the counts or making an array of proportions.
+ */
+function countsEntropy(pooled: Float64Array, movies: readonly number[]): number {
+  const total = compensatedSum(movies.length, (i) => pooled[movies[i]!]!);
+  let sum = 0;
+  for (const m of movies) {
+    const p = pooled[m]! / total;
+    if (p !== 0) sum -= p * Math.log(p);
+  }
+  return sum / Math.LN2;
 }

@@ -126,9 +126,9 @@ function exposureObservation(outcome: ExposureOutcome): FairnessObservation {
  * Beside an experiment report, share one attribution between them with
  * `attributed: true` (see {@link AttributedInput}).
  * The metric frames' and exposure parity's Poisson-bootstrap replicates
- * are updated as observations arrive (O(replicates) per observation) and
- * merged into the cumulative report by addition, so no report resamples
- * its users; the rest of a report (point estimates, entropy draws, Jaccard)
+ * are tallied once per user of a window when it closes (O(replicates) per
+ * user) and, for the cumulative report, from the total's rows when it is
+ * made, so no report resamples its users; the rest of a report (point estimates, entropy draws, Jaccard)
  * runs when a window closes, on the stream's thread unless a `scheduler`
  * is given.
  *
@@ -248,6 +248,8 @@ export function fairnessFromSummaries(options: Omit<FairnessMonitorOptions<never
   const create = (): UserSummaries => new UserSummaries({ k, replicates });
   const evaluate = (summaries: UserSummaries, window: WindowBounds, scope: FairnessResult['scope']): FairnessResult => {
     const report = fairnessReport(summaries.result(), options, summaries.replicates);
+    // The total is tallied afresh from its rows at each cumulative report, so merging a window into it adds rows only.
+    if (scope === 'cumulative') summaries.forgetTallies();
     return { scope, window, report, findings: fairnessFindings(report, options.tolerances, { window, scope }) };
   };
   const run = (jobs: readonly (readonly [UserSummaries, WindowBounds, FairnessResult['scope']])[]): Observable<FairnessResult> => {

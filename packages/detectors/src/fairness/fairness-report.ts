@@ -6,7 +6,7 @@ import type { PairwiseJaccard } from './jaccard.js';
 import { bootstrapGroupedFrame, DEFAULT_MIN_GROUP_SIZE, rowsByGroup, type BootstrappedMetricFrame, type RatioMetric } from './metric-frame.js';
 import { averagePopularity } from './popularity-bias.js';
 import { entropyOfDraws } from './entropy-draws.js';
-import { MovieNumbers, sortedJaccard, type NumberedItems } from './numbered-items.js';
+import { NumberedItems, sortedJaccard } from './numbered-items.js';
 import { meanPairwise } from './pairwise-mean.js';
 import { compareRatingDistributions, type RatingDistributionComparison } from './rating-distributions.js';
 import { RATIO_TALLIES, type RatioReplicates } from './poisson-bootstrap.js';
@@ -227,18 +227,19 @@ export function fairnessReplicates(options: FairnessReportOptions): UserReplicat
   };
 }
 
-/** A group's recommendation counts pooled, movies in the order they are first seen (as adding the users' Maps into one would hold them), and the pooled set as sorted numbers. */
-function pooledItems(rows: readonly NumberedItems[], numbers: MovieNumbers): { readonly pooled: Map<string, number>; readonly set: Int32Array } {
-  const counts = new Float64Array(numbers.ids.length);
+/** A group's recommendation counts pooled (its users at `rows` of `items`), movies in the order they are first seen (as adding the users' Maps into one would hold them), and the pooled set as sorted numbers. */
+function pooledItems(rows: readonly number[], items: NumberedItems): { readonly pooled: Map<string, number>; readonly set: Int32Array } {
+  const { starts, movies, counts: n } = items;
+  const counts = new Float64Array(items.ids.length);
   const seen: number[] = [];
-  for (const { movies, counts: n } of rows)
-    for (let k = 0; k < movies.length; k++) {
+  for (const r of rows)
+    for (let k = starts[r]!, end = starts[r + 1]!; k < end; k++) {
       const m = movies[k]!;
       if (counts[m] === 0) seen.push(m);
       counts[m] = counts[m]! + n[k]!;
     }
   const pooled = new Map<string, number>();
-  for (const m of seen) pooled.set(numbers.ids[m]!, counts[m]!);
+  for (const m of seen) pooled.set(items.ids[m]!, counts[m]!);
   return { pooled, set: Int32Array.from(seen).sort() };
 }
 
@@ -276,14 +277,9 @@ export function fairnessReport(summaries: ReadonlyMap<string, UserSummary>, opti
   const users = [...summaries.values()];
   const minGroupSize = options.minGroupSize ?? DEFAULT_MIN_GROUP_SIZE;
   const popularity = options.popularity ?? interactionShare(users);
-  // Every served user's movies numbered once, for all groupings' pooled counts, entropy draws and Jaccard.
-  const numbers = new MovieNumbers();
-  const numbered = new Map<UserSummary, NumberedItems>();
-  const numberedItems = (u: UserSummary): NumberedItems => {
-    let row = numbered.get(u);
-    if (!row) numbered.set(u, (row = numbers.items(u.items)));
-    return row;
-  };
+  // Every user's movies numbered once, for all groupings' pooled counts, entropy draws and Jaccard: user i is row i.
+  const items = new NumberedItems(users.map((u) => u.items));
+  const rowOf = new Map(users.map((u, i) => [u, i]));
   const groupings = (options.groupings ?? DEFAULT_GROUPINGS).map((attributes): GroupingReport => {
     const key = groupKey(options.lookup, attributes);
     // Each user's group found once, for every metric's frame, the served users and the ratings.
@@ -323,7 +319,7 @@ export function fairnessReport(summaries: ReadonlyMap<string, UserSummary>, opti
       attributes,
       metrics,
       exposure: exposureIntervals(served, rowsByGroup(options.population ?? users.map((u) => u.user), (user) => key({ user })), minGroupSize, options.bootstrap, exposureTallies),
-      ...recommendationsByGroup(served, minGroupSize, popularity, options, numbers, numberedItems),
+      ...recommendationsByGroup(served, minGroupSize, popularity, options, items, rowOf),
       ...ratingsByGroup(rowsByGroup(users, (_, i) => keys[i]!), minGroupSize),
     };
   });
@@ -391,31 +387,30 @@ function recommendationsByGroup(
   minGroupSize: number,
   popularity: (movie: string) => number,
   options: FairnessReportOptions,
-  numbers: MovieNumbers,
-  numberedItems: (u: UserSummary) => NumberedItems,
+  items: NumberedItems,
+  rowOf: ReadonlyMap<UserSummary, number>,
 ): Pick<GroupingReport, 'recommendations' | 'jaccard'> {
   const counted = [...served].filter(([, rows]) => rows.length >= minGroupSize);
   const subsampleSize = Math.min(...counted.map(([, rows]) => rows.length));
   const jaccardOptions = { maxPairs: options.jaccardMaxPairs ?? 2000, seed: options.bootstrap.seed };
-  // Numbered before any draw, so every movie's number is below numbers.ids.length.
-  const rowsOf = new Map([...served].map(([group, users]) => [group, users.map(numberedItems)]));
-  const sets = new Map([...rowsOf].map(([group, rows]) => [group, rows.map((r) => r.sorted)]));
+  const rowsOf = new Map([...served].map(([group, users]) => [group, users.map((u) => rowOf.get(u)!)]));
+  const jaccard = items.jaccard();
   // Each group's pooled movies, built once: the pairs below read them without rebuilding.
   const pooledSets = new Map<string, Int32Array>();
   const recommendations = [...served].map(([group, users]): GroupRecommendations => {
     const rows = rowsOf.get(group)!;
-    const { pooled, set } = pooledItems(rows, numbers);
+    const { pooled, set } = pooledItems(rows, items);
     pooledSets.set(group, set);
     const small = rows.length < minGroupSize;
-    const entropy = small ? null : entropyOfDraws(rows, numbers.ids.length, { catalogueSize: options.catalogueSize, subsampleSize, seed: options.bootstrap.seed, ...(options.entropyDraws ? { draws: options.entropyDraws } : {}) });
-    return { group, users: users.length, small, entropy, ...itemConcentration(pooled, options.catalogueSize), averagePopularity: averagePopularity(pooled, popularity), withinJaccard: meanPairwise(sets.get(group)!, undefined, sortedJaccard, jaccardOptions) };
+    const entropy = small ? null : entropyOfDraws(items, rows, { catalogueSize: options.catalogueSize, subsampleSize, seed: options.bootstrap.seed, ...(options.entropyDraws ? { draws: options.entropyDraws } : {}) });
+    return { group, users: users.length, small, entropy, ...itemConcentration(pooled, options.catalogueSize), averagePopularity: averagePopularity(pooled, popularity), withinJaccard: meanPairwise(rows, undefined, jaccard, jaccardOptions) };
   });
   const jaccardPairs: GroupPairJaccard[] = [];
   for (let i = 0; i < counted.length; i++)
     for (let j = i + 1; j < counted.length; j++) {
       const a = counted[i]![0];
       const b = counted[j]![0];
-      jaccardPairs.push({ a, b, pooled: sortedJaccard(pooledSets.get(a)!, pooledSets.get(b)!), across: meanPairwise(sets.get(a)!, sets.get(b)!, sortedJaccard, jaccardOptions) });
+      jaccardPairs.push({ a, b, pooled: sortedJaccard(pooledSets.get(a)!, pooledSets.get(b)!), across: meanPairwise(rowsOf.get(a)!, rowsOf.get(b)!, jaccard, jaccardOptions) });
     }
   return { recommendations, jaccard: jaccardPairs };
 }

@@ -1,59 +1,68 @@
 /**
- * One user's recommended movies as numbers (see {@link MovieNumbers}): in
- * the order the user's Map holds them, with their counts (for draws that
- * must visit movies as the Map would), and sorted (for intersections).
+ * Users' recommended movies numbered 0, 1, 2… on first sight and laid end
+ * to end in flat arrays, so a report that reads every user's movies several
+ * times (pooled counts, entropy draws, pairwise Jaccard) hashes each id once
+ * and then works on numbers: row r's movies are `movies[starts[r]]` up to
+ * `movies[starts[r + 1]]`, in the order the user's Map holds them (for draws
+ * that must visit movies as the Map would), with their counts. A row's
+ * movies are distinct, as the Map's keys are.
  *
  * @example
  * ```ts
- * const numbers = new MovieNumbers();
- * const row: NumberedItems = numbers.items(new Map([['m2', 1], ['m1', 3]])); // movies [0, 1], counts [1, 3], sorted [0, 1]
+ * const items = new NumberedItems([new Map([['m2', 1], ['m1', 3]]), new Map([['m1', 1]])]);
+ * items.ids;    // ['m2', 'm1']
+ * items.starts; // [0, 2, 3]
+ * items.movies; // [0, 1, 1]
+ * items.counts; // [1, 3, 1]
  * ```
  */
-export interface NumberedItems {
+export class NumberedItems {
+  /** The movie ids, by number. */
+  readonly ids: string[] = [];
+  readonly starts: Int32Array;
   readonly movies: Int32Array;
   readonly counts: Float64Array;
-  readonly sorted: Int32Array;
-}
 
-/**
- * Movie ids numbered 0, 1, 2… on first sight, so a report that reads every
- * user's recommended movies several times (pooled counts, entropy draws,
- * pairwise Jaccard) hashes each id once and then works on typed arrays.
- *
- * @example
- * ```ts
- * const numbers = new MovieNumbers();
- * numbers.number('the+matrix+1999'); // 0
- * numbers.number('heat+1995');       // 1
- * numbers.ids;                       // ['the+matrix+1999', 'heat+1995']
- * ```
- */
-export class MovieNumbers {
-  /** The ids, by number. */
-  readonly ids: string[] = [];
-  private readonly numbers = new Map<string, number>();
-
-  /** The movie's number, given on first sight. */
-  number(movie: string): number {
-    let m = this.numbers.get(movie);
-    if (m === undefined) {
-      m = this.ids.length;
-      this.numbers.set(movie, m);
-      this.ids.push(movie);
-    }
-    return m;
+  constructor(rows: readonly ReadonlyMap<string, number>[]) {
+    const starts = new Int32Array(rows.length + 1);
+    for (let r = 0; r < rows.length; r++) starts[r + 1] = starts[r]! + rows[r]!.size;
+    const movies = new Int32Array(starts[rows.length]!);
+    const counts = new Float64Array(movies.length);
+    const numbers = new Map<string, number>();
+    let k = 0;
+    for (const items of rows)
+      for (const [movie, n] of items) {
+        let m = numbers.get(movie);
+        if (m === undefined) {
+          m = this.ids.length;
+          numbers.set(movie, m);
+          this.ids.push(movie);
+        }
+        movies[k] = m;
+        counts[k++] = n;
+      }
+    this.starts = starts;
+    this.movies = movies;
+    this.counts = counts;
   }
 
-  /** A user's recommendation counts as numbers. */
-  items(items: ReadonlyMap<string, number>): NumberedItems {
-    const movies = new Int32Array(items.size);
-    const counts = new Float64Array(items.size);
-    let k = 0;
-    for (const [movie, n] of items) {
-      movies[k] = this.number(movie);
-      counts[k++] = n;
-    }
-    return { movies, counts, sorted: movies.slice().sort() };
+  /**
+   * Jaccard similarity of rows' movie sets, |A ∩ B| / |A ∪ B| (1 for two
+   * empty sets): the same figure as `jaccard` on the sets of ids. Each call
+   * marks one row's movies and counts the other's marked ones, O(|A| + |B|).
+   */
+  jaccard(): (a: number, b: number) => number {
+    const { starts, movies } = this;
+    const marks = new Int32Array(this.ids.length);
+    let mark = 0;
+    return (a, b) => {
+      mark++;
+      for (let k = starts[a]!, end = starts[a + 1]!; k < end; k++) marks[movies[k]!] = mark;
+      let shared = 0;
+      for (let k = starts[b]!, end = starts[b + 1]!; k < end; k++) if (marks[movies[k]!] === mark) shared++;
+      const union = starts[a + 1]! - starts[a]! + (starts[b + 1]! - starts[b]!) - shared;
+      return union === 0 ? 1 : shared / union;
+    };
   }
 }
 

@@ -1,5 +1,5 @@
 import { entropyOfDraws } from './entropy-draws.js';
-import { MovieNumbers } from './numbered-items.js';
+import { NumberedItems } from './numbered-items.js';
 
 /**
  * Options of {@link subsampledEntropy}.
@@ -38,7 +38,6 @@ export interface SubsampledEntropyOptions {
  */
 export function subsampledEntropy(users: readonly ReadonlyMap<string, number>[], options: SubsampledEntropyOptions): number | null {
   // Numbered only when a subsample can be drawn; entropyOfDraws checks the options either way.
-  const numbers = new MovieNumbers();
-  const rows = users.length < options.subsampleSize ? [] : users.map((items) => numbers.items(items));
-  return entropyOfDraws(rows, numbers.ids.length, options);
+  const rows = users.length < options.subsampleSize ? [] : users;
+  return entropyOfDraws(new NumberedItems(rows), rows.map((_, i) => i), options);
 }

@@ -124,6 +124,21 @@ function empty(user: string): Mutable {
   return { user, exposures: 0, exposure: 0, hits: 0, precision: 0, recall: 0, recallCount: 0, ndcg: 0, ndcgCount: 0, items: new Map(), interacted: NO_INTERACTIONS, ratings: NO_RATINGS, predictions: 0, signedError: 0, absoluteError: 0, predicted: NO_PREDICTIONS };
 }
 
+/** Adds the {@link SUMS} of `from` into `into`, field by field (a loop over the names reads them by key, several times slower). */
+function addSums(into: Mutable, from: UserSummary): void {
+  into.exposures += from.exposures;
+  into.exposure += from.exposure;
+  into.hits += from.hits;
+  into.precision += from.precision;
+  into.recall += from.recall;
+  into.recallCount += from.recallCount;
+  into.ndcg += from.ndcg;
+  into.ndcgCount += from.ndcgCount;
+  into.predictions += from.predictions;
+  into.signedError += from.signedError;
+  into.absoluteError += from.absoluteError;
+}
+
 function interactedOf(row: Mutable): Set<string> {
   return row.interacted === NO_INTERACTIONS ? (row.interacted = new Set()) : row.interacted;
 }
@@ -134,6 +149,10 @@ function ratingsOf(row: Mutable): number[] {
 
 function predictedOf(row: Mutable): number[] {
   return row.predicted === NO_PREDICTIONS ? (row.predicted = []) : row.predicted;
+}
+
+function emptyTallies(options: UserReplicatesOptions): RatioReplicates {
+  return new RatioReplicates({ seed: options.seed, replicates: options.replicates, statistics: options.metrics.length });
 }
 
 function fail(field: string, rule: string): never {
@@ -162,7 +181,7 @@ function fail(field: string, rule: string): never {
 export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyMap<string, UserSummary>, UserSummariesJSON> {
   /** Cut-off of precision@k, recall@k, NDCG@k and hits. */
   readonly k: number;
-  private readonly tallies: RatioReplicates | undefined;
+  private tallies: RatioReplicates | undefined;
   /**
    * True until the tallies are first read: until then they hold nothing and
    * each row is tallied once, from nothing to its totals, when they are;
@@ -183,7 +202,7 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
     this.k = k;
     const tallied = options.replicates;
     this.tallied = tallied;
-    this.tallies = tallied && new RatioReplicates({ seed: tallied.seed, replicates: tallied.replicates, statistics: tallied.metrics.length });
+    this.tallies = tallied && emptyTallies(tallied);
     this.before = new Float64Array(2 * (tallied?.metrics.length ?? 0));
     this.change = new Float64Array(RATIO_TALLIES * (tallied?.metrics.length ?? 0));
   }
@@ -290,10 +309,11 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
   merge(other: UserSummaries): void {
     if (other.k !== this.k) throw new RangeError(`cannot merge summaries at k = ${other.k} into k = ${this.k}; use one k for every window`);
     if (!this.tallies !== !other.tallies) throw new RangeError('cannot merge summaries with bootstrap tallies and without; give every window the same replicates options');
-    const tallied = this.tallied;
-    // Both sides' tallies up to date: the cross terms below add to them.
-    const tallies = this.replicates;
-    const otherTallies = other.replicates;
+    // Still deferred, this side tallies its rows when first read: the rows are all it needs, whatever the other's tallies.
+    const tallied = this.deferred ? undefined : this.tallied;
+    // Else both sides' tallies up to date: the cross terms below add to them.
+    const tallies = tallied && this.replicates;
+    const otherTallies = tallied && other.replicates;
     for (const [user, from] of other.users) {
       const known = this.users.get(user);
       if (tallied && known) {
@@ -315,7 +335,7 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
         tallies!.addUnit(cell, user, key, change);
       }
       const into = known ?? this.row(user);
-      for (const field of SUMS) into[field] += from[field];
+      addSums(into, from);
       for (const [movie, n] of from.items) into.items.set(movie, (into.items.get(movie) ?? 0) + n);
       if (from.interacted.size > 0) {
         const interacted = interactedOf(into);
@@ -331,6 +351,27 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
       }
     }
     if (otherTallies) tallies!.merge(otherTallies);
+  }
+
+  /**
+   * Drops the tallies (when `replicates` options were given): the next read
+   * of {@link UserSummaries.replicates} tallies each row afresh from its
+   * totals, and merges until then add rows only. For a total read now and
+   * then (the cumulative report) that keeps merging a window O(its rows)
+   * instead of O(replicates) per user seen before.
+   *
+   * @example
+   * ```ts
+   * report(total.replicates);
+   * total.forgetTallies();
+   * total.merge(nextWindow); // rows only
+   * ```
+   */
+  forgetTallies(): void {
+    const tallied = this.tallied;
+    if (!tallied || this.deferred) return;
+    this.tallies = emptyTallies(tallied);
+    this.deferred = true;
   }
 
   /** Per-user totals, by user id (live views: read them before adding more). */

@@ -85,6 +85,38 @@ describe('UserSummaries', () => {
     expect(() => UserSummaries.fromJSON({ k: 10, users: [{ user: '1', counts: [1], items: [], interacted: [], ratings: [0, 0, 0, 0, 0], predicted: [] }] })).toThrow(/counts/);
     expect(() => new UserSummaries({ k: 5 }).merge(new UserSummaries({ k: 10 }))).toThrow(/same|one k/);
   });
+
+  it('keeps a total merged without tallies (never read, or forgotten) and tallied when read: the tallies of merging tallied windows', () => {
+    const replicates = { seed: 3, replicates: 8, cell: (user: string) => `cell${Number(user) % 2}`, metrics: [{ numerator: (u: UserSummary) => u.hits, denominator: (u: UserSummary) => u.exposures }, { numerator: (u: UserSummary) => u.exposure, denominator: (u: UserSummary) => u.exposure }] };
+    const cells = (s: UserSummaries, statistic: number): number[][] => ['cell0', 'cell1'].map((c) => [...s.replicates!.sums([c], statistic)]);
+    fc.assert(
+      fc.property(fc.array(fc.array(observation, { maxLength: 15 }), { minLength: 1, maxLength: 4 }), fc.nat(), (windows, read) => {
+        const tallied = new UserSummaries({ replicates });
+        const deferred = new UserSummaries({ replicates });
+        windows.forEach((observations, w) => {
+          const window = (): UserSummaries => {
+            const s = new UserSummaries({ replicates });
+            observations.forEach((o) => s.add(o));
+            return s;
+          };
+          tallied.merge(window());
+          void tallied.replicates;
+          deferred.merge(window());
+          // A cumulative report read now and then: its tallies are forgotten after.
+          if (w === read % windows.length) {
+            void deferred.replicates;
+            deferred.forgetTallies();
+          }
+        });
+        expect(normalise(deferred)).toEqual(normalise(tallied));
+        for (const statistic of [0, 1]) {
+          const [a, b] = [cells(deferred, statistic).flat(), cells(tallied, statistic).flat()];
+          a.forEach((x, i) => expect(x).toBeCloseTo(b[i]!, 9));
+        }
+      }),
+      { numRuns: 100, seed: 11 },
+    );
+  });
 });
 
 describe('fairnessReport', () => {
