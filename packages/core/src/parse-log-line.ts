@@ -118,9 +118,12 @@ function fieldError(s: string, raw: string | Uint8Array, code: ParseErrorCode, a
   return parseError(code, `${what}; found ${describeChar(c)} at ${at}`, at, raw);
 }
 
-/** Whether `text` stands in `s` at `at`. A short slice and `===` beat `startsWith` in V8 on this hot path. */
+/** Whether `text` stands in `s` at `at`. Compared code unit by code unit: a slice to compare would be one more string per line. */
 function textAt(s: string, at: number, text: string): boolean {
-  return s.slice(at, at + text.length) === text;
+  const n = text.length;
+  if (at + n > s.length) return false;
+  for (let k = 0; k < n; k++) if (s.charCodeAt(at + k) !== text.charCodeAt(k)) return false;
+  return true;
 }
 
 const MOVIE_ID = 1;

@@ -85,7 +85,9 @@ export const telemetryEvents: RecordSource<TelemetryEvent> = { event: (e) => e, 
 export function recordsOfKind<R>(source: RecordSource<R>, ...kinds: TelemetryEvent['kind'][]): OperatorFunction<R, R> {
   const { event, ack } = source;
   const [only] = kinds;
-  const wanted = kinds.length === 1 ? (r: R) => event(r).kind === only : (r: R) => kinds.includes(event(r).kind);
+  // Plain events with one kind, the common case, read the kind straight off the record: every event of the stream crosses this test.
+  const wanted =
+    kinds.length !== 1 ? (r: R) => kinds.includes(event(r).kind) : (source as unknown) === telemetryEvents ? (r: R) => (r as TelemetryEvent).kind === only : (r: R) => event(r).kind === only;
   return operate<R, R>((records, subscriber) => {
     records.subscribe(
       operatorSubscriber<R>(subscriber, {
