@@ -100,4 +100,9 @@ describe('Moments', () => {
     for (const [json, message] of cases) expect(() => Moments.fromJSON(json)).toThrow(message);
     for (const [json] of cases) expect(() => Moments.fromJSON(json)).toThrow(RangeError);
   });
+  it('restores a state of subnormal values, whose mean rounds to a whole smallest double (fast-check seed 1290392627)', () => {
+    const m = new Moments();
+    for (const x of [4.4e-323, 0]) m.add(x);
+    expect(Moments.fromJSON(JSON.parse(JSON.stringify(m))).result()).toEqual(m.result());
+  });
 });
