@@ -184,7 +184,7 @@ try {
 
   const report = join(dir, 'modelwatch-report.html');
   const members = ['monitor-1', 'monitor-2'];
-  const monitors = [m1!, m2!].map((port, i) => ({ port, part: node(members[i]!, MONITOR, ['run', brokers, `--topic=${TOPIC}`, `--group=${GROUP}`, `--instance=${members[i]}`, `--metrics-port=${port}`, '--host=127.0.0.1', `--summaries-topic=${SUMMARIES}`]) }));
+  const monitors = [m1!, m2!].map((port, i) => ({ port, part: node(members[i]!, MONITOR, ['run', brokers, `--topic=${TOPIC}`, `--group=${GROUP}`, `--instance=${members[i]}`, `--members=${members.join(',')}`, `--metrics-port=${port}`, '--host=127.0.0.1', `--summaries-topic=${SUMMARIES}`]) }));
   const reducer = node('reducer', MONITOR, ['reduce', brokers, `--summaries-topic=${SUMMARIES}`, `--members=${members.join(',')}`, `--metrics-port=${mr}`, '--host=127.0.0.1', `--report=${report}`, `--smtp=smtp://127.0.0.1:${smtpPort}`, '--mail-to=oncall@example.com']);
   for (const m of monitors) await waitFor(`${m.part.name}'s /metrics`, () => answers(`http://127.0.0.1:${m.port}/metrics`), m.part);
   await waitFor("the reducer's /metrics", () => answers(`http://127.0.0.1:${mr}/metrics`), reducer);

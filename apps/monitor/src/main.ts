@@ -53,6 +53,9 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'run' && member === undefined) throw new UsageError("--summaries-topic needs --instance=<id>: the name the reducer's --members lists this member by (monitor-0, monitor-1, ...)");
   const members = values.get('members')?.split(',').filter((m) => m !== '') ?? [];
   if (command === 'reduce' && members.length === 0) throw new UsageError("reduce needs --members=monitor-0,monitor-1: every member's --instance");
+  if (command === 'run' && summariesTopic !== undefined && values.get('input') === undefined && !members.includes(member!)) {
+    throw new UsageError(`--summaries-topic needs --members=monitor-0,monitor-1 listing every member's --instance, this one's (${member!}) too, as the reducer's --members: each member reads its share of the partitions`);
+  }
   const registry = new Registry();
   const monitor = createMonitor({ ...monitorOptionsFromFlags(values, registry), ...(command === 'run' && { idleTimeout: integer(values, 'idle-timeout-ms', 1, 86_400_000) }) });
   const report = values.get('report');
@@ -81,15 +84,18 @@ async function main(argv: string[]): Promise<number> {
       await p.connect();
       producer = p;
     }
-    const consumer = kafka.consumer({ groupId: values.get('group')! });
+    // A member of a scaled-out monitor reads a fixed share of the partitions, in a group of its own.
+    const group = summariesTopic === undefined ? values.get('group')! : `${values.get('group')!}.${member!}`;
+    const consumer = kafka.consumer({ groupId: group });
     const stats = createKafkaSourceStats();
     pipeline = monitorMember(monitor, {
       consumer, topic: values.get('topic')!, member: member!, stats, onError, ...onStop(),
       maxInFlight: integer(values, 'max-in-flight', 1_000, 100_000_000),
-      ...(producer && summariesTopic !== undefined && { summaries: { producer, topic: summariesTopic } }),
+      ...(producer && summariesTopic !== undefined && { summaries: { producer, topic: summariesTopic }, members }),
     });
     received = () => stats.received;
-    log(`member ${member!} of group ${values.get('group')} on ${values.get('topic')}${summariesTopic ? `, publishing summaries to ${summariesTopic}` : ''}`);
+    const share = summariesTopic === undefined ? '' : `, reading the partitions p with p mod ${members.length} = ${members.indexOf(member!)} and publishing summaries to ${summariesTopic}`;
+    log(`member ${member!} of group ${group} on ${values.get('topic')}${share}`);
   } else {
     const kafka = await kafkaClient(values, 'monitor-reducer');
     const consumer = kafka.consumer({ groupId: `${values.get('group')}-${hostname()}-${process.pid}-${Date.now()}` });

@@ -27,13 +27,14 @@ const KAFKA: Flag[] = [{ name: 'brokers', help: 'Kafka brokers, comma-separated'
 export const COMMANDS: Record<'run' | 'reduce' | 'healthcheck', { readonly summary: string; readonly flags: readonly Flag[] }> = {
   run: {
     summary:
-      "Consumes the telemetry topic as one member of a Kafka consumer group (or reads log lines with --input) and runs the whole monitor: ratings, drift, change points, SLO burn rates, the experiment report, fairness. With --summaries-topic it publishes its window summaries for 'monitor reduce' instead. SIGTERM or SIGINT commits, writes the report and exits 0.",
+      "Consumes the telemetry topic through a Kafka consumer group (or reads log lines with --input) and runs the whole monitor: ratings, drift, change points, SLO burn rates, the experiment report, fairness. With --summaries-topic and --members it is one member of a scaled-out monitor: it reads its fixed share of the partitions, in a group of its own (--group.--instance), and publishes its window summaries for 'monitor reduce' instead. SIGTERM or SIGINT commits, writes the report and exits 0.",
     flags: [
       ...KAFKA,
       { name: 'topic', help: 'the telemetry topic', default: 'movielog' },
-      { name: 'group', help: 'the consumer group of the members', default: 'modelwatch-monitor' },
-      { name: 'instance', help: "this member's id, as the reducer's --members lists it (needed with --summaries-topic)" },
+      { name: 'group', help: 'the consumer group (a member of a scaled-out monitor adds its --instance: a group of its own)', default: 'modelwatch-monitor' },
+      { name: 'instance', help: "this member's id, as --members lists it (needed with --summaries-topic)" },
       { name: 'summaries-topic', help: 'publish the window summaries to this topic for the reducer, instead of reporting' },
+      { name: 'members', help: "with --summaries-topic: every member's --instance, comma-separated, as the reducer's --members; the member at index i of n reads the partitions p with p mod n = i" },
       { name: 'input', help: "read log lines from this file ('-' for standard input) instead of Kafka" },
       { name: 'max-in-flight', help: 'most records in flight (uncommitted); give more than two windows of events', default: '200000' },
       { name: 'idle-timeout-ms', help: 'a Kafka partition quiet this long stops holding the windows back', default: '30000' },

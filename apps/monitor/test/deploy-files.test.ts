@@ -33,7 +33,7 @@ describe('deploy/kubernetes/monitor.yaml', () => {
     for (const d of docs) expect(() => new MODELS[d.kind]!(d as never).validate(), d.kind).not.toThrow();
   });
 
-  it('runs one member per partition under the names the reducer waits for, and flags each command takes', () => {
+  it('runs one member per partition under the names the reducer waits for and the members read their shares by, and flags each command takes', () => {
     const members = new StatefulSet(docs.find((d) => d.kind === 'StatefulSet') as never);
     const reducer = new Deployment(docs.find((d) => d.kind === 'Deployment') as never);
     const m = members.spec!.template.spec!.containers[0]!;
@@ -41,6 +41,7 @@ describe('deploy/kubernetes/monitor.yaml', () => {
     expect(m.env!.find((e) => e.name === 'MONITOR_INSTANCE')!.valueFrom!.fieldRef!.fieldPath).toBe('metadata.name');
     // StatefulSet pods are <name>-0, <name>-1, ...
     expect(membersOf(r.args!)).toEqual(Array.from({ length: members.spec!.replicas! }, (_, i) => `${members.metadata!.name}-${i}`));
+    expect(m.env!.find((e) => e.name === 'MONITOR_MEMBERS')!.value!.split(',')).toEqual(membersOf(r.args!));
     expect(reducer.spec!.replicas).toBe(1);
     checkFlags(m.args!, m.env!.map((e) => e.name));
     checkFlags(r.args!, r.env!.map((e) => e.name));
@@ -52,11 +53,12 @@ describe('deploy/swarm/monitor.yml', () => {
   type Service = { command: string[]; environment: Record<string, string>; deploy: { replicas: number } };
   const stack = parse(file('swarm/monitor.yml')) as { services: Record<string, Service> };
 
-  it('runs as many members as the reducer waits for, named by task slot, with flags each command takes', () => {
+  it('runs as many members as the reducer waits for, named by task slot as they read their shares by, with flags each command takes', () => {
     const { monitor, 'monitor-reducer': reducer } = stack.services as { monitor: Service; 'monitor-reducer': Service };
     expect(monitor.environment['MONITOR_INSTANCE']).toBe('monitor-{{.Task.Slot}}');
     // Swarm's task slots count from 1.
     expect(membersOf(reducer.command)).toEqual(Array.from({ length: monitor.deploy.replicas }, (_, i) => `monitor-${i + 1}`));
+    expect(monitor.environment['MONITOR_MEMBERS']!.split(',')).toEqual(membersOf(reducer.command));
     checkFlags(monitor.command, Object.keys(monitor.environment));
     checkFlags(reducer.command, Object.keys(reducer.environment));
   });

@@ -48,7 +48,13 @@ beforeAll(async () => {
   await producer.connect();
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'movielog', numPartitions: 2 }, { topic: 'movielog.summaries', numPartitions: 1, configEntries: [...summariesTopicConfig] }] });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: ['settled', 'joining'].flatMap((name) => [
+      { topic: `movielog.${name}`, numPartitions: 2 },
+      { topic: `movielog.${name}.summaries`, numPartitions: 1, configEntries: [...summariesTopicConfig] },
+    ]),
+  });
   await admin.disconnect();
 }, 180_000);
 afterAll(async () => {
@@ -72,25 +78,32 @@ async function until(what: string, done: () => boolean, state: () => unknown = (
   }
 }
 
-describe('the monitor scaled out over a Kafka consumer group', () => {
-  it('two members and the reducer give the results of one monitor', { timeout: 240_000 }, async () => {
-    const single = newMonitor();
-    const reduced = newMonitor();
-    const members = [newMonitor(), newMonitor()];
-    const singleStats = createKafkaSourceStats();
-    const memberStats: KafkaSourceStats[] = [createKafkaSourceStats(), createKafkaSourceStats()];
-    running.push(monitorMember(single, { consumer: consumer('single'), topic: 'movielog', member: 'single', stats: singleStats }).subscribe());
-    members.forEach((m, i) =>
-      running.push(monitorMember(m, { consumer: consumer('scaled'), topic: 'movielog', member: `m${i}`, stats: memberStats[i]!, summaries: { producer, topic: 'movielog.summaries' } }).subscribe()),
-    );
-    const summaryStats = createWindowSummaryStats();
-    running.push(monitorReducer(reduced, { consumer: consumer(`reducer-${Date.now()}`), topic: 'movielog.summaries', members: ['m0', 'm1'], summaryStats }).subscribe());
-    // Every member owns its partition before the data comes, so no rebalance moves a partition whose windows are open.
-    await until('the group to settle', () => memberStats.every((s) => (s.assignment['movielog'] ?? []).length === 1) && (singleStats.assignment['movielog'] ?? []).length === 2);
+/** Sends events to the topic, keyed by user as the recommender writes them. */
+async function send(topic: string, batch: readonly TelemetryEvent[]): Promise<void> {
+  for (let i = 0; i < batch.length; i += 1000) {
+    await producer.send({ topic, messages: batch.slice(i, i + 1000).map((e) => ({ key: e.user, value: formatLogLine(e) })) });
+  }
+}
 
-    for (let i = 0; i < events.length; i += 1000) {
-      await producer.send({ topic: 'movielog', messages: events.slice(i, i + 1000).map((e) => ({ key: e.user, value: formatLogLine(e) })) });
-    }
+/** One monitor, two members in one group and the reducer, all reading `topic` from its first record. */
+function scaledOut(topic: string) {
+  const single = newMonitor();
+  const reduced = newMonitor();
+  const members = [newMonitor(), newMonitor()];
+  const singleStats = createKafkaSourceStats();
+  const memberStats: KafkaSourceStats[] = [createKafkaSourceStats(), createKafkaSourceStats()];
+  running.push(monitorMember(single, { consumer: consumer(`${topic}-single`), topic, member: 'single', stats: singleStats }).subscribe());
+  // Each member in a group of its own, reading its share of the partitions.
+  const startMember = (i: number): void =>
+    void running.push(
+      monitorMember(members[i]!, { consumer: consumer(`${topic}-m${i}`), topic, member: `m${i}`, members: ['m0', 'm1'], stats: memberStats[i]!, summaries: { producer, topic: `${topic}.summaries` } }).subscribe(),
+    );
+  const summaryStats = createWindowSummaryStats();
+  running.push(monitorReducer(reduced, { consumer: consumer(`${topic}-reducer`), topic: `${topic}.summaries`, members: ['m0', 'm1'], summaryStats }).subscribe());
+  const owned = (s: KafkaSourceStats): number => (s.assignment[topic] ?? []).length;
+
+  /** Waits for one monitor to close every window these events can close, then for the reducer to give its results. */
+  const compare = async (): Promise<void> => {
     // Which windows can close on these events: those one monitor in this process closes on them (the stream left open).
     const inProcess = newMonitor();
     const feed = new Subject<TelemetryEvent>();
@@ -106,14 +119,49 @@ describe('the monitor scaled out over a Kafka consumer group', () => {
     const same = (): boolean => JSON.stringify(comparableResults(reduced)) === JSON.stringify(comparableResults(single));
     // Given up on after 30 s, to show the difference below.
     await until('the reducer to merge every window', same, () => summaryStats, 30_000).catch(() => undefined);
-
     expect(members.map((m) => m.latest.experiment)).toEqual([undefined, undefined]); // members only publish
     expect(comparableResults(reduced)).toEqual(comparableResults(single));
+  };
+  return { single, reduced, singleStats, memberStats, startMember, owned, compare };
+}
+
+describe('the monitor scaled out over a Kafka consumer group', () => {
+  it('two members and the reducer give the results of one monitor', { timeout: 240_000 }, async () => {
+    const topic = 'movielog.settled';
+    const run = scaledOut(topic);
+    run.startMember(0);
+    run.startMember(1);
+    // Every member owns its partition before the data comes, so no rebalance moves a partition whose windows are open.
+    await until('the group to settle', () => run.memberStats.every((s) => run.owned(s) === 1) && run.owned(run.singleStats) === 2);
+    await send(topic, events);
+    await run.compare();
     // And the results are the scenario's.
+    const { single, reduced } = run;
     expect(single.latest.first.get('rating')?.detectedAt).toBeGreaterThan(start + 6 * HOUR);
     const wins = [...single.latest.first.values()].filter((f) => f.kind === 'experiment' && f.dimensions.arm === 'personal' && (f.evidence as { verdict?: string }).verdict === 'win');
     expect(wins.map((f) => f.dimensions.metric)).toContain('conversion');
     const metrics = await reduced.sink.registry.metrics();
     expect(metrics).toMatch(/modelwatch_findings_total\{[^}]*kind="experiment"/);
+  });
+
+  it('gives them too when a member starts late: its share waits for it, and no partition moves', { timeout: 240_000 }, async () => {
+    const topic = 'movielog.joining';
+    const run = scaledOut(topic);
+    const [first, second] = run.memberStats as [KafkaSourceStats, KafkaSourceStats];
+    // The first member alone reads the first half of the stream: only its own partition, though its group assigns both.
+    run.startMember(0);
+    await until('the first member to join', () => run.owned(first) === 1, () => first);
+    const half = events.findIndex((e) => e.time >= start + hours * HOUR * 0.5);
+    await send(topic, events.slice(0, half));
+    const caughtUp = (s: KafkaSourceStats): boolean => s.partitions.size === 1 && [...s.partitions.values()].every((p) => p.position === p.highWatermark);
+    await until('the first member to read its share of the first half', () => caughtUp(first), () => [...first.partitions.values()]);
+    run.startMember(1);
+    await until('the second member to join', () => run.owned(second) === 1, () => second);
+    await send(topic, events.slice(half));
+    await run.compare();
+    expect([first.assignment[topic], second.assignment[topic]]).toEqual([[0], [1]]);
+    expect([first.rebalances, second.rebalances, first.abandoned, first.handedOver]).toEqual([0, 0, 0, 0]);
+    // Nothing was read twice.
+    expect(first.received + second.received).toBe(run.singleStats.received);
   });
 });

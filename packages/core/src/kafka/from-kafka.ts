@@ -71,6 +71,8 @@ export interface KafkaSourceStats {
   uncommitted: number;
   /** In-flight records dropped because their partition was revoked or rewound (they will be redelivered). */
   abandoned: number;
+  /** In-flight records taken as processed and committed when a rebalance started (`rebalance: 'hand-over'`). */
+  handedOver: number;
   pauses: number;
   resumes: number;
   commits: number;
@@ -129,7 +131,7 @@ export interface KafkaPartitionStats {
  */
 export function createKafkaSourceStats(): KafkaSourceStats {
   return {
-    received: 0, decode: createDecodeStats(), acked: 0, inFlight: 0, maxInFlightSeen: 0, uncommitted: 0, abandoned: 0,
+    received: 0, decode: createDecodeStats(), acked: 0, inFlight: 0, maxInFlightSeen: 0, uncommitted: 0, abandoned: 0, handedOver: 0,
     pauses: 0, resumes: 0, commits: 0, commitErrors: 0, rebalances: 0, restarts: 0, assignment: {}, partitions: new Map(),
   };
 }
@@ -170,6 +172,34 @@ export interface FromKafkaOptions<T> {
   readonly resumeAt?: number;
   /** How often acknowledged offsets are committed, ms. Default 1000. They are also committed on stop and when a rebalance starts. */
   readonly commitInterval?: number;
+  /**
+   * What a rebalance does with the records delivered and not yet acknowledged.
+   *
+   * - `'redeliver'` (the default): they are abandoned and redelivered from the
+   *   last commit to whoever owns their partition after the join (this member
+   *   too, for a partition it keeps). At least once, but an operator that
+   *   still holds them, such as an open window, counts them a second time.
+   * - `'hand-over'`: when the rebalance starts, every record delivered so far
+   *   counts as processed and is committed (while still a member of the old
+   *   generation), and nothing more is delivered until the join; the next
+   *   owner of each partition goes on after them, and the operators holding
+   *   them here keep them and emit them when their windows close. So a
+   *   consumer group counts each record once, as a reducer merging its
+   *   members' window summaries needs (`monitorMember` uses it); a record
+   *   handed over is lost if this member stops or crashes before the windows
+   *   holding it close. A crash without a rebalance still redelivers.
+   */
+  readonly rebalance?: 'redeliver' | 'hand-over';
+  /**
+   * Which of the partitions its group assigns this source reads: the others
+   * are paused as soon as they are assigned and never delivered, committed or
+   * counted in `stats.assignment`. For a fixed share of a topic (member i of
+   * n reads `partition % n === i`, each in a consumer group of its own), so
+   * that no partition moves between members with open windows or joins; a
+   * join that leaves this source no partition to read is reported to
+   * `onError`. Default: every assigned partition.
+   */
+  readonly readsPartition?: (topic: string, partition: number) => boolean;
   /**
    * How long a rebalance (or a crash) may last without the group being
    * rejoined before the consumer is stopped and run again, ms. kafkajs can
@@ -224,7 +254,9 @@ const TOMBSTONE = parseError('empty', 'the record has no value (a tombstone): pr
  *   memory stays bounded.
  * - Rebalances: at a group join every earlier partition is let go; its
  *   in-flight records are abandoned (their acks ignored, no commit to it) and
- *   redelivered from the last commit to whoever owns it now.
+ *   redelivered from the last commit to whoever owns it now, or, with
+ *   `rebalance: 'hand-over'`, committed as processed when the rebalance
+ *   starts, so that the group counts each of them once.
  * - Unsubscribing stops fetching, commits what was acknowledged and disconnects.
  *
  * The consumer commits nothing itself (`autoCommit: false`). For windows, pass
@@ -260,6 +292,9 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
   const stallTimeout = options.stallTimeout ?? 60_000;
   if (!(stallTimeout > 0)) throw new RangeError(`stallTimeout must be more than 0 ms, got ${stallTimeout}`);
   const clock = options.scheduler ?? asyncScheduler;
+  const rebalance = options.rebalance ?? 'redeliver';
+  if (rebalance !== 'redeliver' && rebalance !== 'hand-over') throw new RangeError(`rebalance must be 'redeliver' or 'hand-over', got ${String(rebalance)}`);
+  const handOver = rebalance === 'hand-over';
 
   return new Observable<KafkaRecord<T>>((subscriber) => {
     const stats = options.stats ?? createKafkaSourceStats();
@@ -298,6 +333,19 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
       stats.uncommitted -= o.offsets.uncommitted;
       owned.get(o.topic)?.delete(o.partition);
       if (stats.partitions.get(`${o.topic}/${o.partition}`) === o.figures) stats.partitions.delete(`${o.topic}/${o.partition}`);
+    };
+
+    /** Counts every record delivered from `o` as processed, so the next commit covers them all. */
+    // Assigned partitions left out by `readsPartition`, paused for good.
+    const readsPartition = options.readsPartition;
+    const leaveOut = (topic: string, partitions: readonly number[]): void => {
+      if (partitions.length > 0) consumer.pause([{ topic, partitions: [...partitions] }]);
+    };
+
+    const handOverDelivered = (o: Owned): void => {
+      const pending = o.offsets.ackAll();
+      stats.inFlight -= pending;
+      stats.handedOver += pending;
     };
 
     const share = (limit: number): number => {
@@ -423,8 +471,12 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
 
     const eachBatch = async (payload: KafkaEachBatchPayloadLike): Promise<void> => {
       const { topic, partition, messages, highWatermark } = payload.batch;
-      // A batch of a partition this member no longer owns (fetched before the join that moved it) is left to its new owner.
-      if (stopping || !payload.isRunning() || payload.isStale() || (assignmentKnown && !stats.assignment[topic]?.includes(partition))) return;
+      // A batch of a partition this member no longer owns (fetched before the join that moved it) is left to its new owner;
+      // after a hand-over, so is every batch until the join (it would not be committed before its partition moves).
+      if (stopping || !payload.isRunning() || payload.isStale()) return;
+      // Not this source's to read (paused at the join; by a client that tells no assignment, here): left unresolved.
+      if (readsPartition && !readsPartition(topic, partition)) return leaveOut(topic, [partition]);
+      if ((handOver && rebalancing) || (assignmentKnown && !stats.assignment[topic]?.includes(partition))) return;
       let o = own(topic, partition);
       const limit = share(maxInFlight);
       try {
@@ -485,6 +537,7 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
       };
       listen(REBALANCING, () => {
         stats.rebalances++;
+        if (handOver && !rebalancing) for (const byPartition of owned.values()) for (const o of byPartition.values()) handOverDelivered(o);
         // Still a member of the old generation: save the work done, then hold commits until the join.
         void commit();
         startRebalance();
@@ -494,7 +547,16 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
         // A fresh start: nothing in flight is ours any more, so nothing stays paused.
         resume(true);
         const assignment = (event.payload as { memberAssignment?: Record<string, number[]> }).memberAssignment ?? {};
-        stats.assignment = Object.fromEntries(Object.entries(assignment).map(([t, ps]) => [t, [...ps].sort((a, b) => a - b)]));
+        const sorted = Object.entries(assignment).map(([t, ps]): [string, number[]] => [t, [...ps].sort((a, b) => a - b)]);
+        if (readsPartition) {
+          for (const [t, ps] of sorted) leaveOut(t, ps.filter((p) => !readsPartition(t, p)));
+          const assigned = sorted.reduce((n, [, ps]) => n + ps.length, 0);
+          const read = sorted.map(([t, ps]): [string, number[]] => [t, ps.filter((p) => readsPartition(t, p))]);
+          if (assigned > 0 && read.every(([, ps]) => ps.length === 0)) {
+            options.onError?.(new Error(`none of the ${assigned} partitions assigned (${sorted.map(([t, ps]) => `${t}: ${ps.join(', ')}`).join('; ')}) is this source's to read (readsPartition): run at most as many members as the topic has partitions`));
+          }
+          stats.assignment = Object.fromEntries(read);
+        } else stats.assignment = Object.fromEntries(sorted);
         assignmentKnown = true;
         ownedCount = Object.values(stats.assignment).reduce((n, ps) => n + ps.length, 0);
         rebalancing = false;

@@ -83,6 +83,18 @@ export class PartitionOffsets {
     return true;
   }
 
+  /**
+   * Acknowledges every record delivered so far (a hand-over at a rebalance:
+   * what was read counts as processed) and returns how many were still pending.
+   */
+  ackAll(): number {
+    const pending = this.unacked;
+    for (let i = this.ackedPrefix; i < this.size; i++) this.acked[(this.start + i) % this.offsets.length] = 1;
+    this.ackedPrefix = this.size;
+    this.unacked = 0;
+    return pending;
+  }
+
   /** The offset to commit (the next one to read), or undefined when it would not move past the last commit. */
   committable(): number | undefined {
     if (this.ackedPrefix === 0) return undefined;

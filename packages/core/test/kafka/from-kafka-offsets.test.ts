@@ -154,6 +154,57 @@ describe('fromKafka with a scripted consumer', () => {
     s.subscription.unsubscribe();
   });
 
+  it("with rebalance: 'hand-over', commits everything delivered when a rebalance starts and delivers nothing more until the join", async () => {
+    const c = new ScriptedConsumer();
+    const s = start(c, { rebalance: 'hand-over' });
+    c.emit('join', { memberAssignment: { t: [0, 1] } });
+    await c.deliver(0, [10, 11]);
+    await c.deliver(1, [20, 21, 22]);
+    s.ack(0, 10);
+    c.emit('rebalancing', {});
+    // Fetched before the join: left unresolved, for whoever owns the partition after it.
+    expect(await c.deliver(0, [12])).toEqual([]);
+    await sleep(30);
+    // Committed while still a member, held records included: the next owner of partition 1 starts at 23.
+    expect(c.committed()).toEqual(['0:12', '1:23']);
+    expect(s.stats).toMatchObject({ inFlight: 0, handedOver: 4, abandoned: 0, acked: 1 });
+    c.emit('join', { memberAssignment: { t: [0] } });
+    // The windows that held them release them later: nothing changes.
+    s.ack(0, 11);
+    s.ack(1, 20, 21, 22);
+    await c.deliver(0, [12, 13]);
+    s.ack(0, 12, 13);
+    await sleep(30);
+    expect(c.committed()).toEqual(['0:12', '1:23', '0:14']);
+    expect(s.stats).toMatchObject({ inFlight: 0, handedOver: 4, acked: 3 });
+    s.subscription.unsubscribe();
+  });
+
+  it('reads only the partitions readsPartition takes: the others are paused at the join and never delivered', async () => {
+    const c = new ScriptedConsumer();
+    const errors: string[] = [];
+    const s = start(c, { readsPartition: (topic, p) => topic === 't' && p % 2 === 1, onError: (e) => errors.push(e.message) });
+    c.emit('join', { memberAssignment: { t: [2, 0, 1] } });
+    expect(c.paused).toEqual([{ topic: 't', partitions: [0, 2] }]);
+    expect(s.stats.assignment).toEqual({ t: [1] });
+    expect(await c.deliver(0, [5])).toEqual([]);
+    expect(await c.deliver(1, [7])).toEqual(['7']);
+    s.ack(1, 7);
+    await sleep(30);
+    expect(c.committed()).toEqual(['1:8']);
+    expect(s.records.map((r) => r.partition)).toEqual([1]);
+    // A join that leaves it nothing to read is reported.
+    c.emit('join', { memberAssignment: { t: [0] } });
+    expect(errors).toEqual([expect.stringMatching(/none of the 1 partitions assigned \(t: 0\) is this source's to read \(readsPartition\): run at most as many members/)]);
+    s.subscription.unsubscribe();
+  });
+
+  it('refuses an unknown rebalance choice when built', () => {
+    expect(() => fromKafka(new ScriptedConsumer(), { topics: ['t'], decode: parseLogLine, deadLetter: () => undefined, rebalance: 'commit' as 'hand-over' })).toThrow(
+      /rebalance must be 'redeliver' or 'hand-over', got commit/,
+    );
+  });
+
   it('starts a partition over when its offsets go back (a seek, or a rejoin that kept it)', async () => {
     const c = new ScriptedConsumer();
     const s = start(c);

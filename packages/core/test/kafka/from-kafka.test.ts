@@ -285,9 +285,12 @@ function realBrokerTests(client: TestClient): void {
     expect(await k.committed(group, topic)).toEqual(ends);
   }, 180_000);
 
-  it('hands partitions over when a second consumer joins mid-stream, committing only what it owns and losing nothing', async () => {
-    const topic = named('rebalance');
-    const group = named('g-rebalance');
+  it.each([
+    ['redeliver', 'its in-flight records redelivered'],
+    ['hand-over', 'what it had read committed, so nothing is read twice'],
+  ] as const)('hands partitions over when a second consumer joins mid-stream (rebalance: %s, %s), committing only what it owns and losing nothing', async (rebalance, _what) => {
+    const topic = named(`rebalance-${rebalance}`);
+    const group = named(`g-rebalance-${rebalance}`);
     const ends = await filledTopic(topic, 60_000, 29);
     const { see, all } = offsetsSeen();
     // The first member acknowledges slowly, so it has records in flight when the second one joins.
@@ -304,7 +307,7 @@ function realBrokerTests(client: TestClient): void {
       },
     };
     const a = run(
-      (onStop) => fromKafka(watched, eventOptions(first, { topics: [topic], maxInFlight: 3000, onStop, onError: (e) => errors.push(`first: ${e.message}`) })),
+      (onStop) => fromKafka(watched, eventOptions(first, { topics: [topic], maxInFlight: 3000, rebalance, onStop, onError: (e) => errors.push(`first: ${e.message}`) })),
       (r) => {
         see(r);
         acker.queue.push(r);
@@ -312,7 +315,7 @@ function realBrokerTests(client: TestClient): void {
     );
     await until(() => first.received >= 10_000, 60_000, () => first);
     const second = createKafkaSourceStats();
-    const b = run((onStop) => fromKafka(consumer(group), eventOptions(second, { topics: [topic], onStop, onError: (e) => errors.push(`second: ${e.message}`) })).pipe(tap((r) => r.ack())), see);
+    const b = run((onStop) => fromKafka(consumer(group), eventOptions(second, { topics: [topic], rebalance, onStop, onError: (e) => errors.push(`second: ${e.message}`) })).pipe(tap((r) => r.ack())), see);
     await until(() => all(ends), 120_000, () => ({ first, second }));
     // Let the last acknowledgements be committed, then stop both.
     await until(() => first.inFlight === 0 && second.inFlight === 0, 30_000, () => ({ first, second }));
@@ -323,13 +326,17 @@ function realBrokerTests(client: TestClient): void {
     expect(await b.stopped).toBeUndefined();
     const total = ends.reduce((n, e) => n + e, 0);
     console.log(
-      `rebalance: the first member read ${first.received} and kept ${first.assignment[topic]}, abandoning ${first.abandoned} in-flight records at ${first.rebalances} rebalance(s); the second read ${second.received} (${first.received + second.received - total} read twice); ${issued.length} commits issued; errors recovered from: ${errors.join('; ') || 'none'}`,
+      `rebalance (${rebalance}): the first member read ${first.received} and kept ${first.assignment[topic]}, abandoning ${first.abandoned} and handing over ${first.handedOver} in-flight records at ${first.rebalances} rebalance(s); the second read ${second.received} (${first.received + second.received - total} read twice); ${issued.length} commits issued; errors recovered from: ${errors.join('; ') || 'none'}`,
     );
     expect(first.rebalances).toBeGreaterThan(0);
     expect((second.assignment[topic] ?? []).length).toBeGreaterThan(0);
     // Every commit went only to partitions the first member owned when it was issued.
     for (const c of issued) for (const p of c.partitions) expect(c.owned).toContain(p);
     expect(await k.committed(group, topic)).toEqual(ends);
+    if (rebalance === 'hand-over') {
+      expect(first.handedOver).toBeGreaterThan(0);
+      expect(first.received + second.received).toBe(total);
+    }
   }, 180_000);
 
   it('restarts a consumer whose group does not rejoin within stallTimeout (the broker hangs mid-rebalance), losing nothing', async () => {

@@ -13,6 +13,7 @@ const TOTALS: readonly [name: string, help: string, read: Total][] = [
   ['modelwatch_kafka_records_acked_total', 'Kafka records acknowledged as processed.', (s) => s.acked],
   ['modelwatch_kafka_dead_letters_total', 'Kafka records sent to the dead letter because they did not decode (by code: modelwatch_parse_errors_total).', (s) => s.decode.errors],
   ['modelwatch_kafka_records_abandoned_total', 'In-flight Kafka records dropped at a rebalance or rewind, to be redelivered.', (s) => s.abandoned],
+  ['modelwatch_kafka_records_handed_over_total', "In-flight Kafka records committed as processed when a rebalance started (fromKafka's rebalance: 'hand-over').", (s) => s.handedOver],
   ['modelwatch_kafka_commits_total', 'Offset commits that succeeded.', (s) => s.commits],
   ['modelwatch_kafka_commit_errors_total', 'Offset commits that failed (retried at the next interval).', (s) => s.commitErrors],
   ['modelwatch_kafka_rebalances_total', 'Consumer-group rebalances seen.', (s) => s.rebalances],
@@ -40,7 +41,8 @@ const LEVELS: readonly [name: string, help: string, read: Total][] = [
  *   last batch.
  * - gauges: records in flight, uncommitted records, paused and assigned partitions;
  * - counters (`_total`): records received, acknowledged, dead-lettered and
- *   abandoned, commits and commit errors, rebalances, restarts, pauses.
+ *   abandoned or handed over at a rebalance, commits and commit errors,
+ *   rebalances, restarts, pauses.
  *
  * The per-code parse errors come from the same stats: pass `stats.decode` to
  * the Prometheus sink's `decodeStats`. Several sources may share a registry:
