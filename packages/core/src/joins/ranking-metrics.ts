@@ -82,3 +82,65 @@ export function ndcgAtK(outcome: ExposureOutcome, k: number, gain: (item: Exposu
   const ideal = dcgOf([...gains].sort((a, b) => b - a));
   return ideal === 0 ? Number.NaN : dcgOf(gains) / ideal;
 }
+
+/**
+ * The binary-relevance metrics of one exposure's top `k`, as
+ * {@link hitAtK}, {@link precisionAtK}, {@link recallAtK} and
+ * {@link ndcgAtK} (default gain) give them, to the bit.
+ *
+ * @example
+ * ```ts
+ * const m: RankingAtK = rankingAtK(outcome, 10);
+ * m.hit; m.precision; m.recall; m.ndcg; // recall and ndcg NaN when nothing was taken up
+ * ```
+ */
+export interface RankingAtK {
+  hit: number;
+  precision: number;
+  recall: number;
+  ndcg: number;
+}
+
+/**
+ * The four binary-relevance metrics of one exposure in one pass over its
+ * list, written into `into` (pass one object and reuse it to score every
+ * exposure without allocating): the same values as {@link hitAtK},
+ * {@link precisionAtK}, {@link recallAtK} and {@link ndcgAtK} with its
+ * default gain, bit for bit.
+ *
+ * @example
+ * ```ts
+ * const scratch: RankingAtK = { hit: 0, precision: 0, recall: 0, ndcg: 0 };
+ * outcomes$.subscribe((o) => {
+ *   const { hit, ndcg } = rankingAtK(o, 10, scratch);
+ *   hits += hit;
+ *   if (!Number.isNaN(ndcg)) ndcgSum += ndcg;
+ * });
+ * ```
+ */
+export function rankingAtK(outcome: ExposureOutcome, k: number, into: RankingAtK = { hit: 0, precision: 0, recall: 0, ndcg: 0 }): RankingAtK {
+  checkK(k);
+  const items = outcome.items;
+  const top = Math.min(k, items.length);
+  let hits = 0;
+  let relevantItems = 0;
+  // The DCG sums only the relevant ranks: ndcgAtK's terms for the others are +0, which leave a sum unchanged.
+  let dcg = 0;
+  for (let i = 0; i < items.length; i++) {
+    if (!relevant(items[i]!)) continue;
+    relevantItems++;
+    if (i < top) {
+      hits++;
+      dcg += 1 / Math.log2(i + 2);
+    }
+  }
+  // The ideal list puts the relevant items first.
+  let ideal = 0;
+  for (let i = 0; i < Math.min(top, relevantItems); i++) ideal += 1 / Math.log2(i + 2);
+  const relevantTotal = relevantItems + outcome.otherMovies;
+  into.hit = hits > 0 ? 1 : 0;
+  into.precision = hits / k;
+  into.recall = relevantTotal === 0 ? Number.NaN : hits / relevantTotal;
+  into.ndcg = ideal === 0 ? Number.NaN : dcg / ideal;
+  return into;
+}

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hitAtK, ndcgAtK, precisionAtK, recallAtK, type ExposureOutcome, type RecommendationEvent } from '../../src/index.js';
+import { hitAtK, ndcgAtK, precisionAtK, rankingAtK, recallAtK, type ExposureOutcome, type RecommendationEvent } from '../../src/index.js';
 
 const exposure: RecommendationEvent = { kind: 'recommendation', time: 0, user: 'u', instance: 'i', status: 200, movies: ['a', 'b', 'c', 'd'], latencyMs: 1 };
 const outcome = (watched: number[], otherMovies = 0, ratings: Record<number, 1 | 2 | 3 | 4 | 5> = {}): ExposureOutcome => ({
@@ -28,5 +29,22 @@ describe('ranking metrics', () => {
 
   it('refuses a k that is not a positive whole number', () => {
     expect(() => precisionAtK(outcome([1]), 0)).toThrow(/k must be a whole number/);
+    expect(() => rankingAtK(outcome([1]), 1.5)).toThrow(/k must be a whole number/);
+  });
+
+  it('rankingAtK gives the four metrics bit for bit, in one pass', () => {
+    const items = fc.array(fc.record({ minutes: fc.constantFrom(0, 0, 0, 12), rating: fc.option(fc.constantFrom(1 as const, 5 as const), { nil: undefined }) }), { maxLength: 30 });
+    fc.assert(
+      fc.property(items, fc.nat(5), fc.integer({ min: 1, max: 40 }), (list, otherMovies, k) => {
+        const o: ExposureOutcome = {
+          exposure, horizon: 1, otherMovies,
+          items: list.map((item, i) => ({ movie: `m${i}`, rank: i + 1, minutes: item.minutes, ...(item.rating !== undefined && { rating: item.rating }) })),
+        };
+        const m = rankingAtK(o, k);
+        expect([m.hit, m.precision, m.recall, m.ndcg]).toEqual([hitAtK(o, k), precisionAtK(o, k), recallAtK(o, k), ndcgAtK(o, k)]);
+        for (const [a, b] of [[m.recall, recallAtK(o, k)], [m.ndcg, ndcgAtK(o, k)]] as const) expect(Object.is(a, b)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

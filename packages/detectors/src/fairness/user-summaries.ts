@@ -1,4 +1,4 @@
-import { hitAtK, ndcgAtK, precisionAtK, recallAtK, type Accumulator, type ExposureOutcome, type RateEvent } from '@modelwatch/core';
+import { rankingAtK, type Accumulator, type RankingAtK, type ExposureOutcome, type RateEvent } from '@modelwatch/core';
 import { listExposure } from './exposure-parity.js';
 import type { RatioMetric } from './metric-frame.js';
 import { poissonUnit, RatioReplicates, ratioChange, RATIO_TALLIES, type RatioReplicatesJSON } from './poisson-bootstrap.js';
@@ -195,6 +195,8 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
   /** Numerators and denominators of the tallied metrics before an update, then their changes; reused. */
   private readonly before: Float64Array;
   private readonly change: Float64Array;
+  /** The ranking metrics of the exposure being folded in; reused. */
+  private readonly ranking: RankingAtK = { hit: 0, precision: 0, recall: 0, ndcg: 0 };
 
   constructor(options: { readonly k?: number; readonly replicates?: UserReplicatesOptions } = {}) {
     const k = options.k ?? 10;
@@ -267,16 +269,15 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
     switch (value.kind) {
       case 'exposure': {
         const o = value.outcome;
+        const { hit, precision, recall, ndcg } = rankingAtK(o, this.k, this.ranking);
         row.exposures++;
         row.exposure += listExposure(o.items.length);
-        row.hits += hitAtK(o, this.k);
-        row.precision += precisionAtK(o, this.k);
-        const recall = recallAtK(o, this.k);
+        row.hits += hit;
+        row.precision += precision;
         if (!Number.isNaN(recall)) {
           row.recall += recall;
           row.recallCount++;
         }
-        const ndcg = ndcgAtK(o, this.k);
         if (!Number.isNaN(ndcg)) {
           row.ndcg += ndcg;
           row.ndcgCount++;
