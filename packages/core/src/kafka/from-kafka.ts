@@ -192,8 +192,9 @@ export interface FromKafkaOptions<T> {
   readonly rebalance?: 'redeliver' | 'hand-over';
   /**
    * Which of the partitions its group assigns this source reads: the others
-   * are paused as soon as they are assigned and never delivered, committed or
-   * counted in `stats.assignment`. For a fixed share of a topic (member i of
+   * are paused as soon as they are assigned (read and skipped, with a client
+   * that cannot pause one partition: `pausesPartitions: false`) and never
+   * delivered, committed or counted in `stats.assignment`. For a fixed share of a topic (member i of
    * n reads `partition % n === i`, each in a consumer group of its own), so
    * that no partition moves between members with open windows or joins; a
    * join that leaves this source no partition to read is reported to
@@ -336,10 +337,11 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
     };
 
     /** Counts every record delivered from `o` as processed, so the next commit covers them all. */
-    // Assigned partitions left out by `readsPartition`, paused for good.
+    // Assigned partitions left out by `readsPartition`: paused for good, or, by a client that cannot pause one, read and skipped.
     const readsPartition = options.readsPartition;
+    const pausesPartitions = consumer.pausesPartitions ?? true;
     const leaveOut = (topic: string, partitions: readonly number[]): void => {
-      if (partitions.length > 0) consumer.pause([{ topic, partitions: [...partitions] }]);
+      if (pausesPartitions && partitions.length > 0) consumer.pause([{ topic, partitions: [...partitions] }]);
     };
 
     const handOverDelivered = (o: Owned): void => {
@@ -474,8 +476,11 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
       // A batch of a partition this member no longer owns (fetched before the join that moved it) is left to its new owner;
       // after a hand-over, so is every batch until the join (it would not be committed before its partition moves).
       if (stopping || !payload.isRunning() || payload.isStale()) return;
-      // Not this source's to read (paused at the join; by a client that tells no assignment, here): left unresolved.
-      if (readsPartition && !readsPartition(topic, partition)) return leaveOut(topic, [partition]);
+      // Not this source's to read (paused at the join; by a client that tells no assignment, here): left unresolved, or skipped.
+      if (readsPartition && !readsPartition(topic, partition)) {
+        if (!pausesPartitions) for (const message of messages) payload.resolveOffset(message.offset);
+        return leaveOut(topic, [partition]);
+      }
       if ((handOver && rebalancing) || (assignmentKnown && !stats.assignment[topic]?.includes(partition))) return;
       let o = own(topic, partition);
       const limit = share(maxInFlight);

@@ -105,6 +105,13 @@ export interface KafkaConsumerLike {
   stop?(): Promise<void>;
   pause(topics: KafkaTopicPartitions[]): void;
   resume(topics: KafkaTopicPartitions[]): void;
+  /**
+   * False for a client that cannot stop fetching one partition
+   * (`fromPlatformaticConsumer` holds what it fetches of a paused partition
+   * until it resumes): `fromKafka` then reads and skips the partitions its
+   * `readsPartition` leaves out rather than pausing them for good. Default true.
+   */
+  readonly pausesPartitions?: boolean;
   readonly events?: { readonly GROUP_JOIN: string; readonly REBALANCING: string; readonly CRASH: string };
   on?(eventName: string, listener: (event: KafkaConsumerEventLike) => void): unknown;
 }

@@ -326,6 +326,8 @@ export function fromPlatformaticConsumer(consumer: PlatformaticConsumerLike, opt
 
   return {
     events: EVENTS,
+    // A paused partition's records are held, not left unfetched: a partition left out for good is read and skipped.
+    pausesPartitions: false,
     on(name, listener) {
       let set = listeners.get(name);
       if (!set) listeners.set(name, (set = new Set()));

@@ -199,6 +199,20 @@ describe('fromKafka with a scripted consumer', () => {
     s.subscription.unsubscribe();
   });
 
+  it('reads and skips the partitions readsPartition leaves out when the client cannot pause one partition', async () => {
+    const c = Object.assign(new ScriptedConsumer(), { pausesPartitions: false });
+    const s = start(c, { readsPartition: (_topic, p) => p === 1 });
+    c.emit('join', { memberAssignment: { t: [0, 1] } });
+    expect(c.paused).toEqual([]);
+    expect(await c.deliver(0, [5, 6])).toEqual(['5', '6']);
+    expect(await c.deliver(1, [7])).toEqual(['7']);
+    expect(s.records.map((r) => r.partition)).toEqual([1]);
+    s.ack(1, 7);
+    await sleep(30);
+    expect(c.committed()).toEqual(['1:8']);
+    s.subscription.unsubscribe();
+  });
+
   it('refuses an unknown rebalance choice when built', () => {
     expect(() => fromKafka(new ScriptedConsumer(), { topics: ['t'], decode: parseLogLine, deadLetter: () => undefined, rebalance: 'commit' as 'hand-over' })).toThrow(
       /rebalance must be 'redeliver' or 'hand-over', got commit/,

@@ -333,11 +333,30 @@ function realBrokerTests(client: TestClient): void {
     // Every commit went only to partitions the first member owned when it was issued.
     for (const c of issued) for (const p of c.partitions) expect(c.owned).toContain(p);
     expect(await k.committed(group, topic)).toEqual(ends);
-    if (rebalance === 'hand-over') {
-      expect(first.handedOver).toBeGreaterThan(0);
-      expect(first.received + second.received).toBe(total);
-    }
+    if (rebalance === 'hand-over') expect(first.handedOver).toBeGreaterThan(0);
+    // @platformatic/kafka makes no commit once a rebalance has started (see the README): what was handed over is read again.
+    if (rebalance === 'hand-over' && client.name === 'kafkajs') expect(first.received + second.received).toBe(total);
   }, 180_000);
+
+  it('reads only the share readsPartition gives it of what its group assigns, committing nothing to the rest', async () => {
+    const topic = named('share');
+    const group = named('g-share');
+    const ends = await filledTopic(topic, 6_000, 31);
+    const stats = createKafkaSourceStats();
+    const { see, seen } = offsetsSeen();
+    const { subscription, stopped } = run(
+      (onStop) => fromKafka(consumer(group), eventOptions(stats, { topics: [topic], readsPartition: (_t, p) => p === 1, onStop })).pipe(tap((r) => r.ack())),
+      see,
+    );
+    await until(() => seen.get(1)?.size === ends[1], 60_000, () => stats);
+    // Give the left-out partitions time to come through, if they were going to.
+    await new Promise((r) => setTimeout(r, 1500));
+    subscription.unsubscribe();
+    expect(await stopped).toBeUndefined();
+    expect([...seen.keys()]).toEqual([1]);
+    expect(stats.assignment[topic]).toEqual([1]);
+    expect(await k.committed(group, topic)).toEqual([-1, ends[1], -1]);
+  }, 120_000);
 
   it('restarts a consumer whose group does not rejoin within stallTimeout (the broker hangs mid-rebalance), losing nothing', async () => {
     const topic = named('stall');
