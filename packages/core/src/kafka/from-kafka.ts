@@ -560,6 +560,14 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
           if (assigned > 0 && read.every(([, ps]) => ps.length === 0)) {
             options.onError?.(new Error(`none of the ${assigned} partitions assigned (${sorted.map(([t, ps]) => `${t}: ${ps.join(', ')}`).join('; ')}) is this source's to read (readsPartition): run at most as many members as the topic has partitions`));
           }
+          // A group of one is assigned every partition, 0 to n - 1: a gap means another consumer shares the group and
+          // holds the rest, which no one reads then (its share leaves them out too).
+          for (const [t, ps] of sorted) {
+            const missing = Array.from({ length: ps.at(-1)! + 1 }, (_, p) => p).filter((p) => !ps.includes(p));
+            if (missing.length > 0) {
+              options.onError?.(new Error(`the group assigned ${t} partitions ${ps.join(', ')} but not ${missing.join(', ')}: another consumer is in this source's group; with readsPartition give each source a consumer group of its own, or the partitions its share leaves out are read by no one`));
+            }
+          }
           stats.assignment = Object.fromEntries(read);
         } else stats.assignment = Object.fromEntries(sorted);
         assignmentKnown = true;

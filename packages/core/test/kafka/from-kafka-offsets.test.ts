@@ -193,9 +193,11 @@ describe('fromKafka with a scripted consumer', () => {
     await sleep(30);
     expect(c.committed()).toEqual(['1:8']);
     expect(s.records.map((r) => r.partition)).toEqual([1]);
-    // A join that leaves it nothing to read is reported.
+    // A join that leaves it nothing to read is reported, and so is one that shows another consumer in the group.
     c.emit('join', { memberAssignment: { t: [0] } });
     expect(errors).toEqual([expect.stringMatching(/none of the 1 partitions assigned \(t: 0\) is this source's to read \(readsPartition\): run at most as many members/)]);
+    c.emit('join', { memberAssignment: { t: [1, 3] } });
+    expect(errors[1]).toMatch(/the group assigned t partitions 1, 3 but not 0, 2: another consumer is in this source's group; with readsPartition give each source a consumer group of its own/);
     s.subscription.unsubscribe();
   });
 
