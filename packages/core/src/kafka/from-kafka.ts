@@ -194,11 +194,12 @@ export interface FromKafkaOptions<T> {
    * Which of the partitions its group assigns this source reads: the others
    * are paused as soon as they are assigned (read and skipped, with a client
    * that cannot pause one partition: `pausesPartitions: false`) and never
-   * delivered, committed or counted in `stats.assignment`. For a fixed share of a topic (member i of
-   * n reads `partition % n === i`, each in a consumer group of its own), so
-   * that no partition moves between members with open windows or joins; a
-   * join that leaves this source no partition to read is reported to
-   * `onError`. Default: every assigned partition.
+   * delivered, committed or counted in `stats.assignment`. For a fixed share
+   * of a topic (member i of n reads `partition % n === i`, each in a consumer
+   * group of its own), so that no partition moves between members with open
+   * windows or joins. A join that leaves this source no partition to read, or
+   * whose partitions have a gap (another consumer in the group), is reported
+   * to `onError`. Default: every assigned partition.
    */
   readonly readsPartition?: (topic: string, partition: number) => boolean;
   /**
@@ -336,14 +337,34 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
       if (stats.partitions.get(`${o.topic}/${o.partition}`) === o.figures) stats.partitions.delete(`${o.topic}/${o.partition}`);
     };
 
-    /** Counts every record delivered from `o` as processed, so the next commit covers them all. */
     // Assigned partitions left out by `readsPartition`: paused for good, or, by a client that cannot pause one, read and skipped.
     const readsPartition = options.readsPartition;
     const pausesPartitions = consumer.pausesPartitions ?? true;
     const leaveOut = (topic: string, partitions: readonly number[]): void => {
       if (pausesPartitions && partitions.length > 0) consumer.pause([{ topic, partitions: [...partitions] }]);
     };
+    /** This source's share of a join's assignment (sorted partitions by topic); the rest left out, and a share that cannot be right reported. */
+    const shareOf = (assigned: readonly [string, number[]][]): [string, number[]][] => {
+      if (!readsPartition) return [...assigned];
+      const read = assigned.map(([t, ps]): [string, number[]] => [t, ps.filter((p) => readsPartition(t, p))]);
+      const count = assigned.reduce((n, [, ps]) => n + ps.length, 0);
+      for (const [t, ps] of assigned) leaveOut(t, ps.filter((p) => !readsPartition(t, p)));
+      if (count > 0 && read.every(([, ps]) => ps.length === 0)) {
+        const listed = assigned.map(([t, ps]) => `${t}: ${ps.join(', ')}`).join('; ');
+        options.onError?.(new Error(`none of the ${count} partitions assigned (${listed}) is this source's to read (readsPartition): run at most as many members as the topic has partitions`));
+      }
+      // A group of one is assigned every partition, 0 to n - 1: a gap means that another consumer shares the group and
+      // holds the rest, which no one reads then (its share leaves them out too).
+      for (const [t, ps] of assigned) {
+        const missing = Array.from({ length: (ps.at(-1) ?? -1) + 1 }, (_, p) => p).filter((p) => !ps.includes(p));
+        if (missing.length > 0) {
+          options.onError?.(new Error(`the group assigned ${t} partitions ${ps.join(', ')} but not ${missing.join(', ')}: another consumer is in this source's group; with readsPartition give each source a consumer group of its own, or the partitions its share leaves out are read by no one`));
+        }
+      }
+      return read;
+    };
 
+    /** Counts every record delivered from `o` as processed, so the next commit covers them all. */
     const handOverDelivered = (o: Owned): void => {
       const pending = o.offsets.ackAll();
       stats.inFlight -= pending;
@@ -473,14 +494,14 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
 
     const eachBatch = async (payload: KafkaEachBatchPayloadLike): Promise<void> => {
       const { topic, partition, messages, highWatermark } = payload.batch;
-      // A batch of a partition this member no longer owns (fetched before the join that moved it) is left to its new owner;
-      // after a hand-over, so is every batch until the join (it would not be committed before its partition moves).
       if (stopping || !payload.isRunning() || payload.isStale()) return;
       // Not this source's to read (paused at the join; by a client that tells no assignment, here): left unresolved, or skipped.
       if (readsPartition && !readsPartition(topic, partition)) {
         if (!pausesPartitions) for (const message of messages) payload.resolveOffset(message.offset);
         return leaveOut(topic, [partition]);
       }
+      // A batch of a partition this member no longer owns (fetched before the join that moved it) is left to its new owner;
+      // after a hand-over, so is every batch until the join (it would not be committed before its partition moves).
       if ((handOver && rebalancing) || (assignmentKnown && !stats.assignment[topic]?.includes(partition))) return;
       let o = own(topic, partition);
       const limit = share(maxInFlight);
@@ -552,24 +573,7 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
         // A fresh start: nothing in flight is ours any more, so nothing stays paused.
         resume(true);
         const assignment = (event.payload as { memberAssignment?: Record<string, number[]> }).memberAssignment ?? {};
-        const sorted = Object.entries(assignment).map(([t, ps]): [string, number[]] => [t, [...ps].sort((a, b) => a - b)]);
-        if (readsPartition) {
-          for (const [t, ps] of sorted) leaveOut(t, ps.filter((p) => !readsPartition(t, p)));
-          const assigned = sorted.reduce((n, [, ps]) => n + ps.length, 0);
-          const read = sorted.map(([t, ps]): [string, number[]] => [t, ps.filter((p) => readsPartition(t, p))]);
-          if (assigned > 0 && read.every(([, ps]) => ps.length === 0)) {
-            options.onError?.(new Error(`none of the ${assigned} partitions assigned (${sorted.map(([t, ps]) => `${t}: ${ps.join(', ')}`).join('; ')}) is this source's to read (readsPartition): run at most as many members as the topic has partitions`));
-          }
-          // A group of one is assigned every partition, 0 to n - 1: a gap means another consumer shares the group and
-          // holds the rest, which no one reads then (its share leaves them out too).
-          for (const [t, ps] of sorted) {
-            const missing = Array.from({ length: ps.at(-1)! + 1 }, (_, p) => p).filter((p) => !ps.includes(p));
-            if (missing.length > 0) {
-              options.onError?.(new Error(`the group assigned ${t} partitions ${ps.join(', ')} but not ${missing.join(', ')}: another consumer is in this source's group; with readsPartition give each source a consumer group of its own, or the partitions its share leaves out are read by no one`));
-            }
-          }
-          stats.assignment = Object.fromEntries(read);
-        } else stats.assignment = Object.fromEntries(sorted);
+        stats.assignment = Object.fromEntries(shareOf(Object.entries(assignment).map(([t, ps]): [string, number[]] => [t, [...ps].sort((a, b) => a - b)])));
         assignmentKnown = true;
         ownedCount = Object.values(stats.assignment).reduce((n, ps) => n + ps.length, 0);
         rebalancing = false;
