@@ -35,6 +35,11 @@ describe('monitor process', () => {
     expect(spawnSync(process.execPath, [MAIN, 'watch'], { encoding: 'utf8' }).status).toBe(2);
     const noMembers = spawnSync(process.execPath, [MAIN, 'reduce', '--train-hours=1'], { encoding: 'utf8' });
     expect([noMembers.status, noMembers.stderr]).toEqual([2, expect.stringContaining('--members')]);
+    // A member of a scaled-out monitor is told to list the members, itself among them, before it connects anywhere.
+    for (const members of [[], ['--members=monitor-1,monitor-2']]) {
+      const member = spawnSync(process.execPath, [MAIN, 'run', '--train-hours=1', '--summaries-topic=s', '--instance=monitor-0', ...members], { encoding: 'utf8' });
+      expect([member.status, member.stderr]).toEqual([2, expect.stringContaining("--summaries-topic needs --members=monitor-0,monitor-1 listing every member's --instance, this one's (monitor-0) too")]);
+    }
   });
 
   it('finds the drift and the experiment\'s winner of a simulated day read from standard input, serves them at /metrics, and stops on SIGTERM', async () => {
