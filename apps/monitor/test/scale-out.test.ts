@@ -1,5 +1,6 @@
-// N = 2 monitor members in one consumer group plus the reducer, against one
-// monitor on the same topic, on a real Kafka broker (scripts/kafka/broker.ts).
+// N = 2 monitor members (each reading its share of the partitions, in a
+// consumer group of its own) plus the reducer, against one monitor on the same
+// topic, on a real Kafka broker (scripts/kafka/broker.ts).
 import { createWindowSummaryStats, createKafkaSourceStats, createSimulation, formatLogLine, type Experiment, type KafkaSourceStats, type TelemetryEvent } from '@modelwatch/core';
 import { ReferenceProfile } from '@modelwatch/detectors';
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
@@ -85,7 +86,7 @@ async function send(topic: string, batch: readonly TelemetryEvent[]): Promise<vo
   }
 }
 
-/** One monitor, two members in one group and the reducer, all reading `topic` from its first record. */
+/** One monitor, two members (each in a consumer group of its own, reading its share) and the reducer, all reading `topic` from its first record. */
 function scaledOut(topic: string) {
   const single = newMonitor();
   const reduced = newMonitor();
@@ -125,13 +126,13 @@ function scaledOut(topic: string) {
   return { single, reduced, singleStats, memberStats, startMember, owned, compare };
 }
 
-describe('the monitor scaled out over a Kafka consumer group', () => {
+describe('the monitor scaled out over Kafka', () => {
   it('two members and the reducer give the results of one monitor', { timeout: 240_000 }, async () => {
     const topic = 'movielog.settled';
     const run = scaledOut(topic);
     run.startMember(0);
     run.startMember(1);
-    // Every member owns its partition before the data comes, so no rebalance moves a partition whose windows are open.
+    // Every member holds its share before the data comes.
     await until('the group to settle', () => run.memberStats.every((s) => run.owned(s) === 1) && run.owned(run.singleStats) === 2);
     await send(topic, events);
     await run.compare();
