@@ -6,7 +6,8 @@
 // pre-formatted simulator lines (100,000 users; formatting is not timed), on
 // one core, timed in CPU seconds. Prints events/s and ns/event for the whole pipeline and for each
 // stage alone after decode, against parse alone in the same run, and the heap
-// (above what the formatted lines hold) after 1M events and at the end, and
+// (above what the formatted lines hold) after 1M events and at the end, also
+// per user seen by then (the stream reaches its 100,000 users slowly), and
 // the time the pipeline takes to flush when the stream completes.
 //   taskset -c 0 node --expose-gc --import tsx bench/pipeline.bench.ts [events] [--stage=<name>]
 //   From 2M lines on it also prints the cost per event over the first and the last million lines (flatness).
@@ -54,10 +55,15 @@ const sim = createSimulation({
 // Lines arrive as flat strings decoded from bytes (a file, a socket, Kafka), not as the rope a template literal builds.
 const lines: string[] = [];
 const trainingRatings = ratingHistogram();
+// Users seen in the first million lines and in all: per-user state grows with them, so heap is also given per user seen.
+const usersSeen = new Set<string>();
+let usersAt1M = 0;
 for (const e of sim.generate()) {
   if (lines.length >= total) break;
   if (e.kind === 'rate' && lines.length < 200_000) trainingRatings.add(e.rating);
   lines.push(Buffer.from(formatLogLine(e)).toString());
+  usersSeen.add(e.user);
+  if (lines.length === MILLION) usersAt1M = usersSeen.size;
 }
 const reference = ReferenceProfile.fromJSON(JSON.parse(JSON.stringify(ReferenceProfile.fromAccumulator(trainingRatings))));
 const lookup = sim.world.lookup;
@@ -156,7 +162,12 @@ async function run(stage: Stage): Promise<Run> {
 
 const first = lines[0]!.slice(0, 19);
 const last = lines.at(-1)!.slice(0, 19);
-console.log(`${lines.length.toLocaleString('en-US')} lines (${first} to ${last}), 100,000 users; node ${process.version}${globalThis.gc ? '' : ' (run node with --expose-gc for exact heap figures)'}`);
+console.log(
+  `${lines.length.toLocaleString('en-US')} lines (${first} to ${last}), 100,000 users, ${usersSeen.size.toLocaleString('en-US')} seen` +
+    `${usersAt1M > 0 ? ` (${usersAt1M.toLocaleString('en-US')} in the first 1M)` : ''}; node ${process.version}${globalThis.gc ? '' : ' (run node with --expose-gc for exact heap figures)'}`,
+);
+/** Heap per user seen, kB. */
+const perUser = (mb: number, users: number): string => ((mb * 1024) / users).toFixed(2);
 const stages: Stage[] = stageArg ? ['parse', ...(stageArg === 'parse' ? [] : [stageArg])] : [...STAGES];
 // A pass of parse alone first, untimed, so the JIT's warm-up is not charged to the baseline.
 await run('parse');
@@ -169,7 +180,8 @@ for (const s of stages) {
   const ns = (seconds: number): number => (1e9 * seconds) / lines.length;
   console.log(
     `${s.padEnd(17)} ${(rate / 1e6).toFixed(3).padStart(7)} M events/s ${ns(r.seconds).toFixed(0).padStart(6)} ns/event (${ns(r.seconds - runs[0]!.seconds).toFixed(0).padStart(5)} beyond parse)  ${ratio.toFixed(2)}x parse's rate  ` +
-      `heap +${Number.isNaN(r.heapAt1M) ? '-' : r.heapAt1M.toFixed(0)} MB at 1M, +${r.heapEnd.toFixed(0)} MB at end; flush at the end ${r.flushSeconds.toFixed(2)} s` +
+      `heap +${Number.isNaN(r.heapAt1M) ? '-' : `${r.heapAt1M.toFixed(0)} MB (${perUser(r.heapAt1M, usersAt1M)} kB per user seen)`} at 1M, ` +
+      `+${r.heapEnd.toFixed(0)} MB (${perUser(r.heapEnd, usersSeen.size)} kB per user seen) at end; flush at the end ${r.flushSeconds.toFixed(2)} s` +
       // From 2M lines on: the cost per event of the last million against the first (flat: within 10%).
       (lines.length >= 2 * MILLION && lines.length % CHUNK === 0
         ? `; first 1M ${(r.first * 1e3).toFixed(0)} ns/event, last 1M ${(r.last * 1e3).toFixed(0)} ns/event (${(r.last / r.first).toFixed(2)}x)`

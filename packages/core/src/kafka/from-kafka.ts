@@ -474,9 +474,9 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
       deadLetter: (error, ack) => reject({ topic: current.topic, partition: current.partition, offset: currentMessage.offset, key: currentMessage.key, error }, ack),
     });
 
-    const deliver = (o: Owned, message: KafkaMessageLike): void => {
-      const ticket = o.offsets.track(Number(message.offset));
-      if (Number.isNaN(o.figures.committed)) o.figures.committed = Number(message.offset);
+    const deliver = (o: Owned, message: KafkaMessageLike, offset: number): void => {
+      const ticket = o.offsets.track(offset);
+      if (Number.isNaN(o.figures.committed)) o.figures.committed = offset;
       stats.received++;
       stats.uncommitted++;
       if (++stats.inFlight > stats.maxInFlightSeen) stats.maxInFlightSeen = stats.inFlight;
@@ -497,7 +497,7 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
       if (stopping || !payload.isRunning() || payload.isStale()) return;
       // Not this source's to read (paused at the join; by a client that tells no assignment, here): left unresolved, or skipped.
       if (readsPartition && !readsPartition(topic, partition)) {
-        if (!pausesPartitions) for (const message of messages) payload.resolveOffset(message.offset);
+        if (!pausesPartitions && messages.length > 0) payload.resolveOffset(messages[messages.length - 1]!.offset);
         return leaveOut(topic, [partition]);
       }
       // A batch of a partition this member no longer owns (fetched before the join that moved it) is left to its new owner;
@@ -505,23 +505,30 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
       if ((handOver && rebalancing) || (assignmentKnown && !stats.assignment[topic]?.includes(partition))) return;
       let o = own(topic, partition);
       const limit = share(maxInFlight);
+      // The last record delivered, resolved once when the loop ends: the client keeps one resolved offset per partition, so
+      // resolving each record in turn (kafkajs parses and formats a 64-bit offset each time) ends the same.
+      let delivered: string | undefined;
       try {
         for (const message of messages) {
-          if (stopping || subscriber.closed || !payload.isRunning() || payload.isStale()) return;
+          // isStale (kafkajs: a seek asked for since the fetch; it builds a key string per call) was read above: the loop
+          // does not wait, so only what it calls could seek, and nothing in this source seeks.
+          if (stopping || subscriber.closed || !payload.isRunning()) return;
           if (stats.inFlight >= maxInFlight || o.offsets.pending >= limit) {
             // Leave the rest unresolved: the client fetches it again after the resume.
             pause(o);
             return;
           }
-          if (Number(message.offset) <= o.offsets.last) {
+          const offset = Number(message.offset);
+          if (offset <= o.offsets.last) {
             // The client went back (a seek, or a rejoin that kept this partition): start over from here.
             abandon(o);
             o = own(topic, partition);
           }
-          deliver(o, message);
-          payload.resolveOffset(message.offset);
+          deliver(o, message, offset);
+          delivered = message.offset;
         }
       } finally {
+        if (delivered !== undefined) payload.resolveOffset(delivered);
         if (o.live) {
           if (highWatermark !== undefined) o.figures.highWatermark = Number(highWatermark);
           if (o.offsets.last >= 0) o.figures.position = o.offsets.last + 1;

@@ -8,8 +8,9 @@
  */
 
 /**
- * One message as a KafkaJS-shaped consumer hands it over: offsets and
- * timestamps are decimal strings (Kafka's 64-bit integers).
+ * One message as a KafkaJS-shaped consumer hands it over: offsets are
+ * decimal strings (Kafka's 64-bit integers); timestamps are decimal strings
+ * too (KafkaJS) or epoch milliseconds (an adapter that has them as numbers).
  *
  * @example
  * ```ts
@@ -18,7 +19,7 @@
  */
 export interface KafkaMessageLike {
   readonly offset: string;
-  readonly timestamp: string;
+  readonly timestamp: string | number;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
 }

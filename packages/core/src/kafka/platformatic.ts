@@ -232,7 +232,7 @@ export function fromPlatformaticConsumer(consumer: PlatformaticConsumerLike, opt
       bucket = incoming.get(lastKey);
     }
     if (!bucket) incoming.set(lastKey, (bucket = { topic: m.topic, partition: m.partition, messages: [], joins, leaderEpoch: m.leaderEpoch }));
-    bucket.messages.push({ offset: m.offset.toString(), timestamp: m.timestamp.toString(), key: m.key ?? null, value: m.value ?? null });
+    bucket.messages.push({ offset: m.offset.toString(), timestamp: Number(m.timestamp), key: m.key ?? null, value: m.value ?? null });
     bucket.leaderEpoch = m.leaderEpoch;
     if (++incomingCount + heldCount >= maxHeld && !streamPaused) {
       streamPaused = true;
