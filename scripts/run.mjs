@@ -50,8 +50,11 @@ function vitestOn(node, report, exclude = []) {
   const vitest = spawnSync(node, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...exclude.map((f) => `--exclude=${f}`), '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { cwd: root, stdio: 'inherit', env });
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   try {
-    const { numPassedTests: passed, numFailedTests: failed, numPendingTests: skipped } = JSON.parse(readFileSync(report, 'utf8'));
-    return { version, passed, failed, skipped, seconds, ok: vitest.status === 0 && failed === 0 && passed > 0 };
+    const { numPassedTests: passed, numFailedTests: failed, numPendingTests: skipped, testResults } = JSON.parse(readFileSync(report, 'utf8'));
+    // The failed tests by file and title, for the closing summary: a CI log is often read from its end.
+    const failures = testResults.flatMap((file) => file.assertionResults.filter((t) => t.status === 'failed').map((t) => `${file.name.slice(root.length + 1)} > ${t.fullName}`)
+      .concat(file.status === 'failed' && file.assertionResults.every((t) => t.status !== 'failed') ? [`${file.name.slice(root.length + 1)}: ${file.message.split('\n')[0]}`] : []));
+    return { version, passed, failed, skipped, seconds, failures, ok: vitest.status === 0 && failed === 0 && passed > 0 };
   } catch {
     return { version, passed: 0, failed: 0, skipped: 0, seconds, ok: false, note: 'vitest wrote no report' };
   }
@@ -103,7 +106,10 @@ if (task === 'demo') {
   // Every test on each line in turn, this Node first; a failure on one line does not hide the others' results.
   const results = lines.map((line) => line === thisLine ? vitestOn(process.execPath, join(root, '.tmp', 'vitest-report.json')) : vitestOn(nodeOf(line), join(root, '.tmp', `vitest-report-node${line}.json`), MACHINE_TESTS));
   console.log('');
-  for (const r of results) console.log(`Node ${r.version}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''} (${r.seconds} s)${r.note ? `: ${r.note}` : ''}`);
+  for (const r of results) {
+    console.log(`Node ${r.version}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''} (${r.seconds} s)${r.note ? `: ${r.note}` : ''}`);
+    for (const f of r.failures ?? []) console.log(`  ✖ ${f}`);
+  }
   if (results.some((r) => !r.ok)) process.exit(1);
 } else {
   console.error(usage);
