@@ -211,7 +211,7 @@ export interface FromKafkaOptions<T> {
    */
   readonly stallTimeout?: number;
   readonly stats?: KafkaSourceStats;
-  /** Receives errors the source recovers from (a failed commit, retried at the next interval). */
+  /** Receives errors the source recovers from: a failed commit (retried at the next interval), a resume the client refused (retried at the next acknowledgement or join), a stalled rejoin, a share that cannot be right. */
   readonly onError?: (error: Error) => void;
   /** Called once the source has stopped after unsubscribing: the last commit made and the consumer disconnected (with the error if that failed). */
   readonly onStop?: (error?: Error) => void;
@@ -386,15 +386,26 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
       consumer.pause([{ topic: o.topic, partitions: [o.partition] }]);
     };
 
+    // Whether the client refused the last resume: reported once, not at every acknowledgement until it takes one.
+    let resumeRefused = false;
     const resume = (all: boolean): void => {
       const limit = share(resumeAt);
       for (const [id, p] of paused) {
         if (!all && (owned.get(p.topic)?.get(p.partition)?.offsets.pending ?? 0) > limit) continue;
+        try {
+          consumer.resume([{ topic: p.topic, partitions: [p.partition] }]);
+        } catch (err) {
+          // kafkajs refuses between a crash and its restart (it has no consumer group then). This runs in the caller's
+          // acknowledgement, which must not throw: the partition stays paused, tried again at the next ack or join.
+          if (!resumeRefused) options.onError?.(new Error(`the client refused to resume ${id} (tried again at the next acknowledgement or group join): ${asError(err).message}`, { cause: err }));
+          resumeRefused = true;
+          continue;
+        }
+        resumeRefused = false;
         paused.delete(id);
         const figures = stats.partitions.get(id);
         if (figures) figures.paused = false;
         stats.resumes++;
-        consumer.resume([{ topic: p.topic, partitions: [p.partition] }]);
       }
     };
 
@@ -484,7 +495,8 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
         if (!o.live || !o.offsets.ack(ticket)) return;
         stats.inFlight--;
         stats.acked++;
-        if (paused.size > 0 && stats.inFlight <= resumeAt && !stopping) resume(false);
+        // While the group rebalances (or the client restarts after a crash) nothing is resumed: the join resumes everything.
+        if (paused.size > 0 && stats.inFlight <= resumeAt && !stopping && !rebalancing) resume(false);
       };
       current = o;
       currentMessage = message;
@@ -551,8 +563,8 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
       options.onError?.(new Error(`the consumer group did not rejoin within ${stallTimeout} ms of a rebalance: restarting the consumer (records after the last commit are redelivered)`));
       try {
         await consumer.stop();
+        // What stays paused is resumed by the join that follows the run (kafkajs refuses a resume while stopped).
         for (const byPartition of [...owned.values()]) for (const o of [...byPartition.values()]) abandon(o);
-        resume(true);
         rebalancingSince = clock.now();
         if (!stopping) await run();
       } catch (err) {

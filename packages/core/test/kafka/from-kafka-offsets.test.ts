@@ -251,6 +251,44 @@ describe('fromKafka with a scripted consumer', () => {
     s.subscription.unsubscribe();
   });
 
+  it('never throws from an acknowledgement when the client refuses to resume (kafkajs between a crash and its restart): the partition resumes at the next ack or join', async () => {
+    // kafkajs's resume throws "Consumer group was not initialized" from its crash until it has started again.
+    const c = new ScriptedConsumer();
+    let refusing = true;
+    const resume = c.resume.bind(c);
+    c.resume = (topics) => {
+      if (refusing) throw new Error('Consumer group was not initialized, consumer#run must be called first');
+      resume(topics);
+    };
+    const errors: string[] = [];
+    const s = start(c, { maxInFlight: 4, resumeAt: 2, onError: (e) => errors.push(e.message) });
+    c.emit('join', { memberAssignment: { t: [0] } });
+    expect(await c.deliver(0, [0, 1, 2, 3, 4])).toEqual(['3']);
+    expect(c.paused).toEqual([{ topic: 't', partitions: [0] }]);
+    // The crash's disconnect comes before kafkajs emits CRASH: acknowledgements in between meet the refusal.
+    expect(() => s.ack(0, 0, 1)).not.toThrow();
+    expect(() => s.ack(0, 2)).not.toThrow();
+    expect(errors).toEqual(['the client refused to resume t/0 (tried again at the next acknowledgement or group join): Consumer group was not initialized, consumer#run must be called first']);
+    expect(s.stats).toMatchObject({ pauses: 1, resumes: 0, acked: 3 });
+    // Once CRASH is seen nothing is resumed until the join; the join resumes the partition.
+    c.emit('crash', { error: new Error('Connection error'), restart: true });
+    s.ack(0, 3);
+    refusing = false;
+    expect(c.resumed).toEqual([]);
+    c.emit('join', { memberAssignment: { t: [0] } });
+    expect(c.resumed).toEqual([{ topic: 't', partitions: [0] }]);
+    expect(s.stats).toMatchObject({ pauses: 1, resumes: 1, inFlight: 0 });
+    // Without a crash, a refused resume is tried again at the next acknowledgement.
+    expect(await c.deliver(0, [0, 1, 2, 3, 4])).toEqual(['3']);
+    refusing = true;
+    s.ack(0, 0, 1);
+    refusing = false;
+    s.ack(0, 2);
+    expect(c.resumed).toEqual([{ topic: 't', partitions: [0] }, { topic: 't', partitions: [0] }]);
+    expect(errors).toHaveLength(2);
+    s.subscription.unsubscribe();
+  });
+
   it('dead-letters undecodable values and tombstones with the reason, then acknowledges them', async () => {
     const c = new ScriptedConsumer();
     const poison: KafkaPoisonRecord[] = [];
