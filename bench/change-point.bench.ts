@@ -8,11 +8,11 @@
 //   npx tsx bench/change-point.bench.ts
 // River's side needs `python3 -m venv bench/.venv && bench/.venv/bin/pip install river==0.26.1`;
 // without it only our figures are printed.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   Adwin, averageRunLength, Bocpd, calibrate, Cusum, Ddm, evaluateDetector, Ewma, HddmA, Kswin, PageHinkley,
-  type ChangeDetector, type Evaluation,
+  type Calibration, type ChangeDetector, type Evaluation, type RunLengths,
 } from '@modelwatch/detectors';
 import { benchStreams, DELAY_REPLICATES, inControl, RATINGS_MEAN, RATINGS_VARIANCE, scenarios, TIMING_LENGTH, type InControl } from './river/bench-streams.js';
 import type { LabelledStream } from '../packages/detectors/test/change-point/streams.js';
@@ -55,10 +55,32 @@ const specs: Spec[] = [
 
 /** The in-control distributions a detector of each kind sees: real values (N(0,1) and star ratings) or errors (Bernoulli(0.1)). */
 const seen: Record<'real' | 'binary', InControl[]> = { real: ['normal', 'ratings'], binary: ['errors'] };
+
+/** One detector calibrated on one in-control distribution: the calibration, its check on a fresh seed, the options it gives. */
+interface Calibrated {
+  readonly spec: Spec;
+  readonly on: InControl;
+  readonly result: Calibration;
+  readonly seconds: number;
+  readonly check: RunLengths;
+  readonly options: Options;
+}
 const timingStream = (kind: 'real' | 'binary'): string => (kind === 'real' ? 'timing-real' : 'timing-binary');
 
 function loadStreams(): Map<string, LabelledStream> {
   return new Map((JSON.parse(readFileSync(STREAMS, 'utf8')) as { streams: LabelledStream[] }).streams.map((s) => [s.name, s]));
+}
+
+/** Child-process mode: calibrate one detector on one in-control distribution, then check its ARL on a fresh seed. */
+function calibrateOne(label: string, on: InControl): Omit<Calibrated, 'spec' | 'on'> {
+  const spec = specs.find((s) => s.label === label)!;
+  const fixed = on === 'ratings' ? (spec.ratingOptions ?? spec.options) : spec.options;
+  const create = (value: number): ChangeDetector => spec.create({ ...fixed, [spec.parameter]: value });
+  const t0 = performance.now();
+  const result = calibrate({ create, sample: inControl[on], targetArl: TARGET_ARL, lower: spec.lower, upper: spec.upper, increasing: spec.increasing, runs: spec.runs, tolerance: 0.08, maxIterations: 25, seed: 1 });
+  const seconds = (performance.now() - t0) / 1000;
+  const check = averageRunLength(() => create(result.threshold), inControl[on], { runs: spec.runs, seed: 77, maxRunLength: 20 * TARGET_ARL });
+  return { result, seconds, check, options: { ...fixed, [spec.parameter]: result.threshold } };
 }
 
 /** Child-process mode: time one detector alone, so the JIT sees one class at the call site. */
@@ -77,22 +99,27 @@ function timeOne(label: string, overrides: Options): void {
   console.log(JSON.stringify({ ns: best, alarms }));
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const started = performance.now();
   mkdirSync(DATA, { recursive: true });
   writeFileSync(STREAMS, JSON.stringify({ streams: benchStreams() }));
   const streams = loadStreams();
 
   console.log(`Calibrating every detector to an in-control ARL of ${TARGET_ARL.toLocaleString()} values on each in-control distribution it sees (N(0,1), star ratings ${'1–5'}, or Bernoulli(0.1) errors; 400 or 2,000 runs per candidate, seed 1)...`);
-  const calibrated = specs.flatMap((spec) => seen[spec.kind].map((on) => {
-    const fixed = on === 'ratings' ? (spec.ratingOptions ?? spec.options) : spec.options;
-    const create = (value: number): ChangeDetector => spec.create({ ...fixed, [spec.parameter]: value });
-    const t0 = performance.now();
-    const result = calibrate({ create, sample: inControl[on], targetArl: TARGET_ARL, lower: spec.lower, upper: spec.upper, increasing: spec.increasing, runs: spec.runs, tolerance: 0.08, maxIterations: 25, seed: 1 });
-    const seconds = (performance.now() - t0) / 1000;
-    const check = averageRunLength(() => create(result.threshold), inControl[on], { runs: spec.runs, seed: 77, maxRunLength: 20 * TARGET_ARL });
-    return { spec, on, result, seconds, check, options: { ...fixed, [spec.parameter]: result.threshold } };
-  }));
+  // Calibrations are simulations, not timings: each runs in a child process, two at a time (one per core).
+  const jobs = specs.flatMap((spec) => seen[spec.kind].map((on) => ({ spec, on })));
+  const done: Calibrated[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < jobs.length; i = next++) {
+      const { spec, on } = jobs[i]!;
+      const out = await new Promise<string>((resolve, reject) =>
+        execFile(process.execPath, [...process.execArgv, process.argv[1]!, '--calibrate', spec.label, on], { maxBuffer: 1 << 20 }, (err, stdout) => (err ? reject(err) : resolve(stdout))));
+      done[i] = { spec, on, ...(JSON.parse(out) as Omit<Calibrated, 'spec' | 'on'>) };
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  const calibrated = done;
   const calibrationSeconds = (performance.now() - started) / 1000;
   const ci = (arl: number, se: number): string => `${arl.toFixed(0).padStart(5)} [${(arl - 1.96 * se).toFixed(0).padStart(4)}, ${(arl + 1.96 * se).toFixed(0).padStart(4)}]`;
   console.log('\ndetector      in control  parameter          value  candidates   s   ARL [95% CI] (calibration)  ARL [95% CI] (seed 77)  within ±20%  mean estimable (tail share)');
@@ -116,11 +143,21 @@ function main(): void {
       timing: specs.filter((s) => s.river).map((s) => ({ label: s.label, detector: s.river, options: s.options, stream: timingStream(s.kind), limit: s.timed ?? TIMING_LENGTH, repeats: s.timed ? 1 : 3 })),
       delay: runs.filter((r) => r.spec.river).map((r) => ({ label: r.key, detector: r.spec.river, options: r.options, prefix: `delay-${r.scenario.name}-` })),
     };
-    writeFileSync(`${DATA}/river-bench-config.json`, JSON.stringify(config));
     console.log('Running River on the same streams (then each detector timed alone in its own process)...');
     const t0 = performance.now();
-    execFileSync(PYTHON, ['bench/river/bench_river.py', STREAMS, `${DATA}/river-bench-config.json`, `${DATA}/river-bench.json`], { stdio: 'inherit', env: { ...process.env, PYTHONPATH: 'bench/river' } });
-    river = JSON.parse(readFileSync(`${DATA}/river-bench.json`, 'utf8')) as typeof river;
+    // The timing first, alone; then the detections, untimed, in one process per core: River's KSWIN (~0.2-0.7 ms an
+    // update) over every delay stream is most of River's side.
+    const riverRun = (name: string, part: typeof config): Promise<NonNullable<typeof river>> => {
+      writeFileSync(`${DATA}/${name}-config.json`, JSON.stringify(part));
+      return new Promise((resolve, reject) => {
+        execFile(PYTHON, ['bench/river/bench_river.py', STREAMS, `${DATA}/${name}-config.json`, `${DATA}/${name}.json`], { env: { ...process.env, PYTHONPATH: 'bench/river' } }, (err) =>
+          err ? reject(err) : resolve(JSON.parse(readFileSync(`${DATA}/${name}.json`, 'utf8')) as NonNullable<typeof river>));
+      });
+    };
+    river = await riverRun('river-bench-timing', { ...config, delay: [] });
+    // Each process takes every other stream of every scenario, so both get as much of each detector's work.
+    const halves = await Promise.all([0, 1].map((part) => riverRun(`river-bench-delay-${part}`, { timing: [], delay: config.delay.map((d) => ({ ...d, part, parts: 2 })) })));
+    river.detections = Object.fromEntries(config.delay.map((d) => [d.label, Object.assign({}, ...halves.map((h) => h.detections[d.label]))])) as typeof river.detections;
     // Time per update again, one River detector per process (as ours), the loop inside a function: these figures are the ones compared.
     for (const t of config.timing) {
       const out = execFileSync(PYTHON, ['bench/river/time_river.py', STREAMS, t.detector!, JSON.stringify(t.options), t.stream, String(t.limit), String(t.repeats)], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: 'bench/river' } });
@@ -185,4 +222,5 @@ function alarmsOf(detector: ChangeDetector, values: readonly number[]): number[]
 }
 
 if (process.argv[2] === '--time') timeOne(process.argv[3]!, JSON.parse(process.argv[4] ?? '{}') as Options);
-else main();
+else if (process.argv[2] === '--calibrate') console.log(JSON.stringify(calibrateOne(process.argv[3]!, process.argv[4] as InControl)));
+else await main();

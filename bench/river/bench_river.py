@@ -1,6 +1,9 @@
 """River's side of bench/change-point.bench.ts: time per update of River's
 detectors and their detections on the shared streams, with the parameters the
 TypeScript side chose (its defaults for timing, its calibrated ones for delay).
+A config with timing does it first, alone; the TypeScript side then finds the
+detections in two processes at once, each given every other stream of each
+scenario (nothing is timed then).
 
     bench/.venv/bin/python bench/river/bench_river.py <streams.json> <config.json> <out.json>
 
@@ -40,16 +43,21 @@ def main() -> None:
         values = streams[t["stream"]]["values"][: t["limit"]]
         detector = make(t["detector"], t["options"])
         timing[t["label"]] = per_update_ns(detector.update, values, t["repeats"])
-    # Where ADWIN's time goes: the Python loop and a method call, then the Rust core alone.
-    real = streams[config["timing"][0]["stream"]]["values"]
-    breakdown = {
-        "python loop + no-op method call": per_update_ns(_Noop().update, real, 3),
-        "ADWIN Rust core alone (helper.update via pyo3)": per_update_ns(make("Adwin", {})._helper.update, real, 3),
-        "ADWIN as used (Python wrapper + Rust core)": timing.get("adwin", float("nan")),
-    }
+    # Where ADWIN's time goes: the Python loop and a method call, then the Rust core alone (with the timing only: a
+    # process that only finds detections runs beside another one).
+    breakdown = {}
+    if config["timing"]:
+        real = streams[config["timing"][0]["stream"]]["values"]
+        breakdown = {
+            "python loop + no-op method call": per_update_ns(_Noop().update, real, 3),
+            "ADWIN Rust core alone (helper.update via pyo3)": per_update_ns(make("Adwin", {})._helper.update, real, 3),
+            "ADWIN as used (Python wrapper + Rust core)": timing.get("adwin", float("nan")),
+        }
     found = {}
     for d in config["delay"]:
-        found[d["label"]] = {name: detections(d["detector"], d["options"], s["values"]) for name, s in streams.items() if name.startswith(d["prefix"])}
+        # Every `parts`-th stream of the scenario from `part` on: parts of one job run in processes side by side.
+        names = [name for name in streams if name.startswith(d["prefix"])][d.get("part", 0) :: d.get("parts", 1)]
+        found[d["label"]] = {name: detections(d["detector"], d["options"], streams[name]["values"]) for name in names}
     json.dump({"river": river.__version__, "python": sys.version.split()[0], "timing": timing, "breakdown": breakdown, "detections": found}, open(out_file, "w"))
 
 
