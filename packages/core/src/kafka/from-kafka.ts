@@ -168,7 +168,7 @@ export interface FromKafkaOptions<T> {
    * a share larger than what one window holds of it. Default 10,000.
    */
   readonly maxInFlight?: number;
-  /** In-flight count at or below which paused partitions resume. Default half of `maxInFlight`. */
+  /** In-flight count at or below which paused partitions resume (while the group rebalances, at its join instead). Default half of `maxInFlight`. */
   readonly resumeAt?: number;
   /** How often acknowledged offsets are committed, ms. Default 1000. They are also committed on stop and when a rebalance starts. */
   readonly commitInterval?: number;
