@@ -43,8 +43,15 @@ function vitestOn(node, report, exclude = []) {
   try {
     const { numPassedTests: passed, numFailedTests: failed, numPendingTests: skipped, testResults } = JSON.parse(readFileSync(report, 'utf8'));
     // The failed tests by file and title, for the closing summary: a CI log is often read from its end.
-    const failures = testResults.flatMap((file) => file.assertionResults.filter((t) => t.status === 'failed').map((t) => `${file.name.slice(root.length + 1)} > ${t.fullName}`)
-      .concat(file.status === 'failed' && file.assertionResults.every((t) => t.status !== 'failed') ? [`${file.name.slice(root.length + 1)}: ${file.message.split('\n')[0]}`] : []));
+    // Each with the first lines of its error and the line of the project it came from.
+    const why = (message = '') => {
+      const lines = message.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+      const said = lines.filter((l) => !l.startsWith('at ')).slice(0, 2);
+      const where = lines.find((l) => l.startsWith('at ') && l.includes(root) && !l.includes('node_modules'));
+      return [...said, ...(where ? [where] : [])].map((l) => `\n      ${l.slice(0, 300)}`).join('');
+    };
+    const failures = testResults.flatMap((file) => file.assertionResults.filter((t) => t.status === 'failed').map((t) => `${file.name.slice(root.length + 1)} > ${t.fullName}${why(t.failureMessages?.[0])}`)
+      .concat(file.status === 'failed' && file.assertionResults.every((t) => t.status !== 'failed') ? [`${file.name.slice(root.length + 1)}: did not load${why(file.message)}`] : []));
     return { version, passed, failed, skipped, seconds, failures, ok: vitest.status === 0 && failed === 0 && passed > 0 };
   } catch {
     return { version, passed: 0, failed: 0, skipped: 0, seconds, ok: false, note: 'vitest wrote no report' };
