@@ -36,18 +36,26 @@ export function isIdChar(c: number, movie: boolean): boolean {
   return !(c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff || c === 0xfffd || (c >= 0xd800 && c <= 0xdfff));
 }
 
+/** Per code unit below 128, the ids it may stand in: bit 1 a movie id, bit 2 any other id (which also takes '/' and '='). */
+const ASCII_ID = new Uint8Array(128).map((_, c) => (isIdChar(c, true) ? 1 : 0) | (isIdChar(c, false) ? 2 : 0));
+
 /**
  * The end of the id that starts at `start` in `s`: the index of the first
  * code unit that may not stand in it ({@link isIdChar}), or `s.length`. A
  * character outside the BMP is taken as its surrogate pair; a lone surrogate
- * ends the id.
+ * ends the id. ASCII is looked up in a table: the codecs scan every id of
+ * every line with it.
  */
 export function idEnd(s: string, start: number, movie: boolean): number {
   const n = s.length;
+  const kind = movie ? 1 : 2;
   let i = start;
   while (i < n) {
     const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
+    if (c < 128) {
+      if ((ASCII_ID[c]! & kind) === 0) return i;
+      i++;
+    } else if (c >= 0xd800 && c <= 0xdbff) {
       const d = s.charCodeAt(i + 1);
       if (!(d >= 0xdc00 && d <= 0xdfff)) return i;
       i += 2;
@@ -95,12 +103,15 @@ function violation(code: ParseErrorCode, field: string, reason: string): RuleVio
   return { code, field, reason };
 }
 
-function checkId(value: unknown, field: string, code: ParseErrorCode, movie: boolean): RuleViolation | undefined {
+/** `index`: the id's place in a list field (`movies[2]`); the field's name is only written out for a violation. */
+function checkId(value: unknown, name: string, code: ParseErrorCode, movie: boolean, index?: number): RuleViolation | undefined {
+  const ok = typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH && idEnd(value, 0, movie) === value.length;
+  if (ok) return undefined;
+  const field = index === undefined ? name : `${name}[${index}]`;
   if (typeof value !== 'string') return violation(code, field, `${field} must be a string, got ${describe(value)}`);
   if (value.length === 0 || value.length > MAX_ID_LENGTH) return violation(code, field, `${idRule(field, movie)}; got ${value.length} characters`);
   const bad = findBadIdChar(value, movie);
-  if (bad >= 0) return violation(code, field, `${idRule(field, movie)}; found ${describeChar(value.charCodeAt(bad))} at ${bad}`);
-  return undefined;
+  return violation(code, field, `${idRule(field, movie)}; found ${describeChar(value.charCodeAt(bad))} at ${bad}`);
 }
 
 function isWhole(value: unknown, min: number, max: number): value is number {
@@ -179,7 +190,7 @@ function checkRecommendation(e: Record<string, unknown>): RuleViolation | undefi
   const ok = status >= 200 && status < 300;
   if (!ok && movies.length > 0) return violation('bad-result', 'movies', `a failed answer (status ${status}) carries no movies; put what the service said in 'error'`);
   for (let i = 0; i < movies.length; i++) {
-    const bad = checkId(movies[i], `movies[${i}]`, 'bad-result', true);
+    const bad = checkId(movies[i], 'movies', 'bad-result', true, i);
     if (bad) return bad;
   }
   const error = e['error'];

@@ -1,4 +1,4 @@
-import { describeChar, firstControlChar, idEnd, idRule, isIdChar, isLatency, LATENCY_RULE, MAX_ID_LENGTH, MAX_MINUTE } from './event-rules.js';
+import { describeChar, firstControlChar, idEnd, idRule, isLatency, LATENCY_RULE, MAX_ID_LENGTH, MAX_MINUTE } from './event-rules.js';
 import type { RateEvent, RecommendationEvent, TelemetryEvent, WatchEvent } from './events.js';
 import { parseError, type ParseError, type ParseErrorCode } from './parse-error.js';
 import { scanTimestamp, type ScannedTimestamp } from './timestamp.js';
@@ -97,7 +97,7 @@ function parseText(line: string, raw: string | Uint8Array, maxLength: number): T
   if (s.charCodeAt(i) !== 44 /* , */) return fieldError(s, raw, 'bad-timestamp', i, `expected ',' after the time`);
 
   const userStart = ++i;
-  i = scanId(s, i, ANY_ID);
+  i = idEnd(s, i, false);
   if (i === userStart || i - userStart > MAX_ID_LENGTH) return fieldError(s, raw, 'bad-user', userStart, idRule('the user id', false));
   if (i === end) return parseError('bad-request', `the line ends after the user id: expected <time>,<user>,<request>; ${FORMS}`, i, raw);
   if (s.charCodeAt(i) !== 44) return fieldError(s, raw, 'bad-user', i, `${idRule('the user id', false)}, followed by ','`);
@@ -126,28 +126,9 @@ function textAt(s: string, at: number, text: string): boolean {
   return true;
 }
 
-const MOVIE_ID = 1;
-const ANY_ID = 2;
-/** Per code unit below 128, the ids it may stand in: bit MOVIE_ID and bit ANY_ID (user ids and instances also take '/' and '='). */
-const ID_CHARS = new Uint8Array(128).map((_, c) => (isIdChar(c, true) ? MOVIE_ID : 0) | (isIdChar(c, false) ? ANY_ID : 0));
-
-/**
- * Scans an id of the given kind from `start`; returns its end index (== start when empty). A table beats the
- * comparisons on ASCII; from the first other character on, the event rules' own scan decides.
- */
-function scanId(s: string, start: number, kind: typeof MOVIE_ID | typeof ANY_ID): number {
-  const n = s.length;
-  for (let i = start; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 127) return idEnd(s, i, kind === MOVIE_ID);
-    if ((ID_CHARS[c]! & kind) === 0) return i;
-  }
-  return n;
-}
-
 /** Scans a movie id from `start`; returns its end index (== start when empty). */
 function scanMovie(s: string, start: number): number {
-  return scanId(s, start, MOVIE_ID);
+  return idEnd(s, start, true);
 }
 
 function badMovie(s: string, raw: string | Uint8Array, start: number, stop: number, after: string): ParseError {
@@ -200,7 +181,7 @@ function parseRate(s: string, raw: string | Uint8Array, start: number, time: num
 }
 
 function parseRecommendation(s: string, raw: string | Uint8Array, start: number, time: number, user: string): RecommendationEvent | ParseError {
-  let i = scanId(s, start, ANY_ID);
+  let i = idEnd(s, start, false);
   if (i === start || i - start > MAX_ID_LENGTH || s.charCodeAt(i) !== 44)
     return fieldError(s, raw, 'bad-instance', i === start ? start : i, `${idRule('the serving instance', false)}, followed by ', status <code>'`);
   const instance = s.slice(start, i);

@@ -123,8 +123,26 @@ function pad2(n: number): string {
  * ```
  */
 export function formatTimestamp(time: number): string {
-  const d = new Date(time);
-  const base = `${String(d.getUTCFullYear()).padStart(4, '0')}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
-  const ms = d.getUTCMilliseconds();
+  // Consecutive lines mostly share a second: its text is kept, and only the milliseconds change.
+  if (Number.isInteger(time) && time >= 0) {
+    const second = Math.floor(time / 1000);
+    if (second !== lastSecond) {
+      lastSecond = second;
+      lastBase = secondText(time);
+    }
+    const ms = time - second * 1000;
+    return ms === 0 ? lastBase : `${lastBase}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}`;
+  }
+  const ms = new Date(time).getUTCMilliseconds();
+  const base = secondText(time);
   return ms === 0 ? base : `${base}.${String(ms).padStart(3, '0')}`;
+}
+
+let lastSecond = -1;
+let lastBase = '';
+
+/** `YYYY-MM-DDTHH:MM:SS` of epoch ms. */
+function secondText(time: number): string {
+  const d = new Date(time);
+  return `${String(d.getUTCFullYear()).padStart(4, '0')}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
 }

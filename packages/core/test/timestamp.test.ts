@@ -15,6 +15,19 @@ describe('timestamps', () => {
     );
   });
 
+  it('give the same text for runs of instants in one second and the next, as a stream’s lines come', () => {
+    const reference = (t: number): string => {
+      const iso = new Date(t).toISOString();
+      return t % 1000 === 0 ? iso.slice(0, 19) : iso.slice(0, 23);
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: MAX_EVENT_TIME - 5000 }), fc.array(fc.integer({ min: 0, max: 2500 }), { minLength: 1, maxLength: 30 }), (base, offsets) => {
+        for (const t of [...offsets.map((o) => base + o), base]) expect(formatTimestamp(t)).toBe(reference(t));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('write milliseconds only when there are some', () => {
     expect(formatTimestamp(Date.UTC(2026, 10, 26, 4, 53, 58))).toBe('2026-11-26T04:53:58');
     expect(formatTimestamp(Date.UTC(2026, 10, 26, 4, 53, 58, 7))).toBe('2026-11-26T04:53:58.007');
