@@ -78,7 +78,7 @@ export interface KafkaSourceStats {
   commits: number;
   commitErrors: number;
   rebalances: number;
-  /** Times the consumer was stopped and run again because the group did not rejoin within `stallTimeout`. */
+  /** Times the consumer was stopped and run again because the group did not rejoin within `stallTimeout`, or it did not fetch within `fetchTimeout`. */
   restarts: number;
   /** Partitions owned, by topic, as of the last group join. */
   assignment: Record<string, readonly number[]>;
@@ -210,8 +210,17 @@ export interface FromKafkaOptions<T> {
    * commit. Needs the consumer's `stop`. Default 60,000.
    */
   readonly stallTimeout?: number;
+  /**
+   * How long a member of the group may go without starting a fetch before
+   * the consumer is stopped and run again, ms, with a client whose `events`
+   * name `FETCH_START` (kafkajs's do). kafkajs starts one at least every
+   * `maxWaitTimeInMs` (default 5 s) while it runs, with nothing to read or
+   * every partition paused too, so keep this well above that. Needs the
+   * consumer's `stop`. Default 60,000.
+   */
+  readonly fetchTimeout?: number;
   readonly stats?: KafkaSourceStats;
-  /** Receives errors the source recovers from: a failed commit (retried at the next interval), a resume the client refused (retried at the next acknowledgement or join), a stalled rejoin, a share that cannot be right. */
+  /** Receives errors the source recovers from: a failed commit (retried at the next interval), a resume the client refused (retried at the next acknowledgement or join), a stalled rejoin or fetch, a share that cannot be right. */
   readonly onError?: (error: Error) => void;
   /** Called once the source has stopped after unsubscribing: the last commit made and the consumer disconnected (with the error if that failed). */
   readonly onStop?: (error?: Error) => void;
@@ -293,6 +302,8 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
   if (!(commitInterval > 0)) throw new RangeError(`commitInterval must be more than 0 ms, got ${commitInterval}`);
   const stallTimeout = options.stallTimeout ?? 60_000;
   if (!(stallTimeout > 0)) throw new RangeError(`stallTimeout must be more than 0 ms, got ${stallTimeout}`);
+  const fetchTimeout = options.fetchTimeout ?? 60_000;
+  if (!(fetchTimeout > 0)) throw new RangeError(`fetchTimeout must be more than 0 ms (and well above the client's maxWaitTimeInMs), got ${fetchTimeout}`);
   const clock = options.scheduler ?? asyncScheduler;
   const rebalance = options.rebalance ?? 'redeliver';
   if (rebalance !== 'redeliver' && rebalance !== 'hand-over') throw new RangeError(`rebalance must be 'redeliver' or 'hand-over', got ${String(rebalance)}`);
@@ -314,6 +325,9 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
     let rebalancingSince = 0;
     let restarting = false;
     let stopping = false;
+    // When the client last began a fetch or delivered a batch (clock time), with a client that says when it fetches.
+    const fetchEvent = consumer.on ? consumer.events?.FETCH_START : undefined;
+    let lastFetch = clock.now();
     let commits: Promise<void> = Promise.resolve();
 
     const own = (topic: string, partition: number): Owned => {
@@ -505,6 +519,7 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
     };
 
     const eachBatch = async (payload: KafkaEachBatchPayloadLike): Promise<void> => {
+      lastFetch = clock.now();
       const { topic, partition, messages, highWatermark } = payload.batch;
       if (stopping || !payload.isRunning() || payload.isStale()) return;
       // Not this source's to read (paused at the join; by a client that tells no assignment, here): left unresolved, or skipped.
@@ -540,6 +555,8 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
           delivered = message.offset;
         }
       } finally {
+        // A batch that took long to pass on is a fetch just made, not a fetch overdue.
+        lastFetch = clock.now();
         if (delivered !== undefined) payload.resolveOffset(delivered);
         if (o.live) {
           if (highWatermark !== undefined) o.figures.highWatermark = Number(highWatermark);
@@ -555,17 +572,27 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
 
     const run = (): Promise<void> => consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
 
-    /** The watchdog: a group that has not rejoined within stallTimeout is left and joined again. */
-    const rejoinIfStalled = async (): Promise<void> => {
-      if (!rebalancing || restarting || stopping || !consumer.stop || clock.now() - rebalancingSince < stallTimeout) return;
+    /**
+     * The watchdog: a group that has not rejoined within stallTimeout, or a member of it that has not started a fetch
+     * within fetchTimeout (with a client that says when it fetches), is left and joined again.
+     */
+    const restartIfStalled = async (): Promise<void> => {
+      if (restarting || stopping || !consumer.stop) return;
+      const now = clock.now();
+      const why = rebalancing
+        ? now - rebalancingSince >= stallTimeout && `the consumer group did not rejoin within ${stallTimeout} ms of a rebalance`
+        : fetchEvent !== undefined && assignmentKnown && now - lastFetch >= fetchTimeout && `the consumer has not fetched for ${fetchTimeout} ms although it is in the group`;
+      if (!why) return;
       restarting = true;
       stats.restarts++;
-      options.onError?.(new Error(`the consumer group did not rejoin within ${stallTimeout} ms of a rebalance: restarting the consumer (records after the last commit are redelivered)`));
+      options.onError?.(new Error(`${why}: restarting the consumer (records after the last commit are redelivered)`));
+      // Until the join that follows, what this member owns is unknown: no commits.
+      startRebalance();
       try {
         await consumer.stop();
         // What stays paused is resumed by the join that follows the run (kafkajs refuses a resume while stopped).
         for (const byPartition of [...owned.values()]) for (const o of [...byPartition.values()]) abandon(o);
-        rebalancingSince = clock.now();
+        rebalancingSince = lastFetch = clock.now();
         if (!stopping) await run();
       } catch (err) {
         options.onError?.(new Error(`restarting the consumer failed (tried again after stallTimeout): ${asError(err).message}`, { cause: err }));
@@ -580,6 +607,7 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
         const remove = consumer.on!(name, listener);
         if (typeof remove === 'function') listeners.push(remove as () => void);
       };
+      if (fetchEvent !== undefined) listen(fetchEvent, () => (lastFetch = clock.now()));
       listen(REBALANCING, () => {
         stats.rebalances++;
         if (handOver && !rebalancing) for (const byPartition of owned.values()) for (const o of byPartition.values()) handOverDelivered(o);
@@ -606,7 +634,7 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
 
     const committer: Subscription = interval(commitInterval, clock).subscribe(() => {
       void commit();
-      void rejoinIfStalled();
+      void restartIfStalled();
     });
 
     (async () => {

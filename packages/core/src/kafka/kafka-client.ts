@@ -113,7 +113,13 @@ export interface KafkaConsumerLike {
    * `readsPartition` leaves out rather than pausing them for good. Default true.
    */
   readonly pausesPartitions?: boolean;
-  readonly events?: { readonly GROUP_JOIN: string; readonly REBALANCING: string; readonly CRASH: string };
+  /**
+   * The names of the client's group events, as kafkajs has them. With
+   * `FETCH_START` (kafkajs emits it at every fetch, every `maxWaitTime` when
+   * there is nothing to read), `fromKafka` also restarts a member that has
+   * stopped fetching.
+   */
+  readonly events?: { readonly GROUP_JOIN: string; readonly REBALANCING: string; readonly CRASH: string; readonly FETCH_START?: string };
   on?(eventName: string, listener: (event: KafkaConsumerEventLike) => void): unknown;
 }
 

@@ -12,7 +12,7 @@ const LINE = '2026-11-26T04:54:02,8212,GET /rate/the+matrix+1999=4';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 class ScriptedConsumer implements KafkaConsumerLike {
-  readonly events = { GROUP_JOIN: 'join', REBALANCING: 'rebalancing', CRASH: 'crash' };
+  readonly events: NonNullable<KafkaConsumerLike['events']>;
   readonly commits: { topic: string; partition: number; offset: string }[][] = [];
   readonly paused: KafkaTopicPartitions[] = [];
   readonly resumed: KafkaTopicPartitions[] = [];
@@ -21,6 +21,11 @@ class ScriptedConsumer implements KafkaConsumerLike {
   stops = 0;
   private eachBatch: ((payload: KafkaEachBatchPayloadLike) => Promise<void>) | undefined;
   private readonly listeners = new Map<string, ((event: KafkaConsumerEventLike) => void)[]>();
+
+  /** `fetchStart`: the consumer says when it fetches, as kafkajs does. */
+  constructor(options: { readonly fetchStart?: boolean } = {}) {
+    this.events = { GROUP_JOIN: 'join', REBALANCING: 'rebalancing', CRASH: 'crash', ...(options.fetchStart ? { FETCH_START: 'fetch-start' } : {}) };
+  }
 
   async connect(): Promise<void> {}
   async disconnect(): Promise<void> {
@@ -121,6 +126,49 @@ describe('fromKafka with a scripted consumer', () => {
     const stops = c.stops;
     await sleep(450);
     expect(c.stops).toBe(stops); // joined: the watchdog rests
+    s.subscription.unsubscribe();
+  });
+
+  it('stops and runs the consumer again when a member of the group has not fetched within fetchTimeout, not when it fetches with nothing to read', async () => {
+    const c = new ScriptedConsumer({ fetchStart: true });
+    const errors: string[] = [];
+    const s = start(c, { fetchTimeout: 200, onError: (e) => errors.push(e.message) });
+    c.emit('join', { memberAssignment: { t: [0] } });
+    await c.deliver(0, [0, 1]);
+    s.ack(0, 0);
+    // Idle but alive: kafkajs starts a fetch every maxWaitTime when nothing comes.
+    for (let i = 0; i < 10; i++) {
+      c.emit('fetch-start', {});
+      await sleep(50);
+    }
+    expect(c.stops).toBe(0);
+    // The fetches stop while the member is in the group: after fetchTimeout it leaves and joins again.
+    for (let waited = 0; c.stops === 0 && waited < 5_000; waited += 20) await sleep(20);
+    expect(c.stops).toBeGreaterThanOrEqual(1);
+    expect(c.runs).toBe(c.stops + 1);
+    expect(s.stats).toMatchObject({ restarts: c.stops, inFlight: 0, abandoned: 1 });
+    expect(errors[0]).toMatch(/has not fetched for 200 ms although it is in the group: restarting the consumer/);
+    // Until it has joined again it owns nothing it may commit.
+    const commits = c.commits.length;
+    await sleep(60);
+    expect(c.commits.length).toBe(commits);
+    c.emit('join', { memberAssignment: { t: [0] } });
+    const stops = c.stops;
+    for (let i = 0; i < 10; i++) {
+      c.emit('fetch-start', {});
+      await sleep(50);
+    }
+    expect(c.stops).toBe(stops); // fetching again: the watchdog rests
+    s.subscription.unsubscribe();
+  });
+
+  it('leaves a quiet member alone when its client does not say when it fetches', async () => {
+    const c = new ScriptedConsumer();
+    const s = start(c, { fetchTimeout: 100 });
+    c.emit('join', { memberAssignment: { t: [0] } });
+    await c.deliver(0, [0]);
+    await sleep(400);
+    expect([c.stops, s.stats.restarts]).toEqual([0, 0]);
     s.subscription.unsubscribe();
   });
 

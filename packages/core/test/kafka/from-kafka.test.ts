@@ -535,3 +535,36 @@ function realBrokerTests(client: TestClient): void {
     expect(merged.reduce((n, r) => n + r.count, 0)).toBe(total);
   }, 180_000);
 }
+
+// kafkajs says when it starts each fetch (FETCH_START): the watchdog's fetch check runs on that client's own events.
+describe('fromKafka against a real broker, with kafkajs, when a member of the group stops fetching', () => {
+  it('restarts it after fetchTimeout (the broker hangs while the group is steady), losing nothing', async () => {
+    const topic = 'kafkajs-quiet';
+    const group = 'kafkajs-g-quiet';
+    const ends = await filledTopic(topic, 20_000, 37);
+    const { see, all } = offsetsSeen();
+    const stats = createKafkaSourceStats();
+    const errors: string[] = [];
+    const acker = slowAcker(50);
+    // kafkajs (maxWaitTimeInMs 100 here) starts a fetch every 100 ms while it runs, paused partitions or not.
+    const a = run(
+      (onStop) => fromKafka(k.consumer(group), eventOptions(stats, { topics: [topic], maxInFlight: 3000, fetchTimeout: 2000, onStop, onError: (e) => errors.push(e.message) })),
+      (r) => {
+        see(r);
+        acker.queue.push(r);
+      },
+    );
+    await until(() => stats.received >= 5000, 60_000, () => stats);
+    expect(stats.restarts).toBe(0);
+    // Frozen for 8 s: a fetch in flight gets no answer, and none starts; after 2 s the watchdog stops and runs the consumer again.
+    await k.broker.freeze(8000);
+    await until(() => all(ends) && stats.inFlight === 0, 120_000, () => ({ stats, errors }));
+    a.subscription.unsubscribe();
+    acker.stop();
+    expect(await a.stopped).toBeUndefined();
+    console.log(`quiet member: restarted ${stats.restarts} time(s), read ${stats.received} and abandoned ${stats.abandoned}; ${stats.rebalances} rebalances; errors: ${[...new Set(errors)].join(' | ')}`);
+    expect(stats.restarts).toBeGreaterThan(0);
+    expect(errors.some((e) => e.includes('has not fetched for 2000 ms'))).toBe(true);
+    expect(await k.committed(group, topic)).toEqual(ends);
+  }, 180_000);
+});

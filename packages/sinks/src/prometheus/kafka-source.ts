@@ -17,7 +17,7 @@ const TOTALS: readonly [name: string, help: string, read: Total][] = [
   ['modelwatch_kafka_commits_total', 'Offset commits that succeeded.', (s) => s.commits],
   ['modelwatch_kafka_commit_errors_total', 'Offset commits that failed (retried at the next interval).', (s) => s.commitErrors],
   ['modelwatch_kafka_rebalances_total', 'Consumer-group rebalances seen.', (s) => s.rebalances],
-  ['modelwatch_kafka_restarts_total', 'Times the consumer was restarted because the group did not rejoin within stallTimeout.', (s) => s.restarts],
+  ['modelwatch_kafka_restarts_total', 'Times the consumer was restarted because the group did not rejoin within stallTimeout, or it did not fetch within fetchTimeout.', (s) => s.restarts],
   ['modelwatch_kafka_pauses_total', 'Times a partition was paused for backpressure.', (s) => s.pauses],
 ];
 
