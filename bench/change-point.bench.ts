@@ -9,6 +9,7 @@
 // River's side needs `python3 -m venv bench/.venv && bench/.venv/bin/pip install river==0.26.1`;
 // without it only our figures are printed.
 import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   Adwin, averageRunLength, Bocpd, calibrate, Cusum, Ddm, evaluateDetector, Ewma, HddmA, Kswin, PageHinkley,
@@ -145,24 +146,39 @@ async function main(): Promise<void> {
     };
     console.log('Running River on the same streams (then each detector timed alone in its own process)...');
     const t0 = performance.now();
-    // The timing first, alone; then the detections, untimed, in one process per core: River's KSWIN (~0.2-0.7 ms an
-    // update) over every delay stream is most of River's side.
-    const riverRun = (name: string, part: typeof config): Promise<NonNullable<typeof river>> => {
+    // ADWIN's breakdown first, alone; then the detections, untimed, in one process per core (River's KSWIN, ~0.2-0.7 ms
+    // an update over every delay stream, is most of River's side); then the compared timings, one process each.
+    type RiverRun = Omit<NonNullable<typeof river>, 'timing'>;
+    const riverRun = (name: string, part: { readonly breakdown?: string | undefined; readonly delay: typeof config.delay }): Promise<RiverRun> => {
       writeFileSync(`${DATA}/${name}-config.json`, JSON.stringify(part));
       return new Promise((resolve, reject) => {
         execFile(PYTHON, ['bench/river/bench_river.py', STREAMS, `${DATA}/${name}-config.json`, `${DATA}/${name}.json`], { env: { ...process.env, PYTHONPATH: 'bench/river' } }, (err) =>
-          err ? reject(err) : resolve(JSON.parse(readFileSync(`${DATA}/${name}.json`, 'utf8')) as NonNullable<typeof river>));
+          err ? reject(err) : resolve(JSON.parse(readFileSync(`${DATA}/${name}.json`, 'utf8')) as RiverRun));
       });
     };
-    river = await riverRun('river-bench-timing', { ...config, delay: [] });
-    // Each process takes every other stream of every scenario, so both get as much of each detector's work.
-    const halves = await Promise.all([0, 1].map((part) => riverRun(`river-bench-delay-${part}`, { timing: [], delay: config.delay.map((d) => ({ ...d, part, parts: 2 })) })));
-    river.detections = Object.fromEntries(config.delay.map((d) => [d.label, Object.assign({}, ...halves.map((h) => h.detections[d.label]))])) as typeof river.detections;
-    // Time per update again, one River detector per process (as ours), the loop inside a function: these figures are the ones compared.
+    const { breakdown, river: version, python } = await riverRun('river-bench-breakdown', { breakdown: config.timing.find((t) => t.label === 'adwin')?.stream, delay: [] });
+    // River's detections are untimed and deterministic: kept in bench/.data under a hash of what decides them (River's
+    // and Python's versions, the detectors with their calibrated parameters, the streams), found again when any changes.
+    const key = createHash('sha256').update(JSON.stringify([version, python, config.delay])).update(readFileSync(STREAMS)).digest('hex').slice(0, 16);
+    const kept = `${DATA}/river-detections-${key}.json`;
+    let detections: RiverRun['detections'];
+    if (existsSync(kept)) {
+      detections = JSON.parse(readFileSync(kept, 'utf8')) as RiverRun['detections'];
+      console.log(`(River's detections for these parameters and streams read from ${kept}; delete it to find them again)`);
+    } else {
+      // Each process takes every other stream of every scenario, so both get as much of each detector's work.
+      const halves = await Promise.all([0, 1].map((part) => riverRun(`river-bench-delay-${part}`, { delay: config.delay.map((d) => ({ ...d, part, parts: 2 })) })));
+      detections = Object.fromEntries(config.delay.map((d) => [d.label, Object.assign({}, ...halves.map((h) => h.detections[d.label]))])) as RiverRun['detections'];
+      writeFileSync(kept, JSON.stringify(detections));
+    }
+    // Time per update, one River detector per process (as ours), the loop inside a function: these figures are the ones compared.
+    const timing: Record<string, number> = {};
     for (const t of config.timing) {
       const out = execFileSync(PYTHON, ['bench/river/time_river.py', STREAMS, t.detector!, JSON.stringify(t.options), t.stream, String(t.limit), String(t.repeats)], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: 'bench/river' } });
-      river!.timing[t.label] = (JSON.parse(out) as { ns: number }).ns;
+      timing[t.label] = (JSON.parse(out) as { ns: number }).ns;
     }
+    if (timing['adwin'] !== undefined) breakdown['ADWIN as used (Python wrapper + Rust core)'] = timing['adwin'];
+    river = { river: version, python, timing, breakdown, detections };
     console.log(`(River: ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   } else console.log(`(no ${PYTHON}: River's side skipped)`);
 
