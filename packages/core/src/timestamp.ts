@@ -124,7 +124,7 @@ function pad2(n: number): string {
  */
 export function formatTimestamp(time: number): string {
   // Consecutive lines mostly share a second: its text is kept, and only the milliseconds change.
-  if (Number.isInteger(time) && time >= 0) {
+  if (Number.isInteger(time) && time >= 0 && time <= MAX_EVENT_TIME) {
     const second = Math.floor(time / 1000);
     if (second !== lastSecond) {
       lastSecond = second;

@@ -115,9 +115,9 @@ export interface KafkaConsumerLike {
   readonly pausesPartitions?: boolean;
   /**
    * The names of the client's group events, as kafkajs has them. With
-   * `FETCH_START` (kafkajs emits it at every fetch, every `maxWaitTime` when
-   * there is nothing to read), `fromKafka` also restarts a member that has
-   * stopped fetching.
+   * `FETCH_START` (kafkajs emits it at every fetch, at least every
+   * `maxWaitTimeInMs` when there is nothing to read), `fromKafka` also
+   * restarts a member that has stopped fetching (`fetchTimeout`).
    */
   readonly events?: { readonly GROUP_JOIN: string; readonly REBALANCING: string; readonly CRASH: string; readonly FETCH_START?: string };
   on?(eventName: string, listener: (event: KafkaConsumerEventLike) => void): unknown;
