@@ -158,8 +158,11 @@ async function main(): Promise<void> {
     };
     const { breakdown, river: version, python } = await riverRun('river-bench-breakdown', { breakdown: config.timing.find((t) => t.label === 'adwin')?.stream, delay: [] });
     // River's detections are untimed and deterministic: kept in bench/.data under a hash of what decides them (River's
-    // and Python's versions, the detectors with their calibrated parameters, the streams), found again when any changes.
-    const key = createHash('sha256').update(JSON.stringify([version, python, config.delay])).update(readFileSync(STREAMS)).digest('hex').slice(0, 16);
+    // and Python's versions, the detectors with their calibrated parameters, the streams, the scripts that run River),
+    // found again when any changes.
+    const hash = createHash('sha256').update(JSON.stringify([version, python, config.delay])).update(readFileSync(STREAMS));
+    for (const script of ['bench_river.py', 'river_detectors.py']) hash.update(readFileSync(`bench/river/${script}`));
+    const key = hash.digest('hex').slice(0, 16);
     const kept = `${DATA}/river-detections-${key}.json`;
     let detections: RiverRun['detections'];
     if (existsSync(kept)) {
