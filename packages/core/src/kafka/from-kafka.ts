@@ -634,6 +634,8 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
 
     const committer: Subscription = interval(commitInterval, clock).subscribe(() => {
       void commit();
+      // A resume the client refused at the last acknowledgement has no next one when nothing is in flight: tried here too.
+      if (paused.size > 0 && stats.inFlight <= resumeAt && !stopping && !rebalancing) resume(false);
       void restartIfStalled();
     });
 
