@@ -167,7 +167,8 @@ export class Moments implements Accumulator<number, MomentsResult, MomentsJSON> 
       if (mean < min - slack || mean > max + slack) invalid(where, 'mean', `between min (${min}) and max (${max})`, mean);
       // Near 0 (subnormal values) the relative slack underflows: allow the mean's own rounding, a smallest double per value.
       if (Math.abs(sum - count * mean) > count * (1e-9 * scale + Number.MIN_VALUE)) invalid(where, 'sum', `count × mean (${count * mean})`, sum);
-      if (count === 1 ? m2 !== 0 || min !== max : m2 > (count * (max - min) ** 2) / 4 + count * slack * scale) {
+      // The same for m2: its products of subnormal deviations round to a smallest double each.
+      if (count === 1 ? m2 !== 0 || min !== max : m2 > (count * (max - min) ** 2) / 4 + count * (slack * scale + 4 * Number.MIN_VALUE)) {
         invalid(where, 'm2', count === 1 ? '0 with min = max for one value' : `at most count × (max − min)² / 4 (${(count * (max - min) ** 2) / 4})`, m2);
       }
     }
