@@ -410,8 +410,8 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
           consumer.resume([{ topic: p.topic, partitions: [p.partition] }]);
         } catch (err) {
           // kafkajs refuses between a crash and its restart (it has no consumer group then). This runs in the caller's
-          // acknowledgement, which must not throw: the partition stays paused, tried again at the next ack or join.
-          if (!resumeRefused) options.onError?.(new Error(`the client refused to resume ${id} (tried again at the next acknowledgement or group join): ${asError(err).message}`, { cause: err }));
+          // acknowledgement, which must not throw: the partition stays paused, tried again at the next ack, commit tick or join.
+          if (!resumeRefused) options.onError?.(new Error(`the client refused to resume ${id} (tried again at the next acknowledgement, commit tick or group join): ${asError(err).message}`, { cause: err }));
           resumeRefused = true;
           continue;
         }

@@ -316,7 +316,7 @@ describe('fromKafka with a scripted consumer', () => {
     // The crash's disconnect comes before kafkajs emits CRASH: acknowledgements in between meet the refusal.
     expect(() => s.ack(0, 0, 1)).not.toThrow();
     expect(() => s.ack(0, 2)).not.toThrow();
-    expect(errors).toEqual(['the client refused to resume t/0 (tried again at the next acknowledgement or group join): Consumer group was not initialized, consumer#run must be called first']);
+    expect(errors).toEqual(['the client refused to resume t/0 (tried again at the next acknowledgement, commit tick or group join): Consumer group was not initialized, consumer#run must be called first']);
     expect(s.stats).toMatchObject({ pauses: 1, resumes: 0, acked: 3 });
     // Once CRASH is seen nothing is resumed until the join; the join resumes the partition.
     c.emit('crash', { error: new Error('Connection error'), restart: true });
@@ -334,6 +334,27 @@ describe('fromKafka with a scripted consumer', () => {
     s.ack(0, 2);
     expect(c.resumed).toEqual([{ topic: 't', partitions: [0] }, { topic: 't', partitions: [0] }]);
     expect(errors).toHaveLength(2);
+    s.subscription.unsubscribe();
+  });
+
+  it('tries a refused resume again at the commit tick when nothing is left to acknowledge', async () => {
+    const c = new ScriptedConsumer();
+    let refusing = true;
+    const resume = c.resume.bind(c);
+    c.resume = (topics) => {
+      if (refusing) throw new Error('Consumer group was not initialized, consumer#run must be called first');
+      resume(topics);
+    };
+    const s = start(c, { maxInFlight: 4, resumeAt: 2, onError: () => undefined });
+    c.emit('join', { memberAssignment: { t: [0] } });
+    expect(await c.deliver(0, [0, 1, 2, 3, 4])).toEqual(['3']);
+    // Every record is acknowledged while the client refuses: no acknowledgement is left to try the resume again.
+    s.ack(0, 0, 1, 2, 3);
+    expect(s.stats).toMatchObject({ inFlight: 0, resumes: 0 });
+    refusing = false;
+    await sleep(30);
+    expect(c.resumed).toEqual([{ topic: 't', partitions: [0] }]);
+    expect(s.stats).toMatchObject({ pauses: 1, resumes: 1 });
     s.subscription.unsubscribe();
   });
 
