@@ -117,7 +117,7 @@ console.log(`\nThe report: ${report}`);
 if (values.json !== undefined) {
   const when = (f: Finding | undefined): number | null => f?.detectedAt ?? null;
   const summary = {
-    served, sessions: result.sessions, failedSessions: result.failed, lines: stream.writer.stats.written, read: monitor.read(),
+    served, sessions: result.sessions, failedSessions: result.failed, failures: truth.failures, lines: stream.writer.stats.written, read: monitor.read(),
     drift: { at: scenario.drift.at, detectedAt: when(drift), before: falseDrift },
     fairness: { group: scenario.underRepresented.group, detectedAt: when(unfair), subject: unfair?.subject ?? null },
     experiment: { truth: Object.fromEntries([...truth.byArm].map(([arm, t]) => [arm, t.minutes / t.sessions])), verdicts: verdicts.map((c) => ({ arm: c.treatment, metric: c.metric, verdict: c.verdict })), lifts: Object.fromEntries((monitor.monitor.latest.experiment?.comparisons ?? []).filter((c) => !c.guardrail).map((c) => [c.metric, c.lift.relative.estimate])) },

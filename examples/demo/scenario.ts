@@ -1,7 +1,7 @@
 // The demo's scenario, and what really happened in it: the ground truth the
 // summary holds the monitor's findings against. Times scale with the length
 // of the simulated period, so a short run (the test's) has every change too.
-import { assignVariant, groundTruth, type Experiment, type GroundTruth, type InstanceDegradation, type RatingShift, type Scenario, type TelemetryEvent, type UnderRepresentedGroup } from '@modelwatch/core';
+import { assignVariant, formatTimestamp, groundTruth, type Experiment, type GroundTruth, type InstanceDegradation, type RatingShift, type Scenario, type TelemetryEvent, type UnderRepresentedGroup } from '@modelwatch/core';
 import type { SessionOutcome } from '@modelwatch/recommender';
 
 const HOUR = 3_600_000;
@@ -52,6 +52,8 @@ export class TruthTally {
   readonly ratings = { before: { n: 0, sum: 0 }, after: { n: 0, sum: 0 } };
   /** Users' sessions whose request failed (after the balancer's retries). */
   failedSessions = 0;
+  /** The first few of those failures: when, the status, and why. */
+  readonly failures: string[] = [];
   sessions = 0;
   /** `recommendation` events on the stream, by instance: answers and errors, inside the outage and outside it. */
   readonly answers = new Map<string, { answers: number; errors: number; outageAnswers: number; outageErrors: number }>();
@@ -63,6 +65,7 @@ export class TruthTally {
     this.sessions++;
     if (s.status !== 200) {
       this.failedSessions++;
+      if (this.failures.length < 10) this.failures.push(`${formatTimestamp(s.time)} ${s.status} ${s.failure ?? ''}`);
       return;
     }
     const arm = assignVariant(s.user.id, this.scenario.experiment) ?? 'none';

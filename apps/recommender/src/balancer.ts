@@ -27,7 +27,9 @@ export interface RunningBalancer {
  * one's `/ready`, sends each request to the next ready replica, and retries
  * an idempotent request on another replica when the connection fails or the
  * answer is a 503 (a replica shutting down), so a rolling update drops
- * nothing. `/balancer/ready` is its own readiness.
+ * nothing. A kept-alive connection that the replica closed just as a request
+ * went out on it is retried as well, without counting against the replica.
+ * `/balancer/ready` is its own readiness.
  */
 export async function startBalancer(config: BalancerConfig): Promise<RunningBalancer> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 1_000 });
@@ -89,8 +91,10 @@ export async function startBalancer(config: BalancerConfig): Promise<RunningBala
       answer.pipe(res);
       answer.on('error', () => res.destroy());
     });
-    upstream.on('error', () => {
-      healthy = healthy.filter((b) => b !== backend);
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      // A kept-alive connection the replica closed as this request went out: the replica is fine, try again on a new connection.
+      if (upstream.reusedSocket && error.code === 'ECONNRESET') tried.delete(backend);
+      else healthy = healthy.filter((b) => b !== backend);
       retry();
     });
     if (idempotent) upstream.end();

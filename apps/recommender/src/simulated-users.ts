@@ -39,6 +39,8 @@ export interface SessionOutcome {
   readonly user: SimUser;
   /** The service's answer: its status, or 0 when the request failed. */
   readonly status: number;
+  /** Why a request failed: the answer's first line, or the error when there was no answer. */
+  readonly failure?: string;
   /** The movie taken from the list, if any. */
   readonly chosen?: SimMovie;
   readonly minutes: number;
@@ -53,6 +55,12 @@ export interface SimulatedUsersResult {
 }
 
 const MINUTE = 60_000;
+
+/** fetch's TypeError says only "fetch failed"; its cause says why (a reset, a timeout). */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
+}
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
 /**
@@ -113,13 +121,13 @@ export async function runSimulatedUsers(options: SimulatedUsersOptions): Promise
       const body = await r.text();
       if (!r.ok) {
         failed++;
-        options.onSession?.({ time, user, status: r.status, minutes: 0 });
+        options.onSession?.({ time, user, status: r.status, failure: body.split('\n', 1)[0]!, minutes: 0 });
         return;
       }
       movies = body.split(',');
-    } catch {
+    } catch (error) {
       failed++;
-      options.onSession?.({ time, user, status: 0, minutes: 0 });
+      options.onSession?.({ time, user, status: 0, failure: describeError(error), minutes: 0 });
       return;
     }
     const chosen = choose(world, user, movies, random);
