@@ -48,7 +48,9 @@ export function startMonitor(stream: TelemetryStream, options: { seed: number; r
   // Kafka: the records of the topic, at least once; the stream ends once every line written has been read (ending it closes the last windows, which acknowledges their records and commits).
   const stats = createKafkaSourceStats();
   const stop = new Subject<void>();
-  const records = fromKafka(stream.kafka!.consumer({ groupId: `${stream.topic}-monitor` }), { topics: [stream.topic!], decode: parseLogLine, deadLetter: () => undefined, fromBeginning: true, stats });
+  // Open windows hold their records until they close: the bound is well above two windows of events, as the monitor app's default.
+  const source = { topics: [stream.topic!], decode: parseLogLine, deadLetter: () => undefined, fromBeginning: true, maxInFlight: 200_000, stats, onError: (e: Error) => console.error(`\nthe monitor's Kafka source: ${e.message}`) };
+  const records = fromKafka(stream.kafka!.consumer({ groupId: `${stream.topic}-monitor` }), source);
   const done = subscribe(monitor.run(records.pipe(takeUntil(stop)), kafkaRecords(stats, stream.topic!)));
   return {
     monitor,
@@ -59,7 +61,10 @@ export function startMonitor(stream: TelemetryStream, options: { seed: number; r
       const written = stream.writer.stats.written - stream.writer.stats.lost;
       const deadline = Date.now() + 120_000;
       while (stats.received < written) {
-        if (Date.now() > deadline) throw new Error(`the monitor read ${stats.received} of the ${written} records written to ${stream.topic} within 2 minutes: is the broker still up?`);
+        if (Date.now() > deadline) {
+          const partitions = [...stats.partitions.values()].map((p) => `${p.partition}: position ${p.position}, committed ${p.committed}${p.paused ? ', paused' : ''}`).join('; ');
+          throw new Error(`the monitor read ${stats.received} of the ${written} records written to ${stream.topic} within 2 minutes: is the broker still up? (in flight ${stats.inFlight}, ${stats.pauses} pauses, ${stats.resumes} resumes, ${stats.restarts} restarts, ${stats.rebalances} rebalances; partitions ${partitions || 'none'})`);
+        }
         await new Promise((r) => setTimeout(r, 200));
       }
       stop.next();

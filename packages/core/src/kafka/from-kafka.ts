@@ -67,6 +67,12 @@ export interface KafkaSourceStats {
   inFlight: number;
   /** The most records ever in flight at once. */
   maxInFlightSeen: number;
+  /**
+   * The in-flight bound now: `maxInFlight`, or more once downstream has held
+   * every record while partitions were paused (see `holdTimeout`). 0 until
+   * the source starts.
+   */
+  inFlightLimit: number;
   /** Records delivered that no commit covers yet: what a crash now would redeliver. */
   uncommitted: number;
   /** In-flight records dropped because their partition was revoked or rewound (they will be redelivered). */
@@ -131,7 +137,7 @@ export interface KafkaPartitionStats {
  */
 export function createKafkaSourceStats(): KafkaSourceStats {
   return {
-    received: 0, decode: createDecodeStats(), acked: 0, inFlight: 0, maxInFlightSeen: 0, uncommitted: 0, abandoned: 0, handedOver: 0,
+    received: 0, decode: createDecodeStats(), acked: 0, inFlight: 0, maxInFlightSeen: 0, inFlightLimit: 0, uncommitted: 0, abandoned: 0, handedOver: 0,
     pauses: 0, resumes: 0, commits: 0, commitErrors: 0, rebalances: 0, restarts: 0, assignment: {}, partitions: new Map(),
   };
 }
@@ -165,7 +171,8 @@ export interface FromKafkaOptions<T> {
    * at most its share of `resumeAt`. A partition that lags behind in event
    * time holds few records, so it keeps flowing and moves the watermark on.
    * A windowed pipeline acknowledges when windows close: give each partition
-   * a share larger than what one window holds of it. Default 10,000.
+   * a share larger than what one window holds of it. A bound too small for
+   * that is raised while the source runs (see `holdTimeout`). Default 10,000.
    */
   readonly maxInFlight?: number;
   /** In-flight count at or below which paused partitions resume (while the group rebalances, at its join instead). Default half of `maxInFlight`. */
@@ -219,8 +226,18 @@ export interface FromKafkaOptions<T> {
    * consumer's `stop`. Default 60,000.
    */
   readonly fetchTimeout?: number;
+  /**
+   * How long partitions may stay paused with records in flight and none
+   * acknowledged before the in-flight bound is doubled and they resume, ms.
+   * Downstream then holds every record until it gets more, as event-time
+   * windows do when `maxInFlight` is less than what their open windows hold:
+   * the pause would wait for acknowledgements that wait for the pause. The
+   * bound grows to at most 16 × `maxInFlight`; each raise is reported to
+   * `onError` and kept in `stats.inFlightLimit`. Default 10,000.
+   */
+  readonly holdTimeout?: number;
   readonly stats?: KafkaSourceStats;
-  /** Receives errors the source recovers from: a failed commit (retried at the next interval), a resume the client refused (retried at the next acknowledgement or join), a stalled rejoin or fetch, a share that cannot be right. */
+  /** Receives errors the source recovers from: a failed commit (retried at the next interval), a resume the client refused (retried at the next acknowledgement, commit tick or join), a stalled rejoin or fetch, a raised in-flight bound, a share that cannot be right. */
   readonly onError?: (error: Error) => void;
   /** Called once the source has stopped after unsubscribing: the last commit made and the consumer disconnected (with the error if that failed). */
   readonly onStop?: (error?: Error) => void;
@@ -262,7 +279,8 @@ const TOMBSTONE = parseError('empty', 'the record has no value (a tombstone): pr
  * - Backpressure: at most `maxInFlight` records are unacknowledged, shared
  *   by the partitions; a partition at its share is paused (the rest of its
  *   batch is fetched again later) and resumed once downstream catches up, so
- *   memory stays bounded.
+ *   memory stays bounded. When downstream holds every record (open windows
+ *   waiting for later ones), the bound is raised instead of waiting forever.
  * - Rebalances: at a group join every earlier partition is let go; its
  *   in-flight records are abandoned (their acks ignored, no commit to it) and
  *   redelivered from the last commit to whoever owns it now, or, with
@@ -304,6 +322,8 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
   if (!(stallTimeout > 0)) throw new RangeError(`stallTimeout must be more than 0 ms, got ${stallTimeout}`);
   const fetchTimeout = options.fetchTimeout ?? 60_000;
   if (!(fetchTimeout > 0)) throw new RangeError(`fetchTimeout must be more than 0 ms (and well above the client's maxWaitTimeInMs), got ${fetchTimeout}`);
+  const holdTimeout = options.holdTimeout ?? 10_000;
+  if (!(holdTimeout > 0)) throw new RangeError(`holdTimeout must be more than 0 ms, got ${holdTimeout}`);
   const clock = options.scheduler ?? asyncScheduler;
   const rebalance = options.rebalance ?? 'redeliver';
   if (rebalance !== 'redeliver' && rebalance !== 'hand-over') throw new RangeError(`rebalance must be 'redeliver' or 'hand-over', got ${String(rebalance)}`);
@@ -315,6 +335,13 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
     const listeners: (() => void)[] = [];
     // Paused partitions, by `topic/partition`.
     const paused = new Map<string, PausedPartition>();
+    // The bounds now: maxInFlight and resumeAt, raised together when downstream holds every record.
+    let inFlightLimit = maxInFlight;
+    let resumeLimit = resumeAt;
+    stats.inFlightLimit = inFlightLimit;
+    // Acknowledgements at the last commit tick, and since when (clock time) partitions have been paused with none.
+    let ackedBefore = stats.acked;
+    let heldSince = clock.now();
     // Partitions owned as of the last join (or seen so far, without rebalance events): the in-flight budget is shared by them.
     let ownedCount = 0;
     // Whether a join has said which partitions are this member's (clients without group events never do).
@@ -403,7 +430,7 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
     // Whether the client refused the last resume: reported once, not at every acknowledgement until it takes one.
     let resumeRefused = false;
     const resume = (all: boolean): void => {
-      const limit = share(resumeAt);
+      const limit = share(resumeLimit);
       for (const [id, p] of paused) {
         if (!all && (owned.get(p.topic)?.get(p.partition)?.offsets.pending ?? 0) > limit) continue;
         try {
@@ -510,7 +537,7 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
         stats.inFlight--;
         stats.acked++;
         // While the group rebalances (or the client restarts after a crash) nothing is resumed: the join resumes everything.
-        if (paused.size > 0 && stats.inFlight <= resumeAt && !stopping && !rebalancing) resume(false);
+        if (paused.size > 0 && stats.inFlight <= resumeLimit && !stopping && !rebalancing) resume(false);
       };
       current = o;
       currentMessage = message;
@@ -531,7 +558,7 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
       // after a hand-over, so is every batch until the join (it would not be committed before its partition moves).
       if ((handOver && rebalancing) || (assignmentKnown && !stats.assignment[topic]?.includes(partition))) return;
       let o = own(topic, partition);
-      const limit = share(maxInFlight);
+      const limit = share(inFlightLimit);
       // The last record delivered, resolved once when the loop ends: the client keeps one resolved offset per partition, so
       // resolving each record in turn (kafkajs parses and formats a 64-bit offset each time) ends the same.
       let delivered: string | undefined;
@@ -540,7 +567,7 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
           // isStale (kafkajs: a seek asked for since the fetch; it builds a key string per call) was read above: the loop
           // does not wait, so only what it calls could seek, and nothing in this source seeks.
           if (stopping || subscriber.closed || !payload.isRunning()) return;
-          if (stats.inFlight >= maxInFlight || o.offsets.pending >= limit) {
+          if (stats.inFlight >= inFlightLimit || o.offsets.pending >= limit) {
             // Leave the rest unresolved: the client fetches it again after the resume.
             pause(o);
             return;
@@ -632,10 +659,35 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
       });
     }
 
+    /**
+     * Partitions paused with records in flight and none acknowledged for holdTimeout: downstream holds them all (open
+     * windows waiting for later records), and the pause waits for it. The bounds double, up to 16 × maxInFlight.
+     */
+    const releaseIfHeld = (): void => {
+      const now = clock.now();
+      if (paused.size === 0 || stats.inFlight === 0 || stopping || rebalancing || stats.acked !== ackedBefore) {
+        ackedBefore = stats.acked;
+        heldSince = now;
+        return;
+      }
+      if (now - heldSince < holdTimeout || inFlightLimit >= 16 * maxInFlight) return;
+      heldSince = now;
+      inFlightLimit = Math.min(2 * inFlightLimit, 16 * maxInFlight);
+      resumeLimit = Math.floor((resumeAt / maxInFlight) * inFlightLimit);
+      stats.inFlightLimit = inFlightLimit;
+      options.onError?.(
+        new Error(
+          `${paused.size} paused partition(s) waited ${holdTimeout} ms with ${stats.inFlight} records in flight and none acknowledged: downstream holds them (an event-time window holds a record until it closes) and waits for records the pause keeps back. The in-flight bound is raised to ${inFlightLimit}${inFlightLimit >= 16 * maxInFlight ? ', the most it goes' : ''}; set maxInFlight above what the open windows hold`,
+        ),
+      );
+      resume(true);
+    };
+
     const committer: Subscription = interval(commitInterval, clock).subscribe(() => {
       void commit();
       // A resume the client refused at the last acknowledgement has no next one when nothing is in flight: tried here too.
-      if (paused.size > 0 && stats.inFlight <= resumeAt && !stopping && !rebalancing) resume(false);
+      if (paused.size > 0 && stats.inFlight <= resumeLimit && !stopping && !rebalancing) resume(false);
+      releaseIfHeld();
       void restartIfStalled();
     });
 

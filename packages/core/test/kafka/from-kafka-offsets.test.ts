@@ -337,6 +337,49 @@ describe('fromKafka with a scripted consumer', () => {
     s.subscription.unsubscribe();
   });
 
+  it('raises the in-flight bound when downstream holds every record while paused, up to 16 × maxInFlight, and says so', async () => {
+    // Open windows hold their records until later ones come: with a bound below what they hold, nothing is ever acknowledged.
+    const c = new ScriptedConsumer();
+    const errors: string[] = [];
+    const s = start(c, { maxInFlight: 4, holdTimeout: 40, onError: (e) => errors.push(e.message) });
+    c.emit('join', { memberAssignment: { t: [0] } });
+    let next = 0;
+    const fill = async (): Promise<string[]> => c.deliver(0, Array.from({ length: 100 }, (_, i) => next + i));
+    const limits: number[] = [];
+    for (let round = 0; round < 6; round++) {
+      const resolved = await fill();
+      next = Number(resolved[0]) + 1;
+      limits.push(s.stats.inFlight);
+      await sleep(150);
+    }
+    // 4 held, then 8, 16, 32 and 64; 64 (16 × 4) is the most, so the last fill stays at 64.
+    expect(limits).toEqual([4, 8, 16, 32, 64, 64]);
+    expect(s.stats.inFlightLimit).toBe(64);
+    expect(errors).toHaveLength(4);
+    expect(errors[0]).toMatch(/^1 paused partition\(s\) waited 40 ms with 4 records in flight and none acknowledged: .* raised to 8; set maxInFlight above/);
+    expect(errors[3]).toMatch(/raised to 64, the most it goes/);
+    // Acknowledged, the records resume the partition at half the raised bound, as resumeAt says.
+    s.ack(0, ...Array.from({ length: 32 }, (_, i) => i));
+    expect(c.resumed.length).toBe(5);
+    s.subscription.unsubscribe();
+  });
+
+  it('leaves the bound alone while a paused partition waits for a downstream that acknowledges, slowly', async () => {
+    const c = new ScriptedConsumer();
+    const errors: string[] = [];
+    const s = start(c, { maxInFlight: 4, resumeAt: 0, holdTimeout: 300, onError: (e) => errors.push(e.message) });
+    c.emit('join', { memberAssignment: { t: [0] } });
+    expect(await c.deliver(0, [0, 1, 2, 3, 4, 5])).toEqual(['3']);
+    for (const offset of [0, 1, 2]) {
+      await sleep(40);
+      s.ack(0, offset);
+    }
+    await sleep(40);
+    expect(errors).toEqual([]);
+    expect(s.stats).toMatchObject({ inFlightLimit: 4, inFlight: 1, resumes: 0 });
+    s.subscription.unsubscribe();
+  });
+
   it('tries a refused resume again at the commit tick when nothing is left to acknowledge', async () => {
     const c = new ScriptedConsumer();
     let refusing = true;

@@ -23,6 +23,7 @@ const TOTALS: readonly [name: string, help: string, read: Total][] = [
 
 const LEVELS: readonly [name: string, help: string, read: Total][] = [
   ['modelwatch_kafka_records_in_flight', 'Kafka records delivered and not yet acknowledged.', (s) => s.inFlight],
+  ['modelwatch_kafka_in_flight_limit', "The in-flight bound now: fromKafka's maxInFlight, or more once downstream held every record while partitions were paused.", (s) => s.inFlightLimit],
   ['modelwatch_kafka_uncommitted_records', 'Kafka records delivered that no commit covers yet: what a crash now would redeliver.', (s) => s.uncommitted],
   ['modelwatch_kafka_paused_partitions', 'Partitions paused for backpressure.', (s) => [...s.partitions.values()].filter((p) => p.paused).length],
   ['modelwatch_kafka_assigned_partitions', 'Partitions assigned to this consumer at the last group join.', (s) => Object.values(s.assignment).reduce((n, ps) => n + ps.length, 0)],
@@ -39,7 +40,7 @@ const LEVELS: readonly [name: string, help: string, read: Total][] = [
  *   a series (a revoked one is removed), so the labels stay as few as the
  *   assignment. A paused or idle partition's high watermark is that of its
  *   last batch.
- * - gauges: records in flight, uncommitted records, paused and assigned partitions;
+ * - gauges: records in flight and the bound on them, uncommitted records, paused and assigned partitions;
  * - counters (`_total`): records received, acknowledged, dead-lettered and
  *   abandoned or handed over at a rebalance, commits and commit errors,
  *   rebalances, restarts, pauses.

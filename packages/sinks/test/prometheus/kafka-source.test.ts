@@ -42,8 +42,8 @@ describe('registerKafkaSourceMetrics', () => {
     createPrometheusSink({ registry }).kafkaSource(stats);
     const groupId = 'lag-metrics';
     const dead: string[] = [];
-    // Partition 0 acknowledges only its first 10 records, so it holds 20 in flight (its share of 40) and pauses.
-    const subscription = fromKafka(k.consumer(groupId), { topics: [topic], decode: parseLogLine, deadLetter: (p) => void dead.push(p.error.code), fromBeginning: true, maxInFlight: 40, commitInterval: 100, stats })
+    // Partition 0 acknowledges only its first 10 records, so it holds 20 in flight (its share of 40) and pauses (for good: no holdTimeout raise).
+    const subscription = fromKafka(k.consumer(groupId), { topics: [topic], decode: parseLogLine, deadLetter: (p) => void dead.push(p.error.code), fromBeginning: true, maxInFlight: 40, commitInterval: 100, holdTimeout: 600_000, stats })
       .subscribe((r: KafkaRecord<TelemetryEvent>) => {
         if (r.partition === 1 || Number(r.offset) < 10) r.ack();
       });
@@ -52,6 +52,7 @@ describe('registerKafkaSourceMetrics', () => {
       const text = await registry.metrics();
       expect(series(text, 'modelwatch_kafka_consumer_lag')).toEqual({ [`{topic="${topic}",partition="0"}`]: 90, [`{topic="${topic}",partition="1"}`]: 0 });
       expect(series(text, 'modelwatch_kafka_records_in_flight')).toEqual({ '': 20 });
+      expect(series(text, 'modelwatch_kafka_in_flight_limit')).toEqual({ '': 40 });
       expect(series(text, 'modelwatch_kafka_paused_partitions')).toEqual({ '': 1 });
       expect(series(text, 'modelwatch_kafka_assigned_partitions')).toEqual({ '': 2 });
       expect(series(text, 'modelwatch_kafka_records_received_total')).toEqual({ '': 30 + 55 });
