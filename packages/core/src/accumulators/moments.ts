@@ -106,13 +106,14 @@ export class Moments implements Accumulator<number, MomentsResult, MomentsJSON> 
     if (other.count === 0) return;
     const count = this.count + other.count;
     const delta = other.mean - this.mean;
-    const m2 = this.m2 + other.m2 + ((delta * delta * this.count) / count) * other.count;
+    // delta² × nA × nB / n, multiplied in an order that overflows only when the result does (delta² alone can).
+    const m2 = this.m2 + other.m2 + delta * (delta * ((this.count / count) * other.count));
     const sum = this.sum + other.sum;
     requireNoOverflow(sum, 'Moments.merge', 'sum');
     requireNoOverflow(m2, 'Moments.merge', 'sum of squared deviations');
     this.count = count;
     this.sum = sum;
-    this.mean += (delta * other.count) / count;
+    this.mean += delta * (other.count / count);
     this.m2 = m2;
     this.min = Math.min(this.min, other.min);
     this.max = Math.max(this.max, other.max);
@@ -165,8 +166,9 @@ export class Moments implements Accumulator<number, MomentsResult, MomentsJSON> 
       const scale = Math.max(Math.abs(min), Math.abs(max));
       const slack = 1e-12 * scale;
       if (mean < min - slack || mean > max + slack) invalid(where, 'mean', `between min (${min}) and max (${max})`, mean);
-      // Near 0 (subnormal values) the relative slack underflows: allow the mean's own rounding, a smallest double per value.
-      if (Math.abs(sum - count * mean) > count * (1e-9 * scale + Number.MIN_VALUE)) invalid(where, 'sum', `count × mean (${count * mean})`, sum);
+      // Near 0 (subnormal values) the relative slack underflows: allow the mean's own rounding, a smallest double per
+      // value added, which count × mean multiplies by count again.
+      if (Math.abs(sum - count * mean) > count * (1e-9 * scale + count * Number.MIN_VALUE)) invalid(where, 'sum', `count × mean (${count * mean})`, sum);
       // The same for m2: its products of subnormal deviations round to a smallest double each.
       if (count === 1 ? m2 !== 0 || min !== max : m2 > (count * (max - min) ** 2) / 4 + count * (slack * scale + 4 * Number.MIN_VALUE)) {
         invalid(where, 'm2', count === 1 ? '0 with min = max for one value' : `at most count × (max − min)² / 4 (${(count * (max - min) ** 2) / 4})`, m2);

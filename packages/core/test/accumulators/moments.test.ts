@@ -25,9 +25,12 @@ describe('Moments', () => {
   });
 
   it('round-trips values so small that their squared deviations are subnormal', () => {
-    // CI's counterexample: m2 rounds one smallest double above count × (max − min)² / 4.
-    const pair = fill(() => new Moments(), [0, 3.6288195957648195e-160]);
-    expect(JSON.stringify(Moments.fromJSON(JSON.parse(JSON.stringify(pair))))).toBe(JSON.stringify(pair));
+    // CI's counterexample: m2 rounds one smallest double above count × (max − min)² / 4; then the sum, off count × mean
+    // by ten smallest doubles over nine subnormal values.
+    for (const values of [[0, 3.6288195957648195e-160], [3.883e-321, 5e-324, 0, -5e-324, 5e-324, -6.33e-321, -5e-324, -5e-324, 0]]) {
+      const m = fill(() => new Moments(), values);
+      expect(JSON.stringify(Moments.fromJSON(JSON.parse(JSON.stringify(m))))).toBe(JSON.stringify(m));
+    }
     fc.assert(
       fc.property(fc.array(fc.double({ min: -1e-150, max: 1e-150, noNaN: true }), { minLength: 1, maxLength: 50 }), (xs) => {
         const m = fill(() => new Moments(), xs);
@@ -36,6 +39,14 @@ describe('Moments', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('merges what adding can hold without overflowing on the way: delta² alone is past the largest double', () => {
+    const added = fill(() => new Moments(), [-1.3407807929942597e154, 0]);
+    const merged = fill(() => new Moments(), [-1.3407807929942597e154]);
+    merged.merge(fill(() => new Moments(), [0]));
+    expect(merged.result().variance / added.result().variance).toBeCloseTo(1, 12);
+    expect(Number.isFinite(merged.result().variance)).toBe(true);
   });
 
   it('reports the textbook values', () => {
