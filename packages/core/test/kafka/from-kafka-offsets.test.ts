@@ -367,7 +367,7 @@ describe('fromKafka with a scripted consumer', () => {
   it('leaves the bound alone while a paused partition waits for a downstream that acknowledges, slowly', async () => {
     const c = new ScriptedConsumer();
     const errors: string[] = [];
-    const s = start(c, { maxInFlight: 4, resumeAt: 0, holdTimeout: 300, onError: (e) => errors.push(e.message) });
+    const s = start(c, { maxInFlight: 4, resumeAt: 0, holdTimeout: 1000, onError: (e) => errors.push(e.message) });
     c.emit('join', { memberAssignment: { t: [0] } });
     expect(await c.deliver(0, [0, 1, 2, 3, 4, 5])).toEqual(['3']);
     for (const offset of [0, 1, 2]) {
