@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseLogLine } from '@modelwatch/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAIN, startProcess, trainModelFile } from './support/processes.js';
+import { MAIN, requestsInFlight, startProcess, trainModelFile } from './support/processes.js';
 
 let dir: string;
 let models: string;
@@ -23,13 +23,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the recommender process on SIGTERM', () => {
   it('answers not-ready, finishes the request in flight, flushes its telemetry and exits 0', async () => {
     const port = await freePort();
-    const p = startProcess([`--port=${port}`, '--host=127.0.0.1', `--model-file=${models}`, '--serve=personal', '--inject-latency-ms=1500', '--budget-ms=10000', '--unready-delay-ms=800', '--instance=rec-1:8082']);
+    const p = startProcess([`--port=${port}`, '--host=127.0.0.1', `--model-file=${models}`, '--serve=personal', '--inject-latency-ms=5000', '--budget-ms=10000', '--unready-delay-ms=3000', '--instance=rec-1:8082']);
     await p.ready(port);
+    const idle = await requestsInFlight(port);
     const inFlight = fetch(`http://127.0.0.1:${port}/recommend/1`).then(async (r) => ({ status: r.status, body: await r.text() }));
-    await new Promise((r) => setTimeout(r, 300));
+    await expect.poll(() => requestsInFlight(port), { timeout: 10_000 }).toBeGreaterThan(idle);
     p.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 200));
-    expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(503);
+    // Not ready as soon as it has the signal, and still answering for the unready delay (3 s).
+    await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/ready`)).status, { timeout: 2_500, interval: 20 }).toBe(503);
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     const answer = await inFlight;
     expect(answer.status).toBe(200);
@@ -48,8 +49,9 @@ describe('the recommender process on SIGTERM', () => {
     const port = await freePort();
     const p = startProcess([`--port=${port}`, '--host=127.0.0.1', `--model-file=${models}`, '--serve=personal', '--inject-latency-ms=20000', '--budget-ms=60000', '--drain-ms=300']);
     await p.ready(port);
+    const idle = await requestsInFlight(port);
     const stuck = fetch(`http://127.0.0.1:${port}/recommend/1`).then((r) => r.status, () => 'closed');
-    await new Promise((r) => setTimeout(r, 200));
+    await expect.poll(() => requestsInFlight(port), { timeout: 10_000 }).toBeGreaterThan(idle);
     const t0 = Date.now();
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseLogLine } from '@modelwatch/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProcess, trainModelFile } from './support/processes.js';
+import { metric, requestsInFlight, startProcess, trainModelFile } from './support/processes.js';
 
 let dir: string;
 let models: string;
@@ -20,12 +20,6 @@ beforeAll(() => {
   trainModelFile(models);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const metric = (text: string, name: string): number =>
-  text
-    .split('\n')
-    .filter((l) => l.startsWith(name) && (l[name.length] === ' ' || l[name.length] === '{'))
-    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 
 describe('serve --workers=2', () => {
   it('serves from two processes, sums their metrics, logs every answer once and drains both on SIGTERM', async () => {
@@ -43,8 +37,10 @@ describe('serve --workers=2', () => {
       expect(metric(text, 'recommender_ready')).toBe(2);
       expect(metric(text, 'recommender_answers_total')).toBe(users.length);
     }
+    const idle = await requestsInFlight(port);
     const inFlight = fetch(`http://127.0.0.1:${port}/recommend/41`).then((r) => r.status);
-    await new Promise((r) => setTimeout(r, 300));
+    // In a worker's handler (not still being handed over by the primary) when the signal comes.
+    await expect.poll(() => requestsInFlight(port), { timeout: 10_000 }).toBeGreaterThan(idle);
     p.child.kill('SIGTERM');
     expect(await inFlight).toBe(200);
     expect(await p.exited).toBe(0);

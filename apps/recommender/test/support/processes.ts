@@ -46,3 +46,15 @@ export function trainModelFile(path: string): void {
   const r = spawnSync(process.execPath, [MAIN, 'train', '--train-hours=2', `--out=${path}`], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`recommender train failed: ${r.stderr}`);
 }
+
+/** A metric's value in Prometheus text, summed over its series. */
+export const metric = (text: string, name: string): number =>
+  text
+    .split('\n')
+    .filter((l) => l.startsWith(name) && (l[name.length] === ' ' || l[name.length] === '{'))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+
+/** The requests the service on `port` is answering now, by its /metrics (every worker's, summed; the scrape may count itself). */
+export async function requestsInFlight(port: number): Promise<number> {
+  return metric(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), 'recommender_http_requests_in_flight');
+}
