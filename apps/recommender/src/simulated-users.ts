@@ -75,7 +75,10 @@ const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
  */
 export async function runSimulatedUsers(options: SimulatedUsersOptions): Promise<SimulatedUsersResult> {
   const world: World = createWorld({ seed: options.seed });
-  const random = new SeededRandom(options.drawSeed ?? options.seed ^ 0x05e75);
+  // Each session draws from its own generator, seeded by its number: what session i does is the same whatever order
+  // the answers of sessions running at once come back in.
+  const drawSeed = options.drawSeed ?? options.seed ^ 0x05e75;
+  const drawsOf = (session: number): SeededRandom => new SeededRandom(drawSeed ^ Math.imul(session + 1, 0x9e3779b1));
   const scenarios = options.scenarios ?? [];
   const clock = options.clock ?? realClock;
   const paced = options.clock !== undefined;
@@ -93,7 +96,7 @@ export async function runSimulatedUsers(options: SimulatedUsersOptions): Promise
     if (paced) await Promise.race([clock.until(event.time), stopped]);
     if (!options.signal?.aborted) options.telemetry.write(event);
   };
-  const watch = async (time: number, user: SimUser, chosen: SimMovie): Promise<void> => {
+  const watch = async (time: number, user: SimUser, chosen: SimMovie, random: SeededRandom): Promise<void> => {
     const minutes = Math.max(1, Math.round(chosen.length * sigmoid(0.3 + 1.5 * world.affinity(user, chosen) + 0.7 * random.normal())));
     const rates = random.chance(0.4);
     const stars = 3.2 + world.affinity(user, chosen) + 0.85 * random.normal();
@@ -112,7 +115,8 @@ export async function runSimulatedUsers(options: SimulatedUsersOptions): Promise
     }
     options.onSession?.({ time, user, status: 200, chosen, minutes, ...(rating ? { rating } : {}) });
   };
-  const session = async (): Promise<void> => {
+  const session = async (index: number): Promise<void> => {
+    const random = drawsOf(index);
     const time = clock.now();
     const user = world.users[random.pick(mix(time))]!;
     let movies: string[];
@@ -132,19 +136,18 @@ export async function runSimulatedUsers(options: SimulatedUsersOptions): Promise
     }
     const chosen = choose(world, user, movies, random);
     if (chosen) {
-      const done = watch(clock.now(), user, chosen).finally(() => watching.delete(done));
+      const done = watch(clock.now(), user, chosen, random).finally(() => watching.delete(done));
       watching.add(done);
     }
     else options.onSession?.({ time, user, status: 200, minutes: 0 });
   };
   const worker = async (): Promise<void> => {
     while (started < options.sessions && !options.signal?.aborted) {
-      const due = first + (started / options.sessionsPerSecond) * 1000;
-      started++;
-      await clock.until(due);
+      const index = started++;
+      await clock.until(first + (index / options.sessionsPerSecond) * 1000);
       if (options.signal?.aborted) break;
       ran++;
-      await session();
+      await session(index);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

@@ -6,7 +6,7 @@ import { memoryTelemetry } from '@modelwatch/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainModels, type ModelFile } from '../src/models.js';
 import { startService, type RunningService, type ServiceConfig } from '../src/service.js';
-import { runSimulatedUsers } from '../src/simulated-users.js';
+import { runSimulatedUsers, type SessionOutcome } from '../src/simulated-users.js';
 
 let models: ModelFile;
 const running: RunningService[] = [];
@@ -17,7 +17,7 @@ afterAll(async () => {
   await Promise.all(running.map((s) => s.shutdown()));
 });
 
-async function session(overrides: Partial<ServiceConfig>) {
+async function serve(overrides: Partial<ServiceConfig>) {
   const bus = memoryTelemetry();
   const lines: string[] = [];
   bus.lines.subscribe((l) => lines.push(l));
@@ -26,7 +26,12 @@ async function session(overrides: Partial<ServiceConfig>) {
     experiment: { key: 'x', variants: [{ name: 'popular', weight: 1 }] }, telemetry: bus, injectLatencyMs: 0, injectErrorRate: 0, ...overrides,
   });
   running.push(service);
-  const result = await runSimulatedUsers({ url: `http://127.0.0.1:${service.port}`, seed: 1, telemetry: bus, sessions: 1000, sessionsPerSecond: 2000, concurrency: 8 });
+  return { bus, lines, url: `http://127.0.0.1:${service.port}` };
+}
+
+async function session(overrides: Partial<ServiceConfig>) {
+  const { bus, lines, url } = await serve(overrides);
+  const result = await runSimulatedUsers({ url, seed: 1, telemetry: bus, sessions: 1000, sessionsPerSecond: 2000, concurrency: 8 });
   return { result, lines };
 }
 
@@ -45,4 +50,17 @@ describe('simulated users over HTTP', () => {
     expect([...kinds].sort()).toEqual(['rate', 'recommendation', 'watch']);
     expect(personal.lines.filter((l) => parseLogLine(l).kind === 'watch')).toHaveLength(personal.result.watchedMinutes);
   }, 120_000);
+
+  it('live the same sessions from the same seed, whatever order the answers of concurrent sessions come back in', async () => {
+    const { bus, url } = await serve({ serve: 'personal' });
+    const lived = async (concurrency: number): Promise<string[]> => {
+      const sessions: string[] = [];
+      const onSession = (o: SessionOutcome): void => void sessions.push(`${o.user.id} ${o.chosen?.id ?? '-'} ${o.minutes} ${o.rating ?? '-'}`);
+      await runSimulatedUsers({ url, seed: 1, telemetry: bus, sessions: 300, sessionsPerSecond: 1e6, concurrency, onSession });
+      return sessions.sort();
+    };
+    const one = await lived(1);
+    expect(one.filter((s) => !s.includes(' - 0 -'))).not.toHaveLength(0);
+    expect(await lived(16)).toEqual(one);
+  }, 60_000);
 });
