@@ -17,6 +17,8 @@ class ScriptedConsumer implements KafkaConsumerLike {
   readonly paused: KafkaTopicPartitions[] = [];
   readonly resumed: KafkaTopicPartitions[] = [];
   disconnected = false;
+  /** Resume throws as kafkajs's does from a crash until it has started again. */
+  refusingResume = false;
   runs = 0;
   stops = 0;
   private eachBatch: ((payload: KafkaEachBatchPayloadLike) => Promise<void>) | undefined;
@@ -46,6 +48,7 @@ class ScriptedConsumer implements KafkaConsumerLike {
     this.paused.push(...topics);
   }
   resume(topics: KafkaTopicPartitions[]): void {
+    if (this.refusingResume) throw new Error('Consumer group was not initialized, consumer#run must be called first');
     this.resumed.push(...topics);
   }
   on(name: string, listener: (event: KafkaConsumerEventLike) => void): () => void {
@@ -302,12 +305,7 @@ describe('fromKafka with a scripted consumer', () => {
   it('never throws from an acknowledgement when the client refuses to resume (kafkajs between a crash and its restart): the partition resumes at the next ack or join', async () => {
     // kafkajs's resume throws "Consumer group was not initialized" from its crash until it has started again.
     const c = new ScriptedConsumer();
-    let refusing = true;
-    const resume = c.resume.bind(c);
-    c.resume = (topics) => {
-      if (refusing) throw new Error('Consumer group was not initialized, consumer#run must be called first');
-      resume(topics);
-    };
+    c.refusingResume = true;
     const errors: string[] = [];
     const s = start(c, { maxInFlight: 4, resumeAt: 2, onError: (e) => errors.push(e.message) });
     c.emit('join', { memberAssignment: { t: [0] } });
@@ -321,16 +319,16 @@ describe('fromKafka with a scripted consumer', () => {
     // Once CRASH is seen nothing is resumed until the join; the join resumes the partition.
     c.emit('crash', { error: new Error('Connection error'), restart: true });
     s.ack(0, 3);
-    refusing = false;
+    c.refusingResume = false;
     expect(c.resumed).toEqual([]);
     c.emit('join', { memberAssignment: { t: [0] } });
     expect(c.resumed).toEqual([{ topic: 't', partitions: [0] }]);
     expect(s.stats).toMatchObject({ pauses: 1, resumes: 1, inFlight: 0 });
     // Without a crash, a refused resume is tried again at the next acknowledgement.
     expect(await c.deliver(0, [0, 1, 2, 3, 4])).toEqual(['3']);
-    refusing = true;
+    c.refusingResume = true;
     s.ack(0, 0, 1);
-    refusing = false;
+    c.refusingResume = false;
     s.ack(0, 2);
     expect(c.resumed).toEqual([{ topic: 't', partitions: [0] }, { topic: 't', partitions: [0] }]);
     expect(errors).toHaveLength(2);
@@ -382,19 +380,14 @@ describe('fromKafka with a scripted consumer', () => {
 
   it('tries a refused resume again at the commit tick when nothing is left to acknowledge', async () => {
     const c = new ScriptedConsumer();
-    let refusing = true;
-    const resume = c.resume.bind(c);
-    c.resume = (topics) => {
-      if (refusing) throw new Error('Consumer group was not initialized, consumer#run must be called first');
-      resume(topics);
-    };
+    c.refusingResume = true;
     const s = start(c, { maxInFlight: 4, resumeAt: 2, onError: () => undefined });
     c.emit('join', { memberAssignment: { t: [0] } });
     expect(await c.deliver(0, [0, 1, 2, 3, 4])).toEqual(['3']);
     // Every record is acknowledged while the client refuses: no acknowledgement is left to try the resume again.
     s.ack(0, 0, 1, 2, 3);
     expect(s.stats).toMatchObject({ inFlight: 0, resumes: 0 });
-    refusing = false;
+    c.refusingResume = false;
     await sleep(30);
     expect(c.resumed).toEqual([{ topic: 't', partitions: [0] }]);
     expect(s.stats).toMatchObject({ pauses: 1, resumes: 1 });
