@@ -15,14 +15,14 @@ import { tumbling } from '../../src/windows/window-assigner.js';
 import { platformaticTestConsumer } from './platformatic-consumer.js';
 
 const [bootstrap, topic, groupId, killAfter, maxInFlight, stateFile, client] = process.argv.slice(2) as [string, string, string, string, string, string, string];
-const client_: KafkaConsumerLike = client === 'platformatic' ? fromPlatformaticConsumer(platformaticTestConsumer(bootstrap, groupId)) : new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING }).consumer({ groupId, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100, maxBytesPerPartition: 16 * 1024 });
+const underlying: KafkaConsumerLike = client === 'platformatic' ? fromPlatformaticConsumer(platformaticTestConsumer(bootstrap, groupId)) : new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING }).consumer({ groupId, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100, maxBytesPerPartition: 16 * 1024 });
 // The offsets of a commit sent and not yet answered: the broker may have taken it when the kill comes.
 const sending: Record<number, number> = {};
-const consumer: KafkaConsumerLike = Object.assign(Object.create(client_) as KafkaConsumerLike, {
+const consumer: KafkaConsumerLike = Object.assign(Object.create(underlying) as KafkaConsumerLike, {
   async commitOffsets(offsets: Parameters<KafkaConsumerLike['commitOffsets']>[0]): Promise<void> {
     for (const o of offsets) sending[o.partition] = Number(o.offset);
     try {
-      await client_.commitOffsets(offsets);
+      await underlying.commitOffsets(offsets);
     } finally {
       for (const o of offsets) delete sending[o.partition];
     }
