@@ -441,6 +441,34 @@ function realBrokerTests(client: TestClient): void {
     expect(await k.committed(named('g-slow'), topic)).toEqual(await k.endOffsets(topic));
   }, 120_000);
 
+  it('reads on when the open windows hold more than maxInFlight, raising the bound, and commits everything once they close', async () => {
+    const topic = named('held');
+    await k.createTopic(topic, 3);
+    await k.produce(topic, movieLog(6_000, 23, true).lines);
+    const stats = createKafkaSourceStats();
+    const errors: string[] = [];
+    const counted: number[] = [];
+    const done = new Subject<void>();
+    // Day-long windows acknowledge nothing until the stream ends: with a bound of 1,000 every partition pauses and waits.
+    const { stopped } = run(
+      (onStop) =>
+        fromKafka(consumer(named('g-held')), eventOptions(stats, { topics: [topic], maxInFlight: 1_000, holdTimeout: 1_000, onStop, onError: (e) => errors.push(e.message) })).pipe(
+          takeUntil(done),
+          eventTimeWindow({ ...kindHistograms(stats, topic), assigner: tumbling(24 * 3_600_000), result: (h) => h.result().total }),
+        ),
+      (r: WindowResult<string, number>) => counted.push(r.count),
+    );
+    await until(() => stats.received >= 6_000, 90_000, () => ({ stats, errors }));
+    console.log(`held: read ${stats.received} with the bound raised to ${stats.inFlightLimit} after ${stats.pauses} pauses; ${errors.length} raises reported`);
+    expect(stats.acked).toBe(0);
+    expect(stats.inFlightLimit).toBe(8_000);
+    expect(errors.filter((e) => /none acknowledged: .* raised to \d+; set maxInFlight above/.test(e))).toHaveLength(3);
+    done.next();
+    expect(await stopped).toBeUndefined();
+    expect(counted.reduce((a, b) => a + b, 0)).toBe(6_000);
+    expect(await k.committed(named('g-held'), topic)).toEqual(await k.endOffsets(topic));
+  }, 120_000);
+
   it('sends 1% malformed lines to the dead-letter topic with their reasons', async () => {
     const topic = named('dirty');
     const dead = named('dirty.dead');
