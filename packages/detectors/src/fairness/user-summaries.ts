@@ -197,6 +197,8 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
   private readonly change: Float64Array;
   /** The ranking metrics of the exposure being folded in; reused. */
   private readonly ranking: RankingAtK = { hit: 0, precision: 0, recall: 0, ndcg: 0 };
+  /** Each movie id the rows hold, as a string of its own ({@link ownCopy}), once per movie. */
+  private readonly movieIds = new Map<string, string>();
 
   constructor(options: { readonly k?: number; readonly replicates?: UserReplicatesOptions } = {}) {
     const k = options.k ?? 10;
@@ -233,13 +235,16 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
 
   private unit(user: string): { readonly cell: string; readonly key: number } {
     let unit = this.units.get(user);
-    if (!unit) this.units.set(user, (unit = { cell: this.tallied!.cell(user), key: poissonUnit(user, this.tallied!.seed) }));
+    if (!unit) this.units.set(ownCopy(user), (unit = { cell: this.tallied!.cell(user), key: poissonUnit(user, this.tallied!.seed) }));
     return unit;
   }
 
   private row(user: string): Mutable {
     let row = this.users.get(user);
-    if (!row) this.users.set(user, (row = empty(user)));
+    if (!row) {
+      const id = ownCopy(user);
+      this.users.set(id, (row = empty(id)));
+    }
     return row;
   }
 
@@ -265,6 +270,18 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
     this.tallies!.addUnit(cell, value.user, key, change);
   }
 
+  private interact(row: Mutable, movie: string): void {
+    const interacted = interactedOf(row);
+    if (!interacted.has(movie)) interacted.add(this.movieId(movie));
+  }
+
+  /** The id the rows hold for a movie: rows outlive the lines their ids were read from. */
+  private movieId(movie: string): string {
+    let id = this.movieIds.get(movie);
+    if (id === undefined) this.movieIds.set((id = ownCopy(movie)), id);
+    return id;
+  }
+
   private fold(row: Mutable, value: FairnessObservation): void {
     switch (value.kind) {
       case 'exposure': {
@@ -283,14 +300,16 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
           row.ndcgCount++;
         }
         for (const item of o.items) {
-          row.items.set(item.movie, (row.items.get(item.movie) ?? 0) + 1);
-          if (item.minutes > 0 || item.rating !== undefined) interactedOf(row).add(item.movie);
+          const n = row.items.get(item.movie);
+          // A Map given a key it holds keeps the key it has: only a movie new to the row needs its kept id.
+          row.items.set(n === undefined ? this.movieId(item.movie) : item.movie, (n ?? 0) + 1);
+          if (item.minutes > 0 || item.rating !== undefined) this.interact(row, item.movie);
         }
         return;
       }
       case 'rate':
         ratingsOf(row)[value.rating - 1]!++;
-        interactedOf(row).add(value.movie);
+        this.interact(row, value.movie);
         return;
       case 'prediction':
         row.predictions++;
@@ -439,4 +458,16 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
     }
     return summaries;
   }
+}
+
+/**
+ * The text of `s` in a string of its own. A parser's ids are cut out of the
+ * line they were read from, and V8 keeps a cut of 13 characters or more as a
+ * view of that line: a kept id would keep its whole line (a recommendation's
+ * twenty movies, its error text) for as long as the summaries live.
+ * Prefixing a character makes a new string, which V8 copies into flat memory
+ * when it is read; the copy cut from it views only that copy.
+ */
+function ownCopy(s: string): string {
+  return (` ${s}`).slice(1);
 }
