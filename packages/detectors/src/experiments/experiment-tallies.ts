@@ -16,6 +16,7 @@ import {
 } from '@modelwatch/core';
 import { asyncScheduler, defer, filter, ignoreElements, map, merge, tap, type OperatorFunction } from 'rxjs';
 import { addExposure, addOutcome, emptyTally, mergeTally, type UserTally } from './user-tally.js';
+import { ownCopy } from '../internal/own-copy.js';
 
 /**
  * What {@link experimentReport} reads: exposure outcomes from
@@ -128,7 +129,7 @@ function mergeInto(into: Map<string, UserTally>, from: ReadonlyMap<string, UserT
 
 function tallyOf(tallies: Map<string, UserTally>, user: string): UserTally {
   let tally = tallies.get(user);
-  if (!tally) tallies.set(user, (tally = emptyTally()));
+  if (!tally) tallies.set(ownCopy(user), (tally = emptyTally()));
   return tally;
 }
 
@@ -236,7 +237,7 @@ export function experimentTallies(options: ExperimentTalliesOptions): OperatorFu
       let newlyServed = new Map<string, string | null>();
       const armOf = (user: string): string | undefined => {
         if (served.has(user)) return served.get(user) ?? undefined;
-        if (!assigned.has(user)) assigned.set(user, assignVariant(user, experiment));
+        if (!assigned.has(user)) assigned.set(ownCopy(user), assignVariant(user, experiment));
         return assigned.get(user);
       };
       // Exposure events by the start of their window, until it closes.
@@ -244,8 +245,9 @@ export function experimentTallies(options: ExperimentTalliesOptions): OperatorFu
       const serve = (e: ExposureEvent): void => {
         if (e.experiment !== experiment.key || !usable(e) || e.time < start) return;
         if (!served.has(e.user)) {
-          served.set(e.user, e.variant);
-          newlyServed.set(e.user, e.variant);
+          const user = ownCopy(e.user);
+          served.set(user, e.variant);
+          newlyServed.set(user, e.variant);
         }
         const bucket = Math.floor((e.time - offset) / size) * size + offset;
         let tallies = serving.get(bucket);

@@ -1,4 +1,5 @@
 import { rankingAtK, type Accumulator, type RankingAtK, type ExposureOutcome, type RateEvent } from '@modelwatch/core';
+import { ownCopy } from '../internal/own-copy.js';
 import { listExposure } from './exposure-parity.js';
 import type { RatioMetric } from './metric-frame.js';
 import { poissonUnit, RatioReplicates, ratioChange, RATIO_TALLIES, type RatioReplicatesJSON } from './poisson-bootstrap.js';
@@ -458,16 +459,4 @@ export class UserSummaries implements Accumulator<FairnessObservation, ReadonlyM
     }
     return summaries;
   }
-}
-
-/**
- * The text of `s` in a string of its own. A parser's ids are cut out of the
- * line they were read from, and V8 keeps a cut of 13 characters or more as a
- * view of that line: a kept id would keep its whole line (a recommendation's
- * twenty movies, its error text) for as long as the summaries live.
- * Prefixing a character makes a new string, which V8 copies into flat memory
- * when it is read; the copy cut from it views only that copy.
- */
-function ownCopy(s: string): string {
-  return (` ${s}`).slice(1);
 }
