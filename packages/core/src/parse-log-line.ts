@@ -60,6 +60,13 @@ const scratch: ScannedTimestamp = { time: -1, end: 0 };
  * trailing `\n` or `\r\n` is ignored. Binary input (a Kafka message value)
  * is decoded as strict UTF-8.
  *
+ * The ids are cut out of the line, and V8 keeps a cut of 13 characters or
+ * more as a view of the string it was cut from: state that holds an id for
+ * long (a map keyed by user kept for months) keeps the whole line, or the
+ * chunk a line splitter cut it from, unless it holds a copy
+ * (`` ` ${e.user}`.slice(1) ``, once per id), as the library's own
+ * long-lived state does.
+ *
  * @example
  * ```ts
  * const e = parseLogLine('2026-11-26T04:54:02,8212,GET /rate/the+matrix+1999=4');
