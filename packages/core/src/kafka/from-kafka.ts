@@ -663,6 +663,7 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
      * Partitions paused with records in flight and none acknowledged for holdTimeout: downstream holds them all (open
      * windows waiting for later records), and the pause waits for it. The bounds double, up to 16 × maxInFlight.
      */
+    const mostInFlight = 16 * maxInFlight;
     const releaseIfHeld = (): void => {
       const now = clock.now();
       if (paused.size === 0 || stats.inFlight === 0 || stopping || rebalancing || stats.acked !== ackedBefore) {
@@ -670,14 +671,14 @@ export function fromKafka<T>(consumer: KafkaConsumerLike, options: FromKafkaOpti
         heldSince = now;
         return;
       }
-      if (now - heldSince < holdTimeout || inFlightLimit >= 16 * maxInFlight) return;
+      if (now - heldSince < holdTimeout || inFlightLimit >= mostInFlight) return;
       heldSince = now;
-      inFlightLimit = Math.min(2 * inFlightLimit, 16 * maxInFlight);
+      inFlightLimit = Math.min(2 * inFlightLimit, mostInFlight);
       resumeLimit = Math.floor((resumeAt / maxInFlight) * inFlightLimit);
       stats.inFlightLimit = inFlightLimit;
       options.onError?.(
         new Error(
-          `${paused.size} paused partition(s) waited ${holdTimeout} ms with ${stats.inFlight} records in flight and none acknowledged: downstream holds them (an event-time window holds a record until it closes) and waits for records the pause keeps back. The in-flight bound is raised to ${inFlightLimit}${inFlightLimit >= 16 * maxInFlight ? ', the most it goes' : ''}; set maxInFlight above what the open windows hold`,
+          `${paused.size} paused partition(s) waited ${holdTimeout} ms with ${stats.inFlight} records in flight and none acknowledged: downstream holds them (an event-time window holds a record until it closes) and waits for records the pause keeps back. The in-flight bound is raised to ${inFlightLimit}${inFlightLimit >= mostInFlight ? ', the most it goes' : ''}; set maxInFlight above what the open windows hold`,
         ),
       );
       resume(true);
