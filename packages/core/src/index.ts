@@ -8,6 +8,7 @@
 export * from './events.js';
 export * from './parse-error.js';
 export { parseLogLine, DEFAULT_MAX_LINE_LENGTH, type ParseLogLineOptions } from './parse-log-line.js';
+export { ownCopy } from './own-copy.js';
 export { formatLogLine } from './format-log-line.js';
 export { parseJsonEvent, formatJsonEvent } from './json-event.js';
 export { formatTimestamp, MAX_EVENT_TIME } from './timestamp.js';

@@ -63,9 +63,8 @@ const scratch: ScannedTimestamp = { time: -1, end: 0 };
  * The ids are cut out of the line, and V8 keeps a cut of 13 characters or
  * more as a view of the string it was cut from: state that holds an id for
  * long (a map keyed by user kept for months) keeps the whole line, or the
- * chunk a line splitter cut it from, unless it holds a copy
- * (`` ` ${e.user}`.slice(1) ``, once per id), as the library's own
- * long-lived state does.
+ * chunk a line splitter cut it from, unless it holds {@link ownCopy} of it
+ * (once per id), as the library's own long-lived state does.
  *
  * @example
  * ```ts

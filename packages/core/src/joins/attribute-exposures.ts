@@ -2,6 +2,7 @@ import type { OperatorFunction } from 'rxjs';
 import type { Rating, RecommendationEvent, TelemetryEvent } from '../events.js';
 import { isSuccess } from '../events.js';
 import { MinHeap } from '../internal/min-heap.js';
+import { ownCopy } from '../own-copy.js';
 import { operate, operatorSubscriber } from '../operate.js';
 import { telemetryEvents, timingOf, type RecordSource } from '../windows/record-source.js';
 import { aheadReason, badTimeReason, thrownReason, type RejectedRecord, type RejectionCode } from '../windows/window-spec.js';
@@ -119,13 +120,19 @@ export interface AttributionOptions<R = TelemetryEvent> {
 
 interface Pending {
   readonly exposure: RecommendationEvent;
+  /** The exposure's event time, beside `end`: crediting reads both for every pending exposure of the user. */
+  readonly start: number;
   readonly end: number;
   readonly seq: number;
   readonly minutes: number[];
   readonly firstWatchAt: (number | undefined)[];
   readonly ratings: (Rating | undefined)[];
   others: Set<string> | undefined;
-  /** The movie of the last watch or rating credited here and its index in the list (-1: not in it): a user's watches come in runs of one movie, one event per minute. */
+  /**
+   * The movie of the last watch or rating credited here ({@link ownCopy}: every later event of the user is compared
+   * with it, and a view would be read through its old line) and its index in the list (-1: not in it): a user's
+   * watches come in runs of one movie, one event per minute.
+   */
   lastMovie: string | undefined;
   lastIndex: number;
   done: boolean;
@@ -212,12 +219,12 @@ export function attributeExposures<R = TelemetryEvent>(options: AttributionOptio
       stats.exposures++;
       stats.pending++;
       const n = e.movies.length;
-      const p: Pending = { exposure: e, end: t + horizon, seq: seq++, minutes: new Array<number>(n).fill(0), firstWatchAt: new Array(n), ratings: new Array(n), others: undefined, lastMovie: undefined, lastIndex: -1, done: false, acks: ack ? [ack] : undefined };
+      const p: Pending = { exposure: e, start: e.time, end: t + horizon, seq: seq++, minutes: new Array<number>(n).fill(0), firstWatchAt: new Array(n), ratings: new Array(n), others: undefined, lastMovie: undefined, lastIndex: -1, done: false, acks: ack ? [ack] : undefined };
       let list = byUser.get(e.user);
       if (!list) byUser.set(e.user, (list = []));
       // Kept in event-time order, so the first match is the earliest exposure.
       let at = list.length;
-      while (at > 0 && list[at - 1]!.exposure.time > e.time) at--;
+      while (at > 0 && list[at - 1]!.start > e.time) at--;
       list.splice(at, 0, p);
       touch(e.user, list);
       expiring.push(p);
@@ -240,7 +247,7 @@ export function attributeExposures<R = TelemetryEvent>(options: AttributionOptio
       const release = ack ? () => --holders === 0 && ack() : undefined;
       let credited = false;
       for (const p of list) {
-        if (time < p.exposure.time || time >= p.end) continue;
+        if (time < p.start || time >= p.end) continue;
         if (release) {
           holders++;
           (p.acks ??= []).push(release);
@@ -248,7 +255,7 @@ export function attributeExposures<R = TelemetryEvent>(options: AttributionOptio
         let i = p.lastIndex;
         if (movie !== p.lastMovie) {
           i = p.lastIndex = p.exposure.movies.indexOf(movie);
-          p.lastMovie = movie;
+          p.lastMovie = ownCopy(movie);
           if (i < 0) (p.others ??= new Set()).add(movie);
         }
         if (i >= 0 && !credited) {

@@ -6,6 +6,7 @@ import {
   DEFAULT_MAX_FUTURE_SKEW,
   eventTimeWindow,
   fanOut,
+  ownCopy,
   MAX_LATENCY_MS,
   type Experiment,
   type ExposureEvent,
@@ -16,7 +17,6 @@ import {
 } from '@modelwatch/core';
 import { asyncScheduler, defer, filter, ignoreElements, map, merge, tap, type OperatorFunction } from 'rxjs';
 import { addExposure, addOutcome, emptyTally, mergeTally, type UserTally } from './user-tally.js';
-import { ownCopy } from '../internal/own-copy.js';
 
 /**
  * What {@link experimentReport} reads: exposure outcomes from

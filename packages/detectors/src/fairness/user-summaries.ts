@@ -1,5 +1,4 @@
-import { rankingAtK, type Accumulator, type RankingAtK, type ExposureOutcome, type RateEvent } from '@modelwatch/core';
-import { ownCopy } from '../internal/own-copy.js';
+import { ownCopy, rankingAtK, type Accumulator, type RankingAtK, type ExposureOutcome, type RateEvent } from '@modelwatch/core';
 import { listExposure } from './exposure-parity.js';
 import type { RatioMetric } from './metric-frame.js';
 import { poissonUnit, RatioReplicates, ratioChange, RATIO_TALLIES, type RatioReplicatesJSON } from './poisson-bootstrap.js';
