@@ -256,7 +256,7 @@ export function attributeExposures<R = TelemetryEvent>(options: AttributionOptio
         if (movie !== p.lastMovie) {
           i = p.lastIndex = p.exposure.movies.indexOf(movie);
           p.lastMovie = ownCopy(movie);
-          if (i < 0) (p.others ??= new Set()).add(movie);
+          if (i < 0) (p.others ??= new Set()).add(p.lastMovie);
         }
         if (i >= 0 && !credited) {
           credited = true;
