@@ -36,7 +36,7 @@ for (let u = 0; u < 1_000; u++) {
   const watch = cut(`${at(100)},${user},GET /data/m/${movies[3]}/0.mpg`);
   const rate = cut(`${at(200)},${user},GET /rate/${movies[3]}=4`) as RateEvent;
   if (mode === 'fairness') {
-    summaries.add({ kind: 'exposure', time: exposure.time, user, outcome: { exposure, horizon: 3_600_000, items: exposure.movies.map((movie, i) => ({ movie, rank: i + 1, minutes: i === 3 ? 5 : 0 })), otherMovies: 0 } });
+    summaries.add({ kind: 'exposure', time: exposure.time, user: exposure.user, outcome: { exposure, horizon: 3_600_000, items: exposure.movies.map((movie, i) => ({ movie, rank: i + 1, minutes: i === 3 ? 5 : 0 })), otherMovies: 0 } });
     summaries.add(rate);
   } else for (const e of [exposure, watch, rate]) events.next(e);
 }
