@@ -1,4 +1,4 @@
-import { compensatedSum, sumOf } from './internal/compensated-sum.js';
+import { compensatedSum, sumOf, sumOfDeviations } from './internal/compensated-sum.js';
 import { distinctCounts, isArrayOfNumbers, requireAllFinite } from './internal/distinct-counts.js';
 import { sortedCopy } from './internal/sort-float64.js';
 
@@ -119,7 +119,7 @@ export function sampleMoments(sample: Sample): SampleMoments {
     const mean = sumOf(sample) / sample.length;
     // A NaN or infinite value makes the sum so; only then is the sample searched for it (a third pass saved).
     if (!Number.isFinite(mean)) requireAllFinite(sample, 'sample');
-    return moments(sample.length, mean, compensatedSum(sample.length, (i) => (sample[i]! - mean) ** 2));
+    return moments(sample.length, mean, sumOfDeviations(sample, mean, true));
   }
   const { values, counts, total } = distinctCounts(sample, 'sample');
   const mean = compensatedSum(values.length, (i) => values[i]! * counts[i]!) / total;

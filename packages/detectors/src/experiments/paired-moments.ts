@@ -1,4 +1,4 @@
-import { compensatedSum } from '../internal/compensated-sum.js';
+import { compensatedSum, sumOf, sumOfDeviations } from '../internal/compensated-sum.js';
 
 /**
  * Means, sample variances and covariance (denominator count − 1) of paired
@@ -36,14 +36,14 @@ export function pairedMoments(x: ArrayLike<number>, y: ArrayLike<number>): Paire
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(x[i]) || !Number.isFinite(y[i])) throw new RangeError(`pair ${i} is (${x[i]}, ${y[i]}); values must be finite numbers`);
   }
-  const meanX = compensatedSum(n, (i) => x[i]!) / n;
-  const meanY = compensatedSum(n, (i) => y[i]!) / n;
+  const meanX = sumOf(x) / n;
+  const meanY = sumOf(y) / n;
   return {
     count: n,
     meanX,
     meanY,
-    varianceX: compensatedSum(n, (i) => (x[i]! - meanX) ** 2) / (n - 1),
-    varianceY: compensatedSum(n, (i) => (y[i]! - meanY) ** 2) / (n - 1),
+    varianceX: sumOfDeviations(x, meanX, true) / (n - 1),
+    varianceY: sumOfDeviations(y, meanY, true) / (n - 1),
     covariance: compensatedSum(n, (i) => (x[i]! - meanX) * (y[i]! - meanY)) / (n - 1),
   };
 }
