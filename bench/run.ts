@@ -3,11 +3,13 @@
 // one table and writes bench/results/latest.json (machine, versions, seeds,
 // each bench's command, time, summary lines and its JSON line when it prints one).
 //   npm run bench            (node --import tsx bench/run.ts [--only=name,name])
-// Makes bench/.venv (River, scipy, Flask, gunicorn from PyPI) when it is missing, and builds the workspace first.
+// Makes bench/.venv (River, scipy, Flask, gunicorn from PyPI) when it is missing or lacks one of them, installs Debian's
+// wrk and chromium when they are missing (apt-get, as root), and builds the workspace first.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, platform, release, totalmem } from 'node:os';
 import { nodeOf } from '../scripts/node-line.mjs';
+import { ensureAptPackage } from '../test/support/apt-install.js';
 
 const PYTHON = 'bench/.venv/bin/python';
 const PY_PACKAGES = ['river==0.26.1', 'scipy==1.17.1', 'flask==3.1.3', 'gunicorn==27.0.1'];
@@ -45,11 +47,20 @@ const benches: Bench[] = [
   { name: 'assignment', row: 'assignVariant', args: [...tsx, 'bench/assignment.bench.ts'], summary: /.+/, seeds: '-', goal: 'see the bench' },
 ];
 
+/** bench/.venv with PY_PACKAGES: made when missing, completed when it lacks one (pip leaves what is there). */
 function ensureVenv(): void {
-  if (existsSync(PYTHON)) return;
-  console.log(`making bench/.venv with ${PY_PACKAGES.join(', ')} from PyPI...`);
-  execFileSync('python3', ['-m', 'venv', 'bench/.venv'], { stdio: 'inherit' });
-  execFileSync('bench/.venv/bin/pip', ['install', '-q', ...PY_PACKAGES], { stdio: 'inherit' });
+  if (!existsSync(PYTHON)) {
+    console.log('making bench/.venv...');
+    execFileSync('python3', ['-m', 'venv', 'bench/.venv'], { stdio: 'inherit' });
+  }
+  console.log(`bench/.venv: pip install ${PY_PACKAGES.join(' ')} (from PyPI, what is missing)...`);
+  execFileSync('bench/.venv/bin/pip', ['install', '-q', '--disable-pip-version-check', ...PY_PACKAGES], { stdio: 'inherit' });
+}
+
+/** Debian's wrk (the serving bench's load) and chromium (the report bench's loads), installed with apt-get when missing. */
+async function ensureDebianTools(): Promise<void> {
+  await ensureAptPackage('wrk', 'the serving bench', () => (spawnSync('wrk', ['--version']).error ? undefined : true));
+  await ensureAptPackage('chromium', 'the report bench', () => (existsSync('/usr/bin/chromium') ? true : undefined));
 }
 
 /** The node a bench runs on: this one, or its `node` line's when this one is older (installed when missing). */
@@ -84,13 +95,14 @@ function run(b: Bench, node: string): Promise<{ code: number | null; seconds: nu
 
 const started = new Date();
 ensureVenv();
+await ensureDebianTools();
 console.log('building (tsc -b)...');
 execFileSync('node_modules/.bin/tsc', ['-b'], { stdio: 'inherit' });
 const pip = JSON.parse(execFileSync('bench/.venv/bin/pip', ['list', '--format=json'], { encoding: 'utf8' })) as { name: string; version: string }[];
 const pkg = (name: string): string => (JSON.parse(readFileSync(`${name}/package.json`, 'utf8')) as { version: string }).version;
 const machine = {
   cpu: cpus()[0]?.model, cores: cpus().length, memoryGB: +(totalmem() / 2 ** 30).toFixed(1), freeMemoryGB: +(freemem() / 2 ** 30).toFixed(1),
-  os: `${platform()} ${release()}`, node: process.version, python: execFileSync(PYTHON, ['--version'], { encoding: 'utf8' }).trim(), wrk: spawnSync('wrk', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]?.trim() ?? '',
+  os: `${platform()} ${release()}`, node: process.version, python: execFileSync(PYTHON, ['--version'], { encoding: 'utf8' }).trim(), wrk: spawnSync('wrk', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]!.trim(),
   load: readFileSync('/proc/loadavg', 'utf8').trim(),
 };
 const versions = {
