@@ -120,8 +120,8 @@ function bestNs(call: () => number, calls: number): number {
 mkdirSync(DATA, { recursive: true });
 const random = new SeededRandom(16);
 const windows = new Map<number, { reference: Window; current: Window }>();
+const columnsOf = (events: Event[]): Window => ({ events, latencies: latencies(events), ratings: Int32Array.from(events, (e) => e.rating) });
 for (const size of SIZES) {
-  const columnsOf = (events: Event[]): Window => ({ events, latencies: latencies(events), ratings: Int32Array.from(events, (e) => e.rating) });
   const reference = columnsOf(window(random, size, 0));
   const current = columnsOf(window(random, size, 2));
   windows.set(size, { reference, current });
