@@ -1,5 +1,5 @@
 import { SeededRandom } from '@modelwatch/core';
-import { compensatedSum } from '../internal/compensated-sum.js';
+import { sumOf } from '../internal/compensated-sum.js';
 import type { NumberedItems } from './numbered-items.js';
 import type { SubsampledEntropyOptions } from './recommendation-entropy.js';
 
@@ -30,6 +30,8 @@ export function entropyOfDraws(items: NumberedItems, rows: readonly number[], op
   const pooled = new Float64Array(items.ids.length);
   const drawOf = new Int32Array(items.ids.length).fill(-1);
   const touched: number[] = [];
+  // The pooled counts of a draw side by side, for the total `entropy` takes of them.
+  const inOrder = new Float64Array(items.ids.length);
   const norm = Math.log2(catalogueSize);
   let sum = 0;
   let counted = 0;
@@ -51,7 +53,7 @@ export function entropyOfDraws(items: NumberedItems, rows: readonly number[], op
       }
     }
     if (touched.length === 0) continue;
-    sum += countsEntropy(pooled, touched) / norm;
+    sum += countsEntropy(pooled, touched, inOrder) / norm;
     counted++;
   }
   return counted === 0 ? null : sum / counted;
@@ -59,11 +61,14 @@ export function entropyOfDraws(items: NumberedItems, rows: readonly number[], op
 
 /**
  * `entropy` (bits) of the counts at `movies`, in that order, to the last bit
- * (the same compensated total, the same terms in the same order), without
- * copying the counts or making an array of proportions.
+ * (the same compensated total over the same values in the same order, the
+ * same terms in the same order), without making an array of proportions.
+ * `scratch` holds the counts side by side for the total, as `entropy`'s
+ * `sumOf` adds them in interleaved lanes.
  */
-function countsEntropy(pooled: Float64Array, movies: readonly number[]): number {
-  const total = compensatedSum(movies.length, (i) => pooled[movies[i]!]!);
+function countsEntropy(pooled: Float64Array, movies: readonly number[], scratch: Float64Array): number {
+  for (let i = 0; i < movies.length; i++) scratch[i] = pooled[movies[i]!]!;
+  const total = sumOf(scratch.subarray(0, movies.length));
   let sum = 0;
   for (const m of movies) {
     const p = pooled[m]! / total;

@@ -163,6 +163,8 @@ describe('entropy of recommendations per group, exactly its definition', () => {
         const subsampleSize = Math.min(size, users.length);
         expect(subsampledEntropy(users, { catalogueSize: 50, subsampleSize, draws, seed })).toBe(byDefinition(users, 50, subsampleSize, draws, seed));
       }),
+      // A total added in another order differs in the last bit for about one case in a hundred: enough runs to meet it.
+      { numRuns: 1000 },
     );
   });
 });
