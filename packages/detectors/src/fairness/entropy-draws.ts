@@ -1,5 +1,6 @@
 import { SeededRandom } from '@modelwatch/core';
 import { sumOf } from '../internal/compensated-sum.js';
+import { entropyOfWeights } from '../two-sample/entropy.js';
 import type { NumberedItems } from './numbered-items.js';
 import type { SubsampledEntropyOptions } from './recommendation-entropy.js';
 
@@ -25,12 +26,12 @@ export function entropyOfDraws(items: NumberedItems, rows: readonly number[], op
   // The rows themselves are shuffled in place of their positions: the same draws.
   const order = Int32Array.from(rows);
   const { starts, movies, counts } = items;
-  // A movie enters a draw's pool in the order its users' Maps hold it, and its counts are added in the same order,
-  // so the entropy is that of the pooled Map to the last bit.
+  // A movie enters a draw's pool in the order its users' Maps hold it, and its counts are added in the same order;
+  // the pooled counts copied out in that order, totalled and read as `entropy` does, give that of the pooled Map to the last bit.
   const pooled = new Float64Array(items.ids.length);
   const drawOf = new Int32Array(items.ids.length).fill(-1);
   const touched: number[] = [];
-  // The pooled counts of a draw side by side, for the total `entropy` takes of them.
+  // A draw's pooled counts copied out in the order they entered the pool.
   const inOrder = new Float64Array(items.ids.length);
   const norm = Math.log2(catalogueSize);
   let sum = 0;
@@ -53,26 +54,11 @@ export function entropyOfDraws(items: NumberedItems, rows: readonly number[], op
       }
     }
     if (touched.length === 0) continue;
-    sum += countsEntropy(pooled, touched, inOrder) / norm;
+    for (let i = 0; i < touched.length; i++) inOrder[i] = pooled[touched[i]!]!;
+    const weights = inOrder.subarray(0, touched.length);
+    sum += entropyOfWeights(weights, sumOf(weights)) / norm;
     counted++;
   }
   return counted === 0 ? null : sum / counted;
 }
 
-/**
- * `entropy` (bits) of the counts at `movies`, in that order, to the last bit
- * (the same compensated total over the same values in the same order, the
- * same terms in the same order), without making an array of proportions.
- * `scratch` holds the counts side by side for the total, as `entropy`'s
- * `sumOf` adds them in interleaved lanes.
- */
-function countsEntropy(pooled: Float64Array, movies: readonly number[], scratch: Float64Array): number {
-  for (let i = 0; i < movies.length; i++) scratch[i] = pooled[movies[i]!]!;
-  const total = sumOf(scratch.subarray(0, movies.length));
-  let sum = 0;
-  for (const m of movies) {
-    const p = pooled[m]! / total;
-    if (p !== 0) sum -= p * Math.log(p);
-  }
-  return sum / Math.LN2;
-}

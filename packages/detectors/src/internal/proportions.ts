@@ -19,19 +19,36 @@ function isHistogram(d: Distribution): d is Histogram {
   return !isArrayOfNumbers(d);
 }
 
-/** Divides by the total, after checking the weights are non-negative, finite and not all zero. */
-function normalised(weights: readonly number[] | Float64Array, name: string): Float64Array {
+/** Checks the weights are non-negative, finite and not all zero; returns their total. */
+function checkedTotal(weights: readonly number[] | Float64Array, name: string): number {
   weights.forEach((w, i) => {
     if (!(w >= 0 && Number.isFinite(w))) throw new RangeError(`${name}[${i}] is ${w}; weights must be finite and ≥ 0`);
   });
   const total = sumOf(weights);
   if (total === 0) throw new RangeError(`${name} has no weight; it needs at least one positive count`);
+  return total;
+}
+
+/** Divides by the total, after checking the weights are non-negative, finite and not all zero. */
+function normalised(weights: readonly number[] | Float64Array, name: string): Float64Array {
+  const total = checkedTotal(weights, name);
   return Float64Array.from(weights, (w) => w / total);
+}
+
+/**
+ * The weights of one distribution (a histogram's counts per distinct
+ * value), checked as {@link proportions} checks them, and their total: for
+ * a statistic that reads the proportions once and need not store them.
+ */
+export function checkedWeights(d: Distribution, name: string): { readonly weights: readonly number[] | Float64Array; readonly total: number } {
+  const weights = isHistogram(d) ? distinctCounts(d, name).counts : d;
+  return { weights, total: checkedTotal(weights, name) };
 }
 
 /** Proportions of one distribution. */
 export function proportions(d: Distribution, name: string): Float64Array {
-  return normalised(isHistogram(d) ? distinctCounts(d, name).counts : d, name);
+  const { weights, total } = checkedWeights(d, name);
+  return Float64Array.from(weights, (w) => w / total);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { proportions, type Distribution } from '../internal/proportions.js';
+import { checkedWeights, type Distribution } from '../internal/proportions.js';
 
 /**
  * Shannon entropy in bits, −Σ pᵢ log₂ pᵢ, of a discrete distribution
@@ -14,5 +14,20 @@ import { proportions, type Distribution } from '../internal/proportions.js';
  * ```
  */
 export function entropy(p: Distribution): number {
-  return proportions(p, 'p').reduce((sum, pi) => (pi === 0 ? sum : sum - pi * Math.log(pi)), 0) / Math.LN2;
+  const { weights, total } = checkedWeights(p, 'p');
+  return entropyOfWeights(weights, total);
+}
+
+/**
+ * −Σ pᵢ log₂ pᵢ with pᵢ = weights[i] / total, in order, for weights already
+ * checked: {@link entropy} and the fairness report's entropy draws (which
+ * reuse one array of weights per draw) give the same number to the last bit.
+ */
+export function entropyOfWeights(weights: ArrayLike<number>, total: number): number {
+  let sum = 0;
+  for (let i = 0; i < weights.length; i++) {
+    const p = weights[i]! / total;
+    if (p !== 0) sum -= p * Math.log(p);
+  }
+  return sum / Math.LN2;
 }
